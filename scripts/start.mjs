@@ -1,0 +1,31 @@
+// `npm start`: build if needed, then open the desktop app; where the Electron binary is not
+// installed (ELECTRON_SKIP_BINARY_DOWNLOAD), say so and start the browser shell instead.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const built = spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdio: 'inherit' })
+if (built.status !== 0) process.exit(built.status ?? 1)
+
+function electronBinary() {
+  try {
+    const path = createRequire(import.meta.url)('electron')
+    return typeof path === 'string' && existsSync(path) ? path : null
+  } catch {
+    return null // the electron package throws when its binary was never downloaded
+  }
+}
+
+const args = process.argv.slice(2)
+const binary = electronBinary()
+const command = binary
+  ? [binary, [root, ...args]]
+  : [process.execPath, [join(root, 'out/main/cli.js'), 'web', ...args]]
+if (!binary) {
+  console.log('The Electron binary is not installed here, so the workbench starts in your browser instead.')
+}
+const child = spawn(command[0], command[1], { stdio: 'inherit' })
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+child.on('exit', (code) => process.exit(code ?? 0))

@@ -1,0 +1,31 @@
+/**
+ * The names of every channel of the contract, as plain data. The preload builds one function per
+ * name from these lists, so it must stay free of imports.
+ */
+export const REQUEST_CHANNELS = [
+  'app.info',
+  'settings.get',
+  'settings.update',
+  'model.summary',
+  'datasets.list',
+  'datasets.preview',
+  'datasets.download',
+  'runs.start',
+  'runs.stop',
+  'runs.resume',
+  'runs.list',
+  'runs.get',
+  'runs.rename',
+  'runs.delete',
+] as const
+
+export const EVENT_CHANNELS = [
+  'runs.progress',
+  'runs.epoch',
+  'runs.status',
+  'runs.changed',
+  'datasets.progress',
+] as const
+
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number]
+export type EventChannel = (typeof EVENT_CHANNELS)[number]

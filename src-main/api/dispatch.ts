@@ -1,0 +1,50 @@
+import type { z } from 'zod'
+import { UserError, errorMessage } from '../engine/errors'
+import { REQUEST_CHANNELS, type RequestChannel } from './channels'
+import { requestSchemas, type ApiError, type ApiResult, type RequestHandlers } from './contract'
+
+/** Where a handler's unexpected failure is reported with its stack (the user sees a sentence). */
+export type ErrorLogger = (channel: string, error: unknown) => void
+
+export function isRequestChannel(channel: string): channel is RequestChannel {
+  return (REQUEST_CHANNELS as readonly string[]).includes(channel)
+}
+
+/** The one sentence naming what was wrong with a payload. */
+export function describeIssue(issue: z.core.$ZodIssue): ApiError {
+  const field = issue.path.map(String).join('.')
+  const message = field
+    ? `Field "${field}" is invalid: ${issue.message}.`
+    : `The request is invalid: ${issue.message}.`
+  return { code: 'invalid', message: message.replace(/\.\.$/, '.'), ...(field ? { field } : {}) }
+}
+
+/**
+ * Validate a request against its schema, run its handler, and turn every outcome into a typed
+ * result. Nothing thrown escapes: a user mistake becomes its own code, anything else `internal`.
+ */
+export async function dispatch(
+  handlers: RequestHandlers,
+  channel: string,
+  payload: unknown,
+  logError: ErrorLogger = () => undefined,
+): Promise<ApiResult<unknown>> {
+  if (!isRequestChannel(channel)) {
+    return { ok: false, error: { code: 'not_found', message: `There is no request named "${channel}".` } }
+  }
+  const parsed = requestSchemas[channel].safeParse(payload)
+  if (!parsed.success) return { ok: false, error: describeIssue(parsed.error.issues[0]) }
+  try {
+    const handler = handlers[channel] as (input: unknown) => Promise<unknown>
+    return { ok: true, value: await handler(parsed.data) }
+  } catch (error) {
+    if (error instanceof UserError) {
+      return {
+        ok: false,
+        error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+      }
+    }
+    logError(channel, error)
+    return { ok: false, error: { code: 'internal', message: `${channel} failed: ${errorMessage(error)}` } }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Runtime schemas of every request payload and of the documents the engine stores.
+ * Pure zod, no Node imports: the renderer may import these for inline validation.
+ */
+import { z } from 'zod'
+
+export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
+export type OptimizerName = z.infer<typeof optimizerSchema>
+
+/** What the user asks for; `tensorflow` means tfjs-node-gpu, then tfjs-node. */
+export const backendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu'])
+export type BackendPreference = z.infer<typeof backendPreferenceSchema>
+
+export const activationSchema = z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear'])
+export type ActivationName = z.infer<typeof activationSchema>
+
+export const convBlockSchema = z.object({
+  filters: z.number().int().min(1).max(512),
+  kernelSize: z.number().int().min(1).max(11),
+  stride: z.number().int().min(1).max(4).default(1),
+  padding: z.enum(['valid', 'same']).default('valid'),
+  activation: activationSchema.default('relu'),
+  pooling: z.enum(['max', 'avg', 'none']).default('max'),
+})
+export type ConvBlock = z.infer<typeof convBlockSchema>
+
+export const denseLayerSchema = z.object({
+  units: z.number().int().min(1).max(8192),
+  activation: activationSchema.default('relu'),
+  dropout: z.number().min(0).max(0.95).default(0),
+})
+export type DenseLayer = z.infer<typeof denseLayerSchema>
+
+export const architectureSchema = z.object({
+  convBlocks: z.array(convBlockSchema).min(1).max(6),
+  denseLayers: z.array(denseLayerSchema).max(4),
+})
+export type Architecture = z.infer<typeof architectureSchema>
+
+/** The notebook's network: conv5x5x32 - pool - conv5x5x64 - pool - dense500 - dropout0.4 - dense10. */
+export const NOTEBOOK_ARCHITECTURE: Architecture = {
+  convBlocks: [
+    { filters: 32, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', pooling: 'max' },
+    { filters: 64, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', pooling: 'max' },
+  ],
+  denseLayers: [{ units: 500, activation: 'relu', dropout: 0.4 }],
+}
+
+/** A data set: one of the named ones, or a folder holding the four IDX files. */
+export const datasetRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mnist') }),
+  z.object({ kind: z.literal('fashion-mnist') }),
+  z.object({ kind: z.literal('folder'), path: z.string().min(1, 'folder path is empty') }),
+])
+export type DatasetRef = z.infer<typeof datasetRefSchema>
+
+export const runConfigSchema = z.object({
+  name: z.string().trim().max(120).optional(),
+  dataset: datasetRefSchema.default({ kind: 'mnist' }),
+  architecture: architectureSchema.default(NOTEBOOK_ARCHITECTURE),
+  epochs: z.number().int().min(1).max(1000).default(50),
+  batchSize: z.number().int().min(1).max(4096).default(100),
+  learningRate: z.number().gt(0).max(10).default(1e-4),
+  optimizer: optimizerSchema.default('adam'),
+  /** Momentum of sgd (ignored by the other optimizers). */
+  momentum: z.number().min(0).max(0.999).default(0.9),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+  /** Train on the first N training images only; null means all. */
+  trainLimit: z.number().int().min(1).nullable().default(null),
+  backend: backendPreferenceSchema.default('auto'),
+})
+/** A run's configuration with every default filled in. */
+export type RunConfig = z.infer<typeof runConfigSchema>
+/** A run's configuration as a caller may send it (defaults optional). */
+export type RunConfigInput = z.input<typeof runConfigSchema>
+
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/, 'run id has characters a run id never has')
+
+export const presetSchema = z.object({
+  name: z.string().trim().min(1).max(60),
+  config: runConfigSchema.omit({ name: true }).partial(),
+})
+export type Preset = z.infer<typeof presetSchema>
+
+export const windowStateSchema = z.object({
+  width: z.number().int().min(400).max(10000),
+  height: z.number().int().min(300).max(10000),
+  x: z.number().int().optional(),
+  y: z.number().int().optional(),
+  maximized: z.boolean().default(false),
+})
+
+export const settingsSchema = z.object({
+  backend: backendPreferenceSchema.default('auto'),
+  /** Folder of IDX files offered in the new-run form; null when none was chosen. */
+  dataFolder: z.string().nullable().default(null),
+  defaults: runConfigSchema.omit({ name: true }).partial().default({}),
+  presets: z.array(presetSchema).max(100).default([]),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  compareSelection: z.array(runIdSchema).max(8).default([]),
+  window: windowStateSchema.nullable().default(null),
+})
+export type Settings = z.infer<typeof settingsSchema>
+
+/** A settings update: any subset of the top-level fields. */
+export const settingsPatchSchema = settingsSchema.partial().strict()
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+export const emptySchema = z.union([z.undefined(), z.null(), z.object({}).strict()])
+export const runRefSchema = z.object({ id: runIdSchema }).strict()
+export const runRenameSchema = z.object({ id: runIdSchema, name: z.string().trim().min(1).max(120) }).strict()
+export const modelSummaryRequestSchema = z
+  .object({
+    architecture: architectureSchema,
+    inputShape: z
+      .tuple([
+        z.number().int().min(4).max(256),
+        z.number().int().min(4).max(256),
+        z.number().int().min(1).max(4),
+      ])
+      .default([28, 28, 1]),
+  })
+  .strict()

@@ -1,0 +1,33 @@
+import type { AppInfo, EmitEvent, RequestHandlers } from './contract'
+import { createAppHandlers } from './handlers/app'
+import { createDatasetHandlers } from './handlers/datasets'
+import { createModelHandlers } from './handlers/model'
+import { createRunHandlers } from './handlers/runs'
+import type { SettingsStore } from '../engine/settings/store'
+import { RunManager } from '../engine/runs'
+import type { LaunchTrainer } from '../engine/train'
+
+export interface WorkbenchOptions {
+  home: string
+  shell: AppInfo['shell']
+  settings: SettingsStore
+  emit: EmitEvent
+  /** How a training process is started; the Electron shell passes utilityProcess. */
+  launch?: LaunchTrainer
+}
+
+/** The one implementation of the contract, on top of the engine; every shell serves this. */
+export function createWorkbench(options: WorkbenchOptions) {
+  const runs = new RunManager({ home: options.home, emit: options.emit, launch: options.launch })
+  const handlers: RequestHandlers = {
+    ...createAppHandlers(options),
+    ...createModelHandlers(),
+    ...createDatasetHandlers({
+      home: options.home,
+      emit: options.emit,
+      getSettings: () => options.settings.get(),
+    }),
+    ...createRunHandlers(runs),
+  }
+  return { handlers, runs, shutdown: () => runs.shutdown() }
+}

@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util'
+import { UserError } from '../engine/errors'
+
+/** How one flag is read: its kind, the values it accepts, and the line `--help` shows for it. */
+export interface FlagSpec {
+  type: 'string' | 'int' | 'number' | 'boolean'
+  description: string
+  choices?: readonly string[]
+  /** Lowest accepted value, for int and number. */
+  min?: number
+}
+
+export type FlagSpecs = Record<string, FlagSpec>
+
+type FlagValue<F extends FlagSpec> = F['type'] extends 'boolean'
+  ? boolean
+  : F['type'] extends 'string'
+    ? string
+    : number
+
+export type ParsedFlags<S extends FlagSpecs> = { [K in keyof S]?: FlagValue<S[K]> }
+
+/** Read `--flag value` / `--flag=value` arguments; an unknown flag or a bad value is a UserError naming it. */
+export function parseFlags<S extends FlagSpecs>(
+  argv: string[],
+  specs: S,
+): { flags: ParsedFlags<S>; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [
+      name,
+      { type: spec.type === 'boolean' ? 'boolean' : 'string' },
+    ]),
+  ) as Record<string, { type: 'boolean' | 'string' }>
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new UserError(describeParseError(error), 'invalid')
+  }
+  const flags: Record<string, unknown> = {}
+  for (const [name, raw] of Object.entries(parsed.values)) {
+    const spec = specs[name]
+    if (raw === undefined || !spec) continue
+    flags[name] = convert(name, spec, raw as string | boolean)
+  }
+  return { flags: flags as ParsedFlags<S>, positionals: parsed.positionals }
+}
+
+function convert(name: string, spec: FlagSpec, raw: string | boolean): unknown {
+  if (spec.type === 'boolean') return raw
+  const text = String(raw)
+  if (spec.choices && !spec.choices.includes(text)) {
+    throw new UserError(
+      `--${name} must be one of ${spec.choices.join(', ')}, not "${text}".`,
+      'invalid',
+      name,
+    )
+  }
+  if (spec.type === 'string') return text
+  const value = Number(text)
+  const isValid =
+    text.trim() !== '' && Number.isFinite(value) && (spec.type === 'number' || Number.isInteger(value))
+  if (!isValid) {
+    const kind = spec.type === 'int' ? 'a whole number' : 'a number'
+    throw new UserError(`--${name} must be ${kind}, not "${text}".`, 'invalid', name)
+  }
+  if (spec.min !== undefined && value < spec.min) {
+    throw new UserError(`--${name} must be at least ${spec.min}, not ${text}.`, 'invalid', name)
+  }
+  return value
+}
+
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const unknown = /Unknown option '([^']+)'/.exec(message)
+  if (unknown) return `Unknown flag ${unknown[1]}; run with --help to see the flags.`
+  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message)
+  if (missing) return `Flag ${missing[1].replace(/^-\w, /, '')} needs a value.`
+  return message.split('\n')[0].replace(/\.?$/, '.')
+}
+
+/** The `--help` text of a command. */
+export function usage(command: string, summary: string, specs: FlagSpecs): string {
+  const lines = Object.entries(specs).map(([name, spec]) => {
+    const value =
+      spec.type === 'boolean' ? '' : spec.choices ? ` ${spec.choices.join('|')}` : ` <${spec.type}>`
+    return `  --${name}${value}`.padEnd(44) + spec.description
+  })
+  return `Usage: npm run ${command} -- [flags]\n${summary}\n\nFlags:\n${lines.join('\n')}\n`
+}

@@ -1,0 +1,55 @@
+/** The desktop app's main process: one window, the IPC bridge, and the engine behind it. */
+import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron'
+import Store from 'electron-store'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createWorkbench } from '../api/workbench'
+import { resolveHome } from '../engine/home'
+import { SettingsStore, type DocumentStore } from '../engine/settings/store'
+import { createIpcEmitter, registerIpcHandlers } from './ipc'
+import { createMainWindow } from './window'
+import { utilityProcessLauncher } from './trainer-launcher'
+import { readHomeFlag } from './argv'
+
+const homeFlag = readHomeFlag(process.argv)
+if (homeFlag || process.env.WORKBENCH_HOME) app.setPath('userData', resolveHome(homeFlag))
+const home = app.getPath('userData')
+
+if (!app.requestSingleInstanceLock()) app.quit()
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+})
+
+void app.whenReady().then(() => {
+  const settings = new SettingsStore(new Store({ cwd: home, name: 'settings' }) as unknown as DocumentStore)
+  const appUrl =
+    process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href
+  const logError = (where: string, error: unknown) => console.error(`[${where}]`, error)
+  const emit = createIpcEmitter(() => BrowserWindow.getAllWindows().map((w) => w.webContents))
+  const workbench = createWorkbench({
+    home,
+    shell: 'electron',
+    settings,
+    emit,
+    launch: utilityProcessLauncher(utilityProcess),
+  })
+  registerIpcHandlers(ipcMain, workbench.handlers, appUrl, logError)
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+
+  const win = createMainWindow(settings.get().window, appUrl)
+  const saveWindowState = () => {
+    const bounds = win.getNormalBounds()
+    settings.update({ window: { ...bounds, maximized: win.isMaximized() } })
+  }
+  win.on('close', saveWindowState)
+  void win.loadURL(appUrl)
+
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore()
+    win.focus()
+  })
+  app.on('window-all-closed', () => {
+    void workbench.shutdown().finally(() => app.quit())
+  })
+})

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import type { RequestHandlers } from '../api/contract'
+import { startWebShell, type WebShell } from './server'
+
+const handlers = { 'settings.get': async () => ({ backend: 'wasm' }) } as unknown as RequestHandlers
+
+function staticDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'renderer-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>CNN Workbench</title>')
+  return dir
+}
+
+let shell: WebShell | null = null
+afterEach(async () => {
+  await shell?.close()
+  shell = null
+})
+
+async function start() {
+  shell = await startWebShell({ staticDir: staticDir(), port: 0, token: 'secret-token' })
+  shell.serve(handlers)
+  return shell
+}
+
+describe('web shell', () => {
+  it('listens on 127.0.0.1 and prints a URL carrying the token', async () => {
+    const s = await start()
+    expect(s.url).toBe(`http://127.0.0.1:${s.port}/?token=secret-token`)
+  })
+
+  it('answers /api/ without the right token with 401', async () => {
+    const s = await start()
+    const base = `http://127.0.0.1:${s.port}/api/settings.get`
+    expect((await fetch(base, { method: 'POST' })).status).toBe(401)
+    expect((await fetch(base, { method: 'POST', headers: { 'x-workbench-token': 'wrong' } })).status).toBe(
+      401,
+    )
+    const ok = await fetch(base, { method: 'POST', headers: { 'x-workbench-token': 'secret-token' } })
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ ok: true, value: { backend: 'wasm' } })
+  })
+
+  it('names the bad field with 400 and refuses a foreign Host header', async () => {
+    const s = await start()
+    const headers = { 'x-workbench-token': 'secret-token' }
+    const bad = await fetch(`http://127.0.0.1:${s.port}/api/runs.get`, {
+      method: 'POST',
+      headers,
+      body: '{"id":""}',
+    })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('id')
+    const notJson = await fetch(`http://127.0.0.1:${s.port}/api/runs.get`, {
+      method: 'POST',
+      headers,
+      body: '{',
+    })
+    expect(notJson.status).toBe(400)
+    const { request } = await import('node:http')
+    const status = await new Promise<number>((resolve) => {
+      const req = request(
+        { port: s.port, host: '127.0.0.1', path: '/', headers: { host: 'evil.example' } },
+        (res) => resolve(res.statusCode ?? 0),
+      )
+      req.end()
+    })
+    expect(status).toBe(421)
+  })
+
+  it('serves the app for any view path and 404s missing assets', async () => {
+    const s = await start()
+    const page = await fetch(`http://127.0.0.1:${s.port}/runs/abc`)
+    expect(await page.text()).toContain('CNN Workbench')
+    expect((await fetch(`http://127.0.0.1:${s.port}/assets/missing.js`)).status).toBe(404)
+    const escape = await fetch(`http://127.0.0.1:${s.port}/..%2f..%2f..%2fetc/passwd`)
+    expect(await escape.text()).not.toContain('root:')
+  })
+
+  it('pushes events over the WebSocket only to token holders', async () => {
+    const s = await start()
+    const refused = new WebSocket(`ws://127.0.0.1:${s.port}/api/events?token=nope`)
+    const refusal = await new Promise<string>((resolve) => {
+      refused.on('error', (e) => resolve(e.message))
+      refused.on('open', () => resolve('opened'))
+    })
+    expect(refusal).toMatch(/401/)
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/events?token=secret-token`)
+    await new Promise((resolve) => ws.on('open', resolve))
+    const received = new Promise<unknown>((resolve) =>
+      ws.on('message', (d) => resolve(JSON.parse(String(d)))),
+    )
+    s.emit('runs.changed', { runId: 'r1' })
+    expect(await received).toEqual({ channel: 'runs.changed', payload: { runId: 'r1' } })
+    ws.close()
+  })
+})
