@@ -1,0 +1,17 @@
+import { join } from 'node:path'
+import { homePaths } from '../home'
+
+/** The files of one run folder, `<home>/runs/<id>/`. */
+export function runPaths(home: string, id: string) {
+  const dir = join(homePaths(home).runs, id)
+  return {
+    dir,
+    record: join(dir, 'run.json'),
+    metrics: join(dir, 'metrics.jsonl'),
+    checkpoints: join(dir, 'checkpoints'),
+    /** Which processes own the run while it trains (see liveness.ts). */
+    process: join(dir, 'process.json'),
+  }
+}
+
+export type RunPaths = ReturnType<typeof runPaths>

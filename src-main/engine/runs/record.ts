@@ -1,0 +1,90 @@
+/**
+ * `run.json`: reading it defensively (a damaged file is reported, never thrown at a listing) and
+ * writing it atomically.
+ */
+import { readFile } from 'node:fs/promises'
+import { z } from 'zod'
+import type { RunRecord } from '../../api/contract'
+import { datasetRefSchema, runConfigSchema } from '../../api/schemas'
+import { writeJsonAtomic } from '../fs-atomic'
+
+const finite = z.number()
+
+const runSummarySchema = z.object({
+  epochs: z.number().int().min(0),
+  trainLoss: finite,
+  trainAccuracy: finite,
+  valLoss: finite,
+  valAccuracy: finite,
+  bestValAccuracy: finite,
+  bestEpoch: z.number().int().min(0),
+  samplesPerSec: finite,
+  durationMs: finite,
+})
+
+/** What a valid `run.json` holds; unknown keys are dropped. */
+export const runRecordSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  createdAt: z.string().min(1),
+  updatedAt: z.string().min(1),
+  status: z.enum(['running', 'completed', 'stopped', 'failed', 'interrupted']),
+  config: runConfigSchema,
+  dataset: z
+    .object({
+      ref: datasetRefSchema,
+      title: z.string(),
+      trainCount: z.number().int(),
+      testCount: z.number().int(),
+    })
+    .nullable(),
+  backend: z
+    .object({
+      name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+      version: z.string(),
+      device: z.string(),
+      threads: z.number(),
+    })
+    .nullable(),
+  summary: runSummarySchema.nullable(),
+  checkpointEpoch: z.number().int().min(0),
+  error: z.string().optional(),
+})
+
+export type ReadRecordResult =
+  { ok: true; record: RunRecord } | { ok: false; reason: string; missing: boolean }
+
+/** Reads and validates `run.json`; says in a sentence what is wrong with it when it is. */
+export async function readRecord(path: string, id: string): Promise<ReadRecordResult> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    const reason = missing ? 'run.json is missing.' : `run.json cannot be read (${(error as Error).message}).`
+    return { ok: false, reason, missing }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return { ok: false, reason: 'run.json is not valid JSON.', missing: false }
+  }
+  const parsed = runRecordSchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'the document'
+    return {
+      ok: false,
+      reason: `run.json has a bad or missing field ${where}: ${issue.message}.`,
+      missing: false,
+    }
+  }
+  // The folder's name is the run's id, even in a folder copied under another name.
+  return { ok: true, record: { ...parsed.data, id } as RunRecord }
+}
+
+/** Writes `run.json` atomically. */
+export async function writeRecord(path: string, record: RunRecord): Promise<void> {
+  await writeJsonAtomic(path, record)
+}

@@ -1,0 +1,165 @@
+/**
+ * Checkpoints: after each epoch, the model in tfjs layers format (model.json + weights.bin, through
+ * a save handler of our own since tfjs-node's file:// is not available), the optimizer's state and
+ * the state of the run's random generator, so that a resumed run continues exactly. Each one is
+ * written into a temporary folder and renamed into place, so a crash never leaves half of one;
+ * only the latest is kept.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import type { RngState } from './rng'
+
+const FORMAT = 1
+const FOLDER = /^epoch-(\d+)$/
+
+/** What a checkpoint records beside the tensors. */
+export interface CheckpointState {
+  epoch: number
+  /** The run's random generator after this epoch (next shuffle, next dropout masks). */
+  rng: RngState
+  /** Training time of the run up to the end of this epoch, across resumes. */
+  elapsedMs: number
+  optimizer: string
+}
+
+interface StateFile extends CheckpointState {
+  format: number
+  optimizerWeights: tf.io.WeightsManifestEntry[]
+}
+
+/** What `optimizer.getWeights()` returns (tfjs-core does not export the type by name). */
+export type OptimizerWeights = Awaited<ReturnType<tf.Optimizer['getWeights']>>
+
+export interface LoadedCheckpoint {
+  model: tfl.LayersModel
+  /** In the order `optimizer.getWeights()` gave them; pass to `optimizer.setWeights`. */
+  optimizerWeights: OptimizerWeights
+  state: CheckpointState
+}
+
+/** The folder of the checkpoint of `epoch`. */
+export function checkpointFolder(checkpointsDir: string, epoch: number): string {
+  return join(checkpointsDir, `epoch-${String(epoch).padStart(6, '0')}`)
+}
+
+/** Saves a checkpoint and then deletes the older ones. */
+export async function saveCheckpoint(
+  checkpointsDir: string,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  state: CheckpointState,
+): Promise<void> {
+  await mkdir(checkpointsDir, { recursive: true })
+  const tmp = join(checkpointsDir, `.tmp-${state.epoch}-${randomBytes(4).toString('hex')}`)
+  await mkdir(tmp)
+  try {
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weightData = tf.io.concatenateArrayBuffers(artifacts.weightData ?? new ArrayBuffer(0))
+        const modelJson = {
+          format: artifacts.format,
+          generatedBy: artifacts.generatedBy,
+          convertedBy: artifacts.convertedBy,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        }
+        await writeSynced(join(tmp, 'model.json'), JSON.stringify(modelJson))
+        await writeSynced(join(tmp, 'weights.bin'), new Uint8Array(weightData))
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }
+      }),
+    )
+    const optimizerWeights = await optimizer.getWeights()
+    try {
+      const encoded = await tf.io.encodeWeights(optimizerWeights)
+      await writeSynced(
+        join(tmp, 'optimizer.bin'),
+        new Uint8Array(tf.io.concatenateArrayBuffers(encoded.data)),
+      )
+      const stateFile: StateFile = { format: FORMAT, ...state, optimizerWeights: encoded.specs }
+      await writeSynced(join(tmp, 'state.json'), JSON.stringify(stateFile, null, 2))
+    } finally {
+      // getWeights makes a fresh tensor for the step counter; the rest are the optimizer's own.
+      for (const w of optimizerWeights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose()
+    }
+    const target = checkpointFolder(checkpointsDir, state.epoch)
+    await rm(target, { recursive: true, force: true })
+    await rename(tmp, target)
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true })
+    throw new Error(`Saving the checkpoint of epoch ${state.epoch} failed: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+  await removeOtherCheckpoints(checkpointsDir, state.epoch)
+}
+
+/** The epoch of the newest complete checkpoint, 0 when there is none. */
+export async function latestCheckpointEpoch(checkpointsDir: string): Promise<number> {
+  return (await checkpointEpochs(checkpointsDir))[0] ?? 0
+}
+
+/** Loads the newest checkpoint, or returns null when there is none. */
+export async function loadLatestCheckpoint(checkpointsDir: string): Promise<LoadedCheckpoint | null> {
+  const epoch = await latestCheckpointEpoch(checkpointsDir)
+  return epoch > 0 ? loadCheckpoint(checkpointFolder(checkpointsDir, epoch)) : null
+}
+
+/** Loads one checkpoint folder. */
+export async function loadCheckpoint(folder: string): Promise<LoadedCheckpoint> {
+  const modelJson = JSON.parse(await readFile(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON
+  const weights = await readFile(join(folder, 'weights.bin'))
+  const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => [
+    manifest.flatMap((group) => group.weights),
+    toArrayBuffer(weights),
+  ])
+  const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts))
+  const stateFile = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as StateFile
+  if (stateFile.format !== FORMAT)
+    throw new Error(`Checkpoint format ${stateFile.format} is not one this version reads.`)
+  const optimizerBytes = await readFile(join(folder, 'optimizer.bin'))
+  const decoded = tf.io.decodeWeights(toArrayBuffer(optimizerBytes), stateFile.optimizerWeights)
+  const optimizerWeights = stateFile.optimizerWeights.map((spec) => ({
+    name: spec.name,
+    tensor: decoded[spec.name],
+  }))
+  const { epoch, rng, elapsedMs, optimizer } = stateFile
+  return { model, optimizerWeights, state: { epoch, rng, elapsedMs, optimizer } }
+}
+
+async function checkpointEpochs(checkpointsDir: string): Promise<number[]> {
+  const names = await readdir(checkpointsDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[]
+    throw error
+  })
+  return names
+    .map((name) => FOLDER.exec(name))
+    .filter((match) => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => b - a)
+}
+
+async function removeOtherCheckpoints(checkpointsDir: string, keepEpoch: number): Promise<void> {
+  const keep = checkpointFolder(checkpointsDir, keepEpoch)
+  for (const name of await readdir(checkpointsDir)) {
+    const path = join(checkpointsDir, name)
+    if (path !== keep && (FOLDER.test(name) || name.startsWith('.tmp-')))
+      await rm(path, { recursive: true, force: true })
+  }
+}
+
+async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'w')
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+}

@@ -1,0 +1,140 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EpochMetrics } from '../../api/contract'
+import { buildModel } from '../model/build-model'
+import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
+import { runTrainingLoop, type LoopOptions } from './loop'
+import { createOptimizer } from './optimizer'
+import { Rng } from './rng'
+import { TINY_ARCHITECTURE, barData } from './test-data'
+
+const data = barData(200, 100)
+const config = { optimizer: 'adam', learningRate: 0.01, momentum: 0.9 } as const
+let dir: string
+
+beforeAll(async () => {
+  tf.env().set('PROD', true)
+  await tf.setBackend('cpu')
+  dir = await mkdtemp(join(tmpdir(), 'cnn-loop-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** Trains a fresh tiny model; returns every epoch's metrics and the tensor count after each. */
+async function train(epochs: number, extra: Partial<LoopOptions> = {}) {
+  const model = extra.model ?? buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+  const optimizer = extra.optimizer ?? createOptimizer(config)
+  const metrics: EpochMetrics[] = []
+  const tensors: number[] = []
+  const outcome = await runTrainingLoop({
+    model,
+    optimizer,
+    data,
+    epochs,
+    batchSize: 20,
+    rng: new Rng(5),
+    shouldStop: () => false,
+    onEpoch: async (report) => {
+      metrics.push(report.metrics)
+      tensors.push(tf.memory().numTensors)
+    },
+    ...extra,
+  })
+  return { model, optimizer, metrics, tensors, outcome }
+}
+
+const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
+
+describe('runTrainingLoop', () => {
+  it('learns, and repeats the same curves for the same seed', async () => {
+    const a = await train(3)
+    const b = await train(3)
+    expect(a.outcome).toBe('completed')
+    expect(a.metrics.map(figures)).toEqual(b.metrics.map(figures))
+    expect(a.metrics[2].trainLoss).toBeLessThan(a.metrics[0].trainLoss)
+    expect(a.metrics[2].valAccuracy).toBeGreaterThan(0.8)
+    for (const run of [a, b]) {
+      run.model.dispose()
+      run.optimizer.dispose()
+    }
+  })
+
+  it('keeps the number of tensors the same after every epoch', async () => {
+    const before = tf.memory().numTensors
+    const run = await train(3)
+    expect(run.tensors[1]).toBe(run.tensors[0])
+    expect(run.tensors[2]).toBe(run.tensors[0])
+    run.model.dispose()
+    run.optimizer.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('stops at a batch boundary without finishing the epoch', async () => {
+    let batches = 0
+    const progress: number[] = []
+    const run = await train(2, {
+      shouldStop: () => batches++ >= 3,
+      progressIntervalMs: 0,
+      onProgress: (p) => progress.push(p.batch),
+    })
+    expect(run.outcome).toBe('stopped')
+    expect(run.metrics).toEqual([])
+    expect(progress).toEqual([1, 2, 3])
+    run.model.dispose()
+    run.optimizer.dispose()
+  })
+
+  it('resumes from a checkpoint exactly where the uninterrupted run would be', async () => {
+    const straight = await train(3)
+    const checkpoints = join(dir, 'checkpoints')
+    let rng = new Rng(5)
+    const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+    const firstOptimizer = createOptimizer(config)
+    const first = await train(1, {
+      model,
+      optimizer: firstOptimizer,
+      rng,
+      onEpoch: async (report) => {
+        await saveCheckpoint(checkpoints, model, firstOptimizer, {
+          epoch: report.metrics.epoch,
+          rng: rng.state,
+          elapsedMs: report.metrics.elapsedMs,
+          optimizer: 'adam',
+        })
+      },
+    })
+    expect(await readdir(checkpoints)).toEqual(['epoch-000001'])
+    first.model.dispose()
+    first.optimizer.dispose()
+
+    const loaded = await loadLatestCheckpoint(checkpoints)
+    expect(loaded?.state.epoch).toBe(1)
+    const optimizer = createOptimizer(config)
+    await optimizer.setWeights(loaded!.optimizerWeights)
+    rng = new Rng(loaded!.state.rng)
+    const rest: EpochMetrics[] = []
+    await runTrainingLoop({
+      model: loaded!.model,
+      optimizer,
+      data,
+      epochs: 3,
+      startEpoch: 2,
+      batchSize: 20,
+      rng,
+      shouldStop: () => false,
+      onEpoch: async (report) => {
+        rest.push(report.metrics)
+      },
+    })
+    expect(rest.map(figures)).toEqual(straight.metrics.slice(1).map(figures))
+    tf.dispose(loaded!.optimizerWeights.map((w) => w.tensor))
+    for (const m of [straight.model, loaded!.model]) m.dispose()
+    straight.optimizer.dispose()
+    optimizer.dispose()
+  })
+})

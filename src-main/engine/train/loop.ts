@@ -1,0 +1,192 @@
+/**
+ * The training loop: seeded shuffling per epoch, one `tf.tidy` per step, validation on the whole
+ * test set after each epoch, a yield to the event loop between batches (so a stop message gets
+ * through), and throttled progress. Stop ends it at the next batch boundary; the unfinished epoch
+ * is dropped.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import type { BatchProgress, EpochMetrics } from '../../api/contract'
+import { forward } from '../model/build-model'
+import { gatherBatch, sliceBatch, type ImageSet } from './batches'
+import { crossEntropy } from './optimizer'
+import type { Rng } from './rng'
+
+export interface TrainingData {
+  rows: number
+  cols: number
+  numClasses: number
+  train: ImageSet
+  test: ImageSet
+}
+
+export interface EpochReport {
+  metrics: EpochMetrics
+  epochs: number
+  /** Time still needed for the remaining epochs, from this session's pace; 0 after the last. */
+  etaMs: number | null
+}
+
+export interface LoopOptions {
+  model: tfl.LayersModel
+  optimizer: tf.Optimizer
+  data: TrainingData
+  epochs: number
+  batchSize: number
+  /** The first epoch to train, 1-based; the ones before it are done (a resumed run). */
+  startEpoch?: number
+  /** Draws every shuffle and dropout mask; its state after an epoch goes into the checkpoint. */
+  rng: Rng
+  /** Training time spent before this session (a resumed run), counted in `elapsedMs`. */
+  elapsedBeforeMs?: number
+  /** Checked at every batch boundary. */
+  shouldStop: () => boolean
+  /** Per-batch figures, at most one per `progressIntervalMs`. */
+  onProgress?: (progress: Omit<BatchProgress, 'runId'>) => void
+  /** After each finished epoch; awaited before the next one starts (checkpointing). */
+  onEpoch: (report: EpochReport) => Promise<void>
+  progressIntervalMs?: number
+  /** Images per validation step. */
+  evalBatchSize?: number
+  now?: () => number
+}
+
+export type LoopOutcome = 'completed' | 'stopped'
+
+/** Trains epochs `startEpoch..epochs`; resolves 'stopped' when `shouldStop` cut it short. */
+export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome> {
+  const { model, optimizer, data, epochs, batchSize, rng, shouldStop } = options
+  const now = options.now ?? (() => performance.now())
+  const interval = options.progressIntervalMs ?? 100
+  const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
+  const sessionStart = now()
+  const elapsedBefore = options.elapsedBeforeMs ?? 0
+  const count = data.train.count
+  const batches = Math.ceil(count / batchSize)
+  const epochDurations: number[] = []
+  let lastValidationMs = 0
+  let lastProgressAt = -Infinity
+
+  for (let epoch = options.startEpoch ?? 1; epoch <= epochs; epoch++) {
+    const epochStart = now()
+    const order = rng.shuffle(Int32Array.from({ length: count }, (_, i) => i))
+    let lossSum = 0
+    let correct = 0
+    let seen = 0
+    for (let b = 0; b < batches; b++) {
+      if (shouldStop()) return 'stopped'
+      const indices = order.subarray(b * batchSize, Math.min(count, (b + 1) * batchSize))
+      const [loss, hits] = await trainStep(model, optimizer, variables, data, indices, rng)
+      lossSum += loss * indices.length
+      correct += hits
+      seen += indices.length
+      const t = now()
+      if (options.onProgress && t - lastProgressAt >= interval) {
+        lastProgressAt = t
+        const trainMs = t - epochStart
+        const msPerBatch = trainMs / (b + 1)
+        const epochMs = epochDurations.at(-1) ?? msPerBatch * batches + lastValidationMs
+        options.onProgress({
+          epoch,
+          epochs,
+          batch: b + 1,
+          batches,
+          loss,
+          accuracy: hits / indices.length,
+          samplesPerSec: seen / (trainMs / 1000),
+          elapsedMs: elapsedBefore + (t - sessionStart),
+          etaMs: (batches - b - 1) * msPerBatch + lastValidationMs + (epochs - epoch) * epochMs,
+        })
+      }
+      await yieldToEventLoop()
+    }
+    const trainEnd = now()
+    const validation = await validate(model, data, evalBatchSize, shouldStop)
+    if (validation === null) return 'stopped'
+    const epochEnd = now()
+    lastValidationMs = epochEnd - trainEnd
+    epochDurations.push(epochEnd - epochStart)
+    const meanEpochMs = epochDurations.reduce((a, b) => a + b, 0) / epochDurations.length
+    const metrics: EpochMetrics = {
+      type: 'epoch',
+      epoch,
+      trainLoss: lossSum / seen,
+      trainAccuracy: correct / seen,
+      valLoss: validation.loss,
+      valAccuracy: validation.accuracy,
+      samplesPerSec: seen / ((trainEnd - epochStart) / 1000),
+      elapsedMs: elapsedBefore + (epochEnd - sessionStart),
+      time: new Date().toISOString(),
+    }
+    await options.onEpoch({ metrics, epochs, etaMs: (epochs - epoch) * meanEpochMs })
+  }
+  return 'completed'
+}
+
+/** One optimizer step on a batch; returns its mean loss and how many it classified right. */
+async function trainStep(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  data: TrainingData,
+  indices: Int32Array,
+  rng: Rng,
+): Promise<[number, number]> {
+  let hits: tf.Scalar | null = null
+  const stats = tf.tidy(() => {
+    const batch = gatherBatch(data.train, indices, data.rows, data.cols)
+    const oneHot = tf.oneHot(batch.labels, data.numClasses) as tf.Tensor2D
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = forward(model, batch.inputs, () => rng.nextUint32())
+      // Kept out of the gradient's tidy, which would dispose it; released below.
+      hits = tf.keep(countCorrect(logits, batch.labels))
+      return crossEntropy(logits, oneHot)
+    }, variables)
+    optimizer.applyGradients(grads)
+    return tf.stack([value, hits!])
+  })
+  try {
+    const [loss, correct] = await stats.data()
+    return [loss, correct]
+  } finally {
+    stats.dispose()
+    ;(hits as tf.Scalar | null)?.dispose()
+  }
+}
+
+/** Mean loss and accuracy over the whole test set, or null when stopped midway. */
+async function validate(
+  model: tfl.LayersModel,
+  data: TrainingData,
+  evalBatchSize: number,
+  shouldStop: () => boolean,
+): Promise<{ loss: number; accuracy: number } | null> {
+  let lossSum = 0
+  let correct = 0
+  for (let start = 0; start < data.test.count; start += evalBatchSize) {
+    if (shouldStop()) return null
+    const size = Math.min(evalBatchSize, data.test.count - start)
+    const stats = tf.tidy(() => {
+      const batch = sliceBatch(data.test, start, size, data.rows, data.cols)
+      const logits = forward(model, batch.inputs)
+      const oneHot = tf.oneHot(batch.labels, data.numClasses) as tf.Tensor2D
+      return tf.stack([crossEntropy(logits, oneHot, tf.Reduction.SUM), countCorrect(logits, batch.labels)])
+    })
+    const [loss, hits] = await stats.data()
+    stats.dispose()
+    lossSum += loss
+    correct += hits
+    await yieldToEventLoop()
+  }
+  const total = Math.max(1, data.test.count)
+  return { loss: lossSum / total, accuracy: correct / total }
+}
+
+function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'))
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
