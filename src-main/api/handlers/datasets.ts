@@ -1,0 +1,39 @@
+import type { DatasetInfo, EmitEvent, RequestHandlers } from '../contract'
+import {
+  describeDatasets,
+  downloadDataset,
+  previewDataset,
+  throttleProgress,
+  type NamedDataset,
+} from '../../engine/data'
+
+export interface DatasetContext {
+  home: string
+  emit: EmitEvent
+  getSettings: () => { dataFolder: string | null }
+}
+
+/** `datasets.list`, `datasets.preview` and `datasets.download` (which emits `datasets.progress`). */
+export function createDatasetHandlers(
+  ctx: DatasetContext,
+): Pick<RequestHandlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'> {
+  // A second request for a download already under way joins it instead of racing it.
+  const downloads = new Map<NamedDataset, Promise<DatasetInfo>>()
+
+  return {
+    'datasets.list': async () =>
+      describeDatasets({ home: ctx.home, dataFolder: ctx.getSettings().dataFolder }),
+    'datasets.preview': async ({ dataset, count }) => previewDataset(dataset, count, { home: ctx.home }),
+    'datasets.download': async ({ dataset }) => {
+      const running = downloads.get(dataset)
+      if (running) return running
+      const progress = throttleProgress((p) => ctx.emit('datasets.progress', p))
+      const download = downloadDataset(dataset, { home: ctx.home, onProgress: progress.push }).finally(() => {
+        progress.flush()
+        downloads.delete(dataset)
+      })
+      downloads.set(dataset, download)
+      return download
+    },
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Data sets of the workbench: the built-in MNIST, Fashion-MNIST and MNIST downloaded from their
+ * mirrors, and folders of IDX files. Everything outside this folder imports from here.
+ *
+ *   loadDataset(ref, { home })                      parsed, validated, cached in memory by ref
+ *   normalizePixels(pixels, out?)                   (x/255 - 0.5) / 0.5, like the notebook
+ *   describeDatasets({ home, dataFolder })          what can be picked, and why not
+ *   previewDataset(ref, count, { home })            images of every class, class counts
+ *   downloadDataset(name, { home, onProgress, mirrors, signal })
+ *   datasetTitle(ref)
+ */
+export { loadDataset, clearDatasetCache, type Dataset } from './load'
+export type { DatasetSplit } from './idx-set'
+export { normalizePixels } from './normalize'
+export { describeDatasets } from './describe'
+export { previewDataset } from './preview'
+export { downloadDataset, type DownloadDatasetOptions } from './download-dataset'
+export { throttleProgress, type ProgressThrottle } from './progress-throttle'
+export {
+  datasetTitle,
+  classNamesOf,
+  DIGIT_CLASS_NAMES,
+  FASHION_CLASS_NAMES,
+  NAMED_DATASETS,
+  type NamedDataset,
+} from './catalog'

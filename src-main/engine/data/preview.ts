@@ -1,0 +1,62 @@
+/**
+ * A look at a data set before training on it: a spread of test images covering every class,
+ * and how many images each class has in both splits.
+ */
+import type { DatasetPreview } from '../../api/contract'
+import type { DatasetRef } from '../../api/schemas'
+import { CLASS_COUNT } from './catalog'
+import type { DatasetSplit } from './idx-set'
+import { loadDataset, type Dataset } from './load'
+import type { LocateOptions } from './sources'
+
+/**
+ * `count` test images taken class by class in turn (the first 0, the first 1, ... then the
+ * second of each), so even a short preview shows every class; plus the class counts.
+ */
+export async function previewDataset(
+  ref: DatasetRef,
+  count: number,
+  options: LocateOptions,
+): Promise<DatasetPreview> {
+  return buildPreview(await loadDataset(ref, options), count)
+}
+
+/** The preview of a loaded data set. */
+export function buildPreview(dataset: Dataset, count: number): DatasetPreview {
+  const { test, rows, cols } = dataset
+  const indices = spreadIndices(test.labels, Math.max(0, Math.min(Math.floor(count), test.count)))
+  const size = rows * cols
+  const pixels = Buffer.alloc(indices.length * size)
+  indices.forEach((index, i) => pixels.set(test.images.subarray(index * size, (index + 1) * size), i * size))
+  return {
+    ref: dataset.ref,
+    rows,
+    cols,
+    pixelsBase64: pixels.toString('base64'),
+    labels: indices.map((index) => test.labels[index]),
+    classNames: dataset.classNames,
+    trainClassCounts: classCounts(dataset.train),
+    testClassCounts: classCounts(test),
+  }
+}
+
+/** Images per class, in label order. */
+export function classCounts(split: DatasetSplit): number[] {
+  const counts = new Array<number>(CLASS_COUNT).fill(0)
+  for (let i = 0; i < split.count; i++) counts[split.labels[i]]++
+  return counts
+}
+
+/** Indices of `count` images, round-robin over the classes in label order, each class in file order. */
+export function spreadIndices(labels: Uint8Array, count: number): number[] {
+  const byClass: number[][] = Array.from({ length: CLASS_COUNT }, () => [])
+  for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i)
+  const wanted = Math.min(count, labels.length)
+  const picked: number[] = []
+  for (let round = 0; picked.length < wanted; round++) {
+    for (const members of byClass) {
+      if (round < members.length && picked.length < wanted) picked.push(members[round])
+    }
+  }
+  return picked
+}
