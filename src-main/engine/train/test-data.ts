@@ -2,6 +2,8 @@
  * Test helpers: a tiny learnable image set (class k is a bright bar at a place of its own, plus
  * seeded noise), so training tests run in a fraction of a second on the cpu backend.
  */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { architectureSchema, type Architecture } from '../../api/schemas'
 import type { ImageSet } from './batches'
 import type { TrainingData } from './loop'
@@ -42,4 +44,28 @@ export function barData(trainCount = 200, testCount = 100, rows = 12, cols = 12)
     train: barImages(trainCount, rows, cols, 1),
     test: barImages(testCount, rows, cols, 2),
   }
+}
+
+/** Writes a folder of the four IDX files (MNIST's names) holding bar images; returns the folder. */
+export async function writeBarDataset(
+  folder: string,
+  trainCount = 300,
+  testCount = 100,
+  size = 12,
+): Promise<string> {
+  await mkdir(folder, { recursive: true })
+  const data = barData(trainCount, testCount, size, size)
+  const files: [string, Uint8Array, number, number[]][] = [
+    ['train-images-idx3-ubyte', data.train.images, 0x803, [trainCount, size, size]],
+    ['train-labels-idx1-ubyte', data.train.labels, 0x801, [trainCount]],
+    ['t10k-images-idx3-ubyte', data.test.images, 0x803, [testCount, size, size]],
+    ['t10k-labels-idx1-ubyte', data.test.labels, 0x801, [testCount]],
+  ]
+  for (const [name, body, magic, dims] of files) {
+    const header = Buffer.alloc(4 + 4 * dims.length)
+    header.writeUInt32BE(magic, 0)
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i))
+    await writeFile(join(folder, name), Buffer.concat([header, body]))
+  }
+  return folder
 }

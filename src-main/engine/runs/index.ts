@@ -1,0 +1,11 @@
+/**
+ * The run store and the runs of the main side.
+ *
+ *   new RunManager({ home, emit, launch? })   start, stop, resume, list, get, rename, delete, waitFor
+ *   summarizeMetrics(metrics)                 a run's summary from its epochs
+ */
+export { RunManager, type CheckDataset, type DatasetFacts, type RunManagerOptions } from './run-manager'
+export { RunStore } from './store'
+export { runPaths } from './paths'
+export { readMetrics } from './metrics'
+export { summarizeMetrics } from './summary'

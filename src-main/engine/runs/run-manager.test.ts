@@ -1,0 +1,230 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EpochMetrics, EventChannel, EventPayload, RunRecord } from '../../api/contract'
+import { runConfigSchema, type RunConfigInput } from '../../api/schemas'
+import { UserError } from '../errors'
+import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
+import { readProcessInfo } from './liveness'
+import { runPaths } from './paths'
+import { RunManager } from './run-manager'
+
+let root: string
+let dataFolder: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cnn-runs-'))
+  dataFolder = await writeBarDataset(join(root, 'bars'), 300, 100)
+})
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+type Event = { [E in EventChannel]: { channel: E; payload: EventPayload<E> } }[EventChannel]
+
+/** A manager on a fresh home, recording every event. */
+async function setup() {
+  const home = await mkdtemp(join(root, 'home-'))
+  const events: Event[] = []
+  const waiters: { test: (e: Event) => boolean; resolve: () => void }[] = []
+  const manager = new RunManager({
+    home,
+    emit: (channel, payload) => {
+      const event = { channel, payload } as Event
+      events.push(event)
+      for (const w of waiters.filter((w) => w.test(event))) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve()
+      }
+    },
+  })
+  const next = (test: (e: Event) => boolean) =>
+    events.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve }))
+  return { home, manager, events, next }
+}
+
+function config(overrides: RunConfigInput = {}) {
+  return runConfigSchema.parse({
+    dataset: { kind: 'folder', path: dataFolder },
+    architecture: TINY_ARCHITECTURE,
+    epochs: 2,
+    batchSize: 30,
+    learningRate: 0.01,
+    seed: 3,
+    backend: 'cpu',
+    ...overrides,
+  })
+}
+
+const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
+
+async function metricsLines(home: string, id: string) {
+  const text = await readFile(runPaths(home, id).metrics, 'utf8')
+  return text.trimEnd().split('\n')
+}
+
+describe('RunManager with a real training process', () => {
+  it('trains a run to the end, with events, run.json, metrics.jsonl and one checkpoint', async () => {
+    const { home, manager, events } = await setup()
+    const started = await manager.start(config({ name: 'bars' }))
+    expect(started.status).toBe('running')
+    const final = await manager.waitFor(started.id)
+    expect(final.status).toBe('completed')
+    expect(final.summary?.epochs).toBe(2)
+    expect(final.summary?.valAccuracy).toBeGreaterThan(0.3)
+    expect(final.backend?.name).toBe('cpu')
+    expect(final.checkpointEpoch).toBe(2)
+
+    const channels = events
+      .filter((e) => 'runId' in e.payload && e.payload.runId === started.id)
+      .map((e) => e.channel)
+    expect(channels.filter((c) => c === 'runs.epoch')).toHaveLength(2)
+    expect(channels).toContain('runs.progress')
+    const statuses = events.flatMap((e) => (e.channel === 'runs.status' ? [e.payload.status] : []))
+    expect(statuses).toEqual(['running', 'completed'])
+
+    const paths = runPaths(home, started.id)
+    const onDisk = JSON.parse(await readFile(paths.record, 'utf8')) as RunRecord
+    expect(onDisk).toMatchObject({ id: started.id, name: 'bars', status: 'completed', checkpointEpoch: 2 })
+    const lines = await metricsLines(home, started.id)
+    expect(lines.map((l) => JSON.parse(l))).toMatchObject([
+      { type: 'epoch', epoch: 1 },
+      { type: 'epoch', epoch: 2 },
+    ])
+    expect(await readdir(paths.checkpoints)).toEqual(['epoch-000002'])
+    expect((await readdir(join(paths.checkpoints, 'epoch-000002'))).sort()).toEqual([
+      'model.json',
+      'optimizer.bin',
+      'state.json',
+      'weights.bin',
+    ])
+
+    const [item] = await manager.list()
+    expect(item).toMatchObject({ id: started.id, damaged: false, record: { status: 'completed' } })
+    const details = await manager.get(started.id)
+    expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
+  })
+
+  it('stops at a batch boundary and keeps the finished epochs', async () => {
+    const { home, manager, next } = await setup()
+    const run = await manager.start(config({ epochs: 500 }))
+    await next((e) => e.channel === 'runs.progress' && e.payload.runId === run.id)
+    await expect(manager.delete(run.id)).rejects.toMatchObject({ code: 'conflict' })
+    const stopped = await manager.stop(run.id)
+    expect(stopped.status).toBe('stopped')
+    const kept = stopped.checkpointEpoch
+    const text = existsSync(runPaths(home, run.id).metrics) ? await metricsLines(home, run.id) : []
+    expect(text.filter((l) => l !== '')).toHaveLength(kept)
+    expect((await manager.get(run.id)).record.status).toBe('stopped')
+  })
+
+  it('reports a killed trainer as interrupted and resumes it to the curves of an uninterrupted run', async () => {
+    const { home, manager, next } = await setup()
+    const straight = await manager.start(config({ epochs: 4 }))
+    const reference = (await manager.waitFor(straight.id)) && (await manager.get(straight.id)).metrics
+
+    const run = await manager.start(config({ epochs: 4 }))
+    await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
+    const info = await readProcessInfo(runPaths(home, run.id).process)
+    process.kill(info!.trainerPid!, 'SIGKILL')
+    const killed = await manager.waitFor(run.id)
+    expect(killed.status).toBe('interrupted')
+    expect(killed.checkpointEpoch).toBeGreaterThanOrEqual(1)
+
+    // What a crash mid-write leaves: a line past the checkpoint and a torn one.
+    const metricsPath = runPaths(home, run.id).metrics
+    const extra = { ...reference[0], epoch: killed.checkpointEpoch + 1 }
+    await appendFile(metricsPath, JSON.stringify(extra) + '\n{"type":"epoch","epo')
+
+    const resumed = await manager.resume(run.id)
+    expect(resumed.status).toBe('running')
+    const final = await manager.waitFor(run.id)
+    expect(final.status).toBe('completed')
+    const lines = (await metricsLines(home, run.id)).map((l) => JSON.parse(l) as EpochMetrics)
+    expect(lines.map((m) => m.epoch)).toEqual([1, 2, 3, 4])
+    expect(lines.map(figures)).toEqual(reference.map(figures))
+    await expect(manager.resume(run.id)).rejects.toMatchObject({ code: 'conflict' })
+  })
+})
+
+describe('RunManager without training', () => {
+  it('lists a run whose process died as interrupted, and damaged folders as damaged', async () => {
+    const { home, manager } = await setup()
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid
+    const id = '20260101-000000-dead'
+    const paths = runPaths(home, id)
+    await mkdir(paths.dir, { recursive: true })
+    const record: RunRecord = {
+      id,
+      name: 'left behind',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      status: 'running',
+      config: config(),
+      dataset: null,
+      backend: null,
+      summary: null,
+      checkpointEpoch: 0,
+    }
+    await writeFile(paths.record, JSON.stringify(record))
+    await writeFile(paths.process, JSON.stringify({ ownerPid: dead, trainerPid: dead, startedAt: '' }))
+    await mkdir(runPaths(home, 'broken-json').dir)
+    await writeFile(runPaths(home, 'broken-json').record, '{"id": ')
+    await mkdir(runPaths(home, 'missing-fields').dir)
+    await writeFile(
+      runPaths(home, 'missing-fields').record,
+      JSON.stringify({ id: 'missing-fields', name: 'x' }),
+    )
+    await mkdir(runPaths(home, 'empty').dir)
+
+    const items = await manager.list()
+    const byId = Object.fromEntries(items.map((item) => [item.id, item]))
+    expect(byId[id]).toMatchObject({ damaged: false, record: { status: 'interrupted' } })
+    expect(byId['broken-json']).toMatchObject({ damaged: true, reason: 'run.json is not valid JSON.' })
+    expect(byId['missing-fields']).toMatchObject({ damaged: true })
+    expect(byId['empty']).toMatchObject({ damaged: true, reason: 'run.json is missing.' })
+    await expect(manager.get('broken-json')).rejects.toBeInstanceOf(UserError)
+    await manager.delete('broken-json')
+    expect((await manager.list()).map((i) => i.id)).not.toContain('broken-json')
+  })
+
+  it('writes nothing for a data set or a network that cannot work', async () => {
+    const { home, manager, events } = await setup()
+    await expect(
+      manager.start(config({ dataset: { kind: 'folder', path: join(root, 'nowhere') } })),
+    ).rejects.toMatchObject({
+      name: 'UserError',
+      code: 'not_found',
+    })
+    const brokenFolder = join(root, 'broken')
+    await mkdir(brokenFolder, { recursive: true })
+    for (const name of [
+      'train-images-idx3-ubyte',
+      'train-labels-idx1-ubyte',
+      't10k-images-idx3-ubyte',
+      't10k-labels-idx1-ubyte',
+    ]) {
+      await writeFile(join(brokenFolder, name), 'not an idx file')
+    }
+    await expect(
+      manager.start(config({ dataset: { kind: 'folder', path: brokenFolder } })),
+    ).rejects.toBeInstanceOf(UserError)
+    const tooDeep = { convBlocks: [1, 2, 3].map(() => ({ filters: 2, kernelSize: 3 })), denseLayers: [] }
+    await expect(manager.start(config({ architecture: tooDeep }))).rejects.toThrow(
+      /^Conv block 3 leaves no pixels/,
+    )
+    expect(existsSync(join(home, 'runs')) ? await readdir(join(home, 'runs')) : []).toEqual([])
+    expect(events).toEqual([])
+  })
+
+  it('answers unknown and malformed run ids with user errors', async () => {
+    const { manager } = await setup()
+    await expect(manager.get('20260101-000000-none')).rejects.toMatchObject({ code: 'not_found' })
+    await expect(manager.rename('../../etc', 'x')).rejects.toMatchObject({ code: 'invalid' })
+    await expect(manager.stop('20260101-000000-none')).rejects.toMatchObject({ code: 'not_found' })
+    await expect(manager.delete('20260101-000000-none')).rejects.toMatchObject({ code: 'not_found' })
+  })
+})

@@ -1,0 +1,83 @@
+/**
+ * How the main side starts a training process. The Electron shell supplies its own launcher
+ * (utilityProcess); the CLI, the web shell and tests use `child_process.fork`.
+ */
+import { fork } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { MainToTrainer } from './protocol'
+
+/** A started training process, whatever started it. */
+export interface TrainerProcess {
+  send(message: MainToTrainer): void
+  kill(): void
+  /** Every message the process sends (validated by the receiver). */
+  onMessage(listener: (message: unknown) => void): void
+  /** Once, after the process ended and every message it sent was delivered. */
+  onExit(listener: (code: number | null) => void): void
+}
+
+/** Starts one training process. */
+export type LaunchTrainer = () => TrainerProcess
+
+/** Where the process entry is, and the Node flags it needs. */
+export interface TrainerEntry {
+  path: string
+  execArgv: string[]
+}
+
+/**
+ * The entry beside this module: `trainer-entry.ts` through tsx when running from TypeScript
+ * source (tests, tsx), else `trainer.js` beside the bundle this module was built into.
+ */
+export function resolveTrainerEntry(moduleUrl = import.meta.url): TrainerEntry {
+  const here = fileURLToPath(moduleUrl)
+  if (here.endsWith('.ts'))
+    return { path: join(dirname(here), 'trainer-entry.ts'), execArgv: ['--import', 'tsx'] }
+  return { path: join(dirname(here), 'trainer.js'), execArgv: [] }
+}
+
+/** Launches training processes with `child_process.fork`. */
+export function forkTrainerLaunch(entry: TrainerEntry = resolveTrainerEntry()): LaunchTrainer {
+  return () => {
+    if (!existsSync(entry.path)) throw new Error(`The training process entry ${entry.path} is missing.`)
+    // stdout goes to our stderr: nothing a trainer prints may mix into a command's --json output.
+    const child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    })
+    child.stdout?.pipe(process.stderr, { end: false })
+    let exited = false
+    const exitListeners: ((code: number | null) => void)[] = []
+    const onEnd = (code: number | null) => {
+      if (exited) return
+      exited = true
+      for (const listener of exitListeners) listener(code)
+    }
+    // 'close' comes after the last IPC message; 'error' when the process could not be spawned.
+    child.on('close', (code) => onEnd(code))
+    child.on('error', () => {
+      if (child.exitCode === null && child.pid === undefined) onEnd(null)
+    })
+    return {
+      send: (message) => {
+        if (child.connected) child.send(message)
+      },
+      kill: () => {
+        child.kill('SIGKILL')
+      },
+      onMessage: (listener) => {
+        child.on('message', listener)
+      },
+      onExit: (listener) => {
+        exitListeners.push(listener)
+      },
+    }
+  }
+}
+
+/** The launcher for this runtime: fork, with the entry resolved as above. */
+export function defaultTrainerLaunch(): LaunchTrainer {
+  return forkTrainerLaunch()
+}
