@@ -17,6 +17,9 @@ export const REQUEST_CHANNELS = [
   'runs.get',
   'runs.rename',
   'runs.delete',
+  'inspect.activations',
+  'inspect.evaluate',
+  'inspect.images',
 ] as const
 
 export const EVENT_CHANNELS = [

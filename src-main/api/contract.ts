@@ -11,6 +11,7 @@ import {
   modelSummaryRequestSchema,
   runConfigSchema,
   runRefSchema,
+  runIdSchema,
   runRenameSchema,
   settingsPatchSchema,
 } from './schemas'
@@ -176,6 +177,70 @@ export interface DownloadProgress {
   totalBytes: number | null
 }
 
+/** The image an inspection looks at. */
+export type InspectImageInput = z.input<typeof inspectImageSchema>
+
+/** A float32 tensor, channel-last, as base64 of its little-endian bytes (compact over JSON). */
+export interface EncodedTensor {
+  shape: number[]
+  dataBase64: string
+  min: number
+  max: number
+}
+
+export interface LayerActivations {
+  /** As in the model summary: conv1, pool1, ... */
+  name: string
+  type: string
+  /** [height, width, channels] */
+  activations: EncodedTensor
+}
+
+export interface ActivationsResult {
+  runId: string
+  checkpointEpoch: number
+  /** The input as the network sees it, after preprocessing, [rows, cols, 1] in [-1, 1]. */
+  input: EncodedTensor
+  /** Test-set index and true label when the image came from the test set. */
+  index: number | null
+  label: number | null
+  classNames: string[]
+  probabilities: number[]
+  predicted: number
+  layers: LayerActivations[]
+  /** The first conv layer's kernels, [kh, kw, inChannels, filters]. */
+  filters: EncodedTensor
+}
+
+export interface MisclassifiedImage {
+  index: number
+  label: number
+  predicted: number
+  confidence: number
+}
+
+export interface EvaluationResult {
+  runId: string
+  checkpointEpoch: number
+  count: number
+  accuracy: number
+  loss: number
+  classNames: string[]
+  /** confusion[true][predicted] = count */
+  confusion: number[][]
+  perClass: { label: number; count: number; accuracy: number }[]
+  /** Every misclassified test image, most confident mistakes first. */
+  misclassified: MisclassifiedImage[]
+}
+
+export interface ImagesResult {
+  rows: number
+  cols: number
+  /** The images in the order asked, 8-bit grey, concatenated. */
+  pixelsBase64: string
+  labels: number[]
+}
+
 /** Requests: payload in, result out. */
 export interface RequestMap {
   'app.info': { input: void; output: AppInfo }
@@ -192,6 +257,9 @@ export interface RequestMap {
   'runs.get': { input: { id: string }; output: RunDetails }
   'runs.rename': { input: { id: string; name: string }; output: RunRecord }
   'runs.delete': { input: { id: string }; output: { id: string } }
+  'inspect.activations': { input: z.input<typeof inspectActivationsRequestSchema>; output: ActivationsResult }
+  'inspect.evaluate': { input: { runId: string }; output: EvaluationResult }
+  'inspect.images': { input: z.input<typeof inspectImagesRequestSchema>; output: ImagesResult }
 }
 
 /** Events: pushed from main to every renderer. */
@@ -202,6 +270,8 @@ export interface EventMap {
   /** Something in the run store changed (created, renamed, deleted): lists should reload. */
   'runs.changed': { runId: string }
   'datasets.progress': DownloadProgress
+  /** Progress of a test-set evaluation. */
+  'inspect.progress': { runId: string; done: number; total: number }
 }
 
 export type RequestInput<C extends RequestChannel> = RequestMap[C]['input']
@@ -214,6 +284,33 @@ export const datasetPreviewRequestSchema = zod
 export const datasetDownloadRequestSchema = zod
   .object({ dataset: zod.enum(['mnist', 'fashion-mnist']) })
   .strict()
+
+export const inspectImageSchema = zod.discriminatedUnion('kind', [
+  /** A test-set image by index. */
+  zod.object({ kind: zod.literal('test'), index: zod.number().int().min(0) }),
+  /** A random test image of a class (seeded so a refresh shows the same one). */
+  zod.object({
+    kind: zod.literal('random'),
+    label: zod.number().int().min(0).max(9),
+    seed: zod.number().int().min(0).default(0),
+  }),
+  /** Grey pixels from a drawing or an image file, 0 = background, 255 = ink. */
+  zod.object({
+    kind: zod.literal('pixels'),
+    width: zod.number().int().min(1).max(1024),
+    height: zod.number().int().min(1).max(1024),
+    pixelsBase64: zod.string().max(1_500_000),
+    /** 'mnist' centres by mass and scales into a 20x20 box like MNIST's digits; 'resize' only resizes. */
+    preprocess: zod.enum(['mnist', 'resize']).default('mnist'),
+  }),
+])
+export const inspectActivationsRequestSchema = zod
+  .object({ runId: runIdSchema, image: inspectImageSchema })
+  .strict()
+export const inspectImagesRequestSchema = zod
+  .object({ runId: runIdSchema, indices: zod.array(zod.number().int().min(0)).min(1).max(500) })
+  .strict()
+export const inspectRunSchema = zod.object({ runId: runIdSchema }).strict()
 
 /** The schema each request's payload is checked against where it is received. */
 export const requestSchemas: { [C in RequestChannel]: z.ZodType } = {
@@ -231,6 +328,9 @@ export const requestSchemas: { [C in RequestChannel]: z.ZodType } = {
   'runs.get': runRefSchema,
   'runs.rename': runRenameSchema,
   'runs.delete': runRefSchema,
+  'inspect.activations': inspectActivationsRequestSchema,
+  'inspect.evaluate': inspectRunSchema,
+  'inspect.images': inspectImagesRequestSchema,
 }
 
 /** Codes of the typed errors a request can return. */
@@ -260,7 +360,9 @@ export type RequestOutputInput<C extends RequestChannel> = C extends 'runs.start
       ? z.output<typeof modelSummaryRequestSchema>
       : C extends 'datasets.preview'
         ? z.output<typeof datasetPreviewRequestSchema>
-        : RequestInput<C>
+        : C extends 'inspect.activations'
+          ? z.output<typeof inspectActivationsRequestSchema>
+          : RequestInput<C>
 
 /** Delivers an event to every subscriber of the shell. */
 export type EmitEvent = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void
