@@ -94,17 +94,19 @@ export async function openPage(browser: Browser, colorScheme: 'light' | 'dark' =
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme })
   const page = await context.newPage()
   const errors: string[] = []
+  errorsOf.set(page, errors)
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
   })
-  ;(page as Page & { pageErrors: string[] }).pageErrors = errors
   return page
 }
 
+const errorsOf = new WeakMap<Page, string[]>()
+
 /** The console errors and uncaught exceptions the page has had. */
 export function pageErrors(page: Page): string[] {
-  return (page as Page & { pageErrors?: string[] }).pageErrors ?? []
+  return errorsOf.get(page) ?? []
 }
 
 /** Save a screenshot under e2e/screenshots/ (kept as a CI artifact and for review). */
