@@ -29,6 +29,18 @@ type Listener = (payload: unknown) => void
 interface Transport {
   request(channel: RequestChannel, input: unknown): Promise<ApiResult<unknown>>
   subscribe(channel: EventChannel, listener: Listener): () => void
+  /** Open the event connection if it is not yet. */
+  connect(): void
+}
+
+/** Whether events can arrive; a page that was disconnected should reload its state when true again. */
+type ConnectionListener = (connected: boolean) => void
+const connectionListeners = new Set<ConnectionListener>()
+let connected = false
+function setConnected(next: boolean): void {
+  if (next === connected) return
+  connected = next
+  for (const listener of connectionListeners) listener(next)
 }
 
 const TOKEN_KEY = 'workbench.token'
@@ -48,16 +60,17 @@ function webToken(): string {
 function webTransport(): Transport {
   const token = webToken()
   const listeners = new Map<EventChannel, Set<Listener>>()
-  let socket: WebSocket | null = null
+  let started = false
   let retryMs = 250
 
   function connect(): void {
     const url = new URL('/api/events', window.location.href)
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
     url.searchParams.set('token', token)
-    socket = new WebSocket(url)
+    const socket = new WebSocket(url)
     socket.onopen = () => {
       retryMs = 250
+      setConnected(true)
     }
     socket.onmessage = (message) => {
       const { channel, payload } = JSON.parse(String(message.data)) as {
@@ -67,7 +80,7 @@ function webTransport(): Transport {
       for (const listener of listeners.get(channel) ?? []) listener(payload)
     }
     socket.onclose = () => {
-      socket = null
+      setConnected(false)
       // The shell may restart; reconnect with backoff, and tell the app so it can reload state.
       setTimeout(connect, retryMs)
       retryMs = Math.min(retryMs * 2, 5000)
@@ -98,10 +111,26 @@ function webTransport(): Transport {
           },
         }
       }
-      return (await response.json()) as ApiResult<unknown>
+      try {
+        return (await response.json()) as ApiResult<unknown>
+      } catch {
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message: `The server answered ${channel} with something that is not JSON.`,
+          },
+        }
+      }
+    },
+    connect() {
+      // Once: after that, a closed socket reconnects by itself.
+      if (started) return
+      started = true
+      connect()
     },
     subscribe(channel, listener) {
-      if (!socket) connect()
+      this.connect()
       let set = listeners.get(channel)
       if (!set) listeners.set(channel, (set = new Set()))
       set.add(listener)
@@ -115,12 +144,17 @@ function bridgeTransport(bridge: NonNullable<Window['workbench']>): Transport {
     request: (channel, input) =>
       (bridge.requests[channel] as (i: unknown) => Promise<ApiResult<unknown>>)(input),
     subscribe: (channel, listener) => (bridge.events[channel] as (l: Listener) => () => void)(listener),
+    connect: () => undefined,
   }
 }
 
 let transport: Transport | null = null
 function current(): Transport {
-  transport ??= window.workbench ? bridgeTransport(window.workbench) : webTransport()
+  if (!transport) {
+    transport = window.workbench ? bridgeTransport(window.workbench) : webTransport()
+    // IPC events cannot be missed; a WebSocket says when it is open.
+    if (window.workbench) setConnected(true)
+  }
   return transport
 }
 
@@ -140,4 +174,16 @@ export function subscribe<E extends EventChannel>(
   listener: (payload: EventPayload<E>) => void,
 ): () => void {
   return current().subscribe(channel, listener as Listener)
+}
+
+/**
+ * Listen to the event connection going up and down (a WebSocket in a browser; always up in the
+ * desktop app). Events sent while it was down are lost, so state should be reloaded when it comes
+ * back. Calls the listener at once with the current state; returns the function that stops it.
+ */
+export function onConnection(listener: (connected: boolean) => void): () => void {
+  current().connect()
+  connectionListeners.add(listener)
+  listener(connected)
+  return () => connectionListeners.delete(listener)
 }

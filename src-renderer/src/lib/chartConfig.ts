@@ -1,0 +1,153 @@
+/**
+ * chart.js set up once (only the parts used, so the bundle stays small) and the one line-chart
+ * configuration every chart of the app uses, live or exported.
+ */
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+} from 'chart.js'
+import type { ThemeColors } from '../composables/useThemeColors'
+import type { Point } from './runSeries'
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip)
+
+export { Chart }
+
+export type LineKind = 'batch' | 'train' | 'val'
+
+/** One line of a chart: per-batch samples drawn thin, per-epoch values with points. */
+export interface ChartLine {
+  label: string
+  kind: LineKind
+  points: Point[]
+}
+
+export interface LineChartOptions {
+  lines: ChartLine[]
+  colors: ThemeColors
+  /** How the y axis reads. */
+  y: 'loss' | 'accuracy'
+  /** The planned number of epochs: the x axis spans the whole run from the start. */
+  epochs: number
+  logScale?: boolean
+  /** Font size of ticks and legend, larger for exported images. */
+  fontSize?: number
+}
+
+function dataset(line: ChartLine, colors: ThemeColors): ChartDataset<'line', Point[]> {
+  const color = line.kind === 'batch' ? colors.batch : line.kind === 'train' ? colors.train : colors.val
+  const perEpoch = line.kind !== 'batch'
+  return {
+    label: line.label,
+    data: line.points,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: perEpoch ? 2 : 1.25,
+    pointRadius: perEpoch ? 3 : 0,
+    pointHoverRadius: perEpoch ? 5 : 3,
+    pointHitRadius: perEpoch ? 6 : 2,
+    tension: 0,
+    order: perEpoch ? 0 : 1,
+  }
+}
+
+function tickText(value: number, y: LineChartOptions['y']): string {
+  if (y === 'accuracy') return `${Math.round(value * 1000) / 10}%`
+  return String(Number(value.toPrecision(3)))
+}
+
+/** The configuration of a line chart over epochs. */
+export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'line', Point[]> {
+  const { colors, y } = options
+  const font = { size: options.fontSize ?? 11, family: getComputedStyle(document.body).fontFamily }
+  return {
+    type: 'line',
+    data: { datasets: options.lines.map((line) => dataset(line, colors)) },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      color: colors.muted,
+      font,
+      scales: {
+        x: {
+          type: 'linear',
+          min: 0,
+          max: Math.max(1, options.epochs),
+          title: { display: true, text: 'Epoch', color: colors.muted, font },
+          ticks: {
+            color: colors.muted,
+            font,
+            precision: options.epochs <= 1 ? 1 : 0,
+            stepSize: options.epochs <= 1 ? 0.25 : options.epochs <= 12 ? 1 : undefined,
+            maxTicksLimit: 13,
+          },
+          grid: { color: colors.grid },
+          border: { color: colors.grid },
+        },
+        y: {
+          type: options.logScale && y === 'loss' ? 'logarithmic' : 'linear',
+          ...(y === 'accuracy' ? { max: 1 } : {}),
+          ticks: {
+            color: colors.muted,
+            font,
+            maxTicksLimit: 7,
+            callback: (value) => tickText(Number(value), y),
+          },
+          grid: { color: colors.grid },
+          border: { display: false },
+        },
+      },
+      plugins: {
+        legend: {
+          position: 'top',
+          align: 'end',
+          labels: {
+            color: colors.muted,
+            font,
+            boxWidth: 8,
+            boxHeight: 8,
+            usePointStyle: true,
+            pointStyle: 'circle',
+          },
+        },
+        tooltip: {
+          backgroundColor: colors.surface,
+          titleColor: colors.text,
+          bodyColor: colors.text,
+          borderColor: colors.grid,
+          borderWidth: 1,
+          titleFont: font,
+          bodyFont: font,
+          callbacks: {
+            title: (items) => (items.length ? `Epoch ${Number(items[0].parsed.x).toFixed(2)}` : ''),
+            label: (item) =>
+              `${item.dataset.label}: ${y === 'accuracy' ? `${(Number(item.parsed.y) * 100).toFixed(2)}%` : Number(item.parsed.y).toPrecision(4)}`,
+          },
+        },
+      },
+    },
+  }
+}
+
+/** Apply new colours or a scale change to a live chart without re-creating it. */
+export function restyle(chart: Chart<'line', Point[]>, options: LineChartOptions): void {
+  const next = lineChartConfig(options)
+  chart.options = next.options ?? {}
+  chart.data.datasets.forEach((set, i) => {
+    const fresh = next.data.datasets[i]
+    if (fresh) Object.assign(set, { ...fresh, data: set.data })
+  })
+  chart.update('none')
+}

@@ -1,0 +1,45 @@
+/** What the comparison knows of each chosen run, and the names it shows them by. */
+import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
+
+export interface ComparedRun {
+  id: string
+  /** The run's name, made unique among the compared runs (legends, column heads). */
+  label: string
+  /** Palette slot (see compareColors.ts). */
+  slot: number
+  record: RunRecord
+  /** Finished epochs, in order. */
+  metrics: EpochMetrics[]
+}
+
+/** Names for the runs, in order; a name two runs share gets the end of the run id added. */
+export function uniqueLabels(records: readonly Pick<RunRecord, 'id' | 'name'>[]): string[] {
+  const counts = new Map<string, number>()
+  for (const r of records) counts.set(r.name, (counts.get(r.name) ?? 0) + 1)
+  return records.map((r) => ((counts.get(r.name) ?? 0) > 1 ? `${r.name} (${r.id.slice(-6)})` : r.name))
+}
+
+/** A network as one line: `conv5×5·32 maxpool → conv5×5·64 maxpool → dense 500 drop 0.4 → dense 10`. */
+export function describeArchitecture(architecture: RunRecord['config']['architecture']): string {
+  const conv = architecture.convBlocks.map(
+    (b) =>
+      `conv${b.kernelSize}×${b.kernelSize}·${b.filters}${b.stride > 1 ? ` /${b.stride}` : ''}${b.activation !== 'relu' ? ` ${b.activation}` : ''}${b.pooling !== 'none' ? ` ${b.pooling}pool` : ''}`,
+  )
+  const dense = architecture.denseLayers.map(
+    (d) =>
+      `dense ${d.units}${d.activation !== 'relu' ? ` ${d.activation}` : ''}${d.dropout ? ` drop ${d.dropout}` : ''}`,
+  )
+  return [...conv, ...dense, 'dense 10'].join(' → ')
+}
+
+/** A stable key of an architecture, to ask for its parameter count once. */
+export function architectureKey(architecture: RunRecord['config']['architecture']): string {
+  return JSON.stringify(architecture)
+}
+
+/** Metrics sorted by epoch with a repeated epoch kept once (the later line wins, as on resume). */
+export function cleanMetrics(metrics: readonly EpochMetrics[]): EpochMetrics[] {
+  const byEpoch = new Map<number, EpochMetrics>()
+  for (const m of metrics) byEpoch.set(m.epoch, m)
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch)
+}

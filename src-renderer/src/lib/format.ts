@@ -1,0 +1,87 @@
+/** How numbers, durations and dates read everywhere in the renderer. */
+
+const EM_DASH = '—'
+
+/** A duration for people: `850 ms`, `12.4 s`, `3 min 05 s`, `1 h 02 min`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return EM_DASH
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const seconds = ms / 1000
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`
+  const totalSeconds = Math.round(seconds)
+  const minutes = Math.floor(totalSeconds / 60)
+  if (minutes < 60) return `${minutes} min ${pad2(totalSeconds % 60)} s`
+  const hours = Math.floor(minutes / 60)
+  return `${hours} h ${pad2(minutes % 60)} min`
+}
+
+/** Time left, rounded so it does not flicker: `about 40 s`, `about 3 min`. */
+export function formatEta(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return EM_DASH
+  if (ms < 1000) return 'under 1 s'
+  const seconds = ms / 1000
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds / 5) * 5 || Math.round(seconds))} s`
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`
+  return formatDuration(ms)
+}
+
+/** A fraction as a percentage with `digits` decimals: 0.99213 -> `99.21%`. */
+export function formatPercent(fraction: number | null | undefined, digits = 2): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return EM_DASH
+  return `${(fraction * 100).toFixed(digits)}%`
+}
+
+/** A loss with four significant digits (`0.02341`, `2.303`). */
+export function formatLoss(loss: number | null | undefined): string {
+  if (loss === null || loss === undefined || !Number.isFinite(loss)) return EM_DASH
+  if (loss === 0) return '0'
+  return Math.abs(loss) >= 1e4 || Math.abs(loss) < 1e-4
+    ? loss.toExponential(2)
+    : String(Number(loss.toPrecision(4)))
+}
+
+/** An integer with thousands separators: `1,234,567`. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return EM_DASH
+  return Math.round(n).toLocaleString('en-US')
+}
+
+/** Throughput: `512 samples/s`. */
+export function formatRate(samplesPerSec: number | null | undefined): string {
+  if (samplesPerSec === null || samplesPerSec === undefined || !Number.isFinite(samplesPerSec)) return EM_DASH
+  return `${formatCount(samplesPerSec)} samples/s`
+}
+
+/** A learning rate as people write it: `1e-4`, `0.001`, `0.05`. */
+export function formatLearningRate(rate: number): string {
+  if (!Number.isFinite(rate)) return String(rate)
+  const exponent = Math.floor(Math.log10(Math.abs(rate)))
+  const mantissa = rate / 10 ** exponent
+  if (exponent <= -4 && Math.abs(mantissa - Math.round(mantissa)) < 1e-9)
+    return `${Math.round(mantissa)}e${exponent}`
+  return String(Number(rate.toPrecision(6)))
+}
+
+/** A timestamp as a short local date and time: `26 Nov 2025, 17:38`. */
+export function formatDate(iso: string | null | undefined, locale?: string, timeZone?: string): string {
+  if (!iso) return EM_DASH
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return EM_DASH
+  return new Intl.DateTimeFormat(locale ?? 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(date)
+}
+
+/** A shape as Keras prints it: `(None, 24, 24, 32)`. */
+export function formatShape(shape: number[]): string {
+  return `(None, ${shape.join(', ')})`
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0')
+}

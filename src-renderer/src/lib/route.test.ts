@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { parseHash, routeHash } from './route'
+
+describe('parseHash', () => {
+  it('reads every view', () => {
+    expect(parseHash('#/new')).toEqual({ view: 'new' })
+    expect(parseHash('#/runs')).toEqual({ view: 'runs' })
+    expect(parseHash('#/runs/2024-01-01_abc')).toEqual({ view: 'run', id: '2024-01-01_abc' })
+    expect(parseHash('#/compare')).toEqual({ view: 'compare' })
+    expect(parseHash('#/settings/')).toEqual({ view: 'settings' })
+  })
+
+  it('falls back to the new-run view', () => {
+    expect(parseHash('')).toEqual({ view: 'new' })
+    expect(parseHash('#/nowhere')).toEqual({ view: 'new' })
+  })
+
+  it('round-trips ids that need encoding', () => {
+    const route = { view: 'run' as const, id: 'a b%c' }
+    expect(parseHash(routeHash(route))).toEqual(route)
+    expect(parseHash('#/runs/50%')).toEqual({ view: 'run', id: '50%' })
+  })
+})

@@ -1,0 +1,55 @@
+/**
+ * The renderer's views, addressed by the URL hash (`#/runs/<id>`), so a reload keeps the view
+ * and the open run. No router library: the app has a handful of views.
+ */
+
+/** One place in the app. `inspect` is reserved for the layer inspector (not built yet). */
+export type Route =
+  | { view: 'new' }
+  | { view: 'runs' }
+  | { view: 'run'; id: string }
+  | { view: 'compare' }
+  | { view: 'settings' }
+
+export const DEFAULT_ROUTE: Route = { view: 'new' }
+
+/** The route a hash names; anything unknown is the default view. */
+export function parseHash(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((part) => part.length > 0)
+    .map((part) => safeDecode(part))
+  const [head, id] = parts
+  switch (head) {
+    case 'new':
+      return { view: 'new' }
+    case 'runs':
+      return id ? { view: 'run', id } : { view: 'runs' }
+    case 'compare':
+      return { view: 'compare' }
+    case 'settings':
+      return { view: 'settings' }
+    default:
+      return DEFAULT_ROUTE
+  }
+}
+
+/** The hash of a route, with a leading `#/`. */
+export function routeHash(route: Route): string {
+  switch (route.view) {
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.id)}`
+    default:
+      return `#/${route.view}`
+  }
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    // A hand-typed hash with a stray % is still a name, just not an encoded one.
+    return part
+  }
+}
