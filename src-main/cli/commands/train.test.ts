@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runPaths } from '../../engine/runs'
+import { checkpointFolder } from '../../engine/train/checkpoint'
+import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
+import { runRuns } from './runs'
+import { runTrain } from './train'
+
+let root: string
+let data: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cnn-cli-'))
+  data = await writeBarDataset(join(root, 'bars'), 300, 100)
+})
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+/** Runs a command with captured output; `onStdout` sees each chunk as it comes. */
+async function capture(
+  command: typeof runTrain | typeof runRuns,
+  argv: string[],
+  onStdout: (text: string) => void = () => undefined,
+) {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    onStdout(chunk.toString())
+  })
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  const code = await command(argv, { stdout, stderr })
+  await new Promise((resolve) => setImmediate(resolve))
+  return { code, out, err }
+}
+
+const tiny = () => [
+  '--dataset',
+  data,
+  '--architecture',
+  JSON.stringify(TINY_ARCHITECTURE),
+  '--epochs',
+  '2',
+  '--batch-size',
+  '30',
+  '--learning-rate',
+  '0.01',
+  '--backend',
+  'cpu',
+  '--seed',
+  '3',
+]
+
+describe('npm run train', () => {
+  it('trains, prints an epoch a line, exits 0, and the run is listed; a failed resume exits 1', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    const result = await capture(runTrain, [...tiny(), '--home', home, '--name', 'cli run'])
+    expect(result.err).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(
+      /^epoch 1\/2: training loss \d\.\d{4}, acc [\d.]+%; validation loss \d\.\d{4}, acc [\d.]+%/m,
+    )
+    expect(result.out).toMatch(/^epoch 2\/2: /m)
+    expect(result.out).toMatch(/^Backend: cpu /m)
+    expect(result.out).toMatch(/^Completed run \S+: validation accuracy/m)
+
+    const list = await capture(runRuns, ['list', '--home', home])
+    expect(list.code).toBe(0)
+    expect(list.out).toMatch(/^ID\s+NAME\s+STATUS/)
+    expect(list.out).toMatch(/cli run\s+completed\s+2\/2/)
+    const [id] = await readdir(join(home, 'runs'))
+    const show = await capture(runRuns, ['show', id, '--home', home, '--json'])
+    expect(JSON.parse(show.out).metrics).toHaveLength(2)
+
+    // A run whose checkpoint is damaged fails in the training process: exit 1, status failed.
+    const paths = runPaths(home, id)
+    const record = JSON.parse(await readFile(paths.record, 'utf8'))
+    await writeFile(paths.record, JSON.stringify({ ...record, status: 'stopped' }))
+    await writeFile(join(checkpointFolder(paths.checkpoints, 2), 'model.json'), '{')
+    const failed = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(failed.code).toBe(1)
+    expect(failed.err).toMatch(new RegExp(`^Run ${id} failed: `))
+    expect(JSON.parse(await readFile(paths.record, 'utf8')).status).toBe('failed')
+
+    const deleted = await capture(runRuns, ['delete', id, '--home', home])
+    expect(deleted.out).toBe(`Deleted run ${id}.\n`)
+  })
+
+  it('exits 2 with one sentence and writes nothing for bad input', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    const cases = [
+      [['--epochs', 'many'], /^--epochs must be a whole number, not "many"\.\n$/],
+      [['--optimizer', 'lbfgs'], /^--optimizer must be one of adam, sgd, rmsprop/],
+      [['--learning-rate', '0'], /^--learning-rate is not accepted: /],
+      [['--dataset', join(root, 'nowhere')], /^The folder .*nowhere does not exist\.\n$/],
+      [['--resume', '20260101-000000-none'], /^There is no run 20260101-000000-none\.\n$/],
+      [['--resume', 'x', '--epochs', '3'], /^--resume keeps the run's own settings; drop --epochs\.\n$/],
+      [['--bogus'], /^Unknown flag --bogus/],
+    ] as const
+    for (const [argv, message] of cases) {
+      const result = await capture(runTrain, [...argv, '--home', home])
+      expect(result.code, argv.join(' ')).toBe(2)
+      expect(result.err).toMatch(message)
+      expect(result.out).toBe('')
+    }
+    expect(existsSync(join(home, 'runs')) ? await readdir(join(home, 'runs')) : []).toEqual([])
+    const unknown = await capture(runRuns, ['show', '20260101-000000-none', '--home', home])
+    expect(unknown.code).toBe(2)
+  })
+
+  it('prints JSON events with --json and stops gracefully on Ctrl-C (exit 130)', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    let interrupted = false
+    const result = await capture(
+      runTrain,
+      [...tiny(), '--epochs', '500', '--json', '--home', home],
+      (text) => {
+        if (!interrupted && text.includes('"runs.progress"')) {
+          interrupted = true
+          process.emit('SIGINT')
+        }
+      },
+    )
+    expect(result.code).toBe(130)
+    const events = result.out
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(events[0]).toMatchObject({ event: 'runs.changed' })
+    expect(events.at(-1)).toMatchObject({ event: 'result', data: { status: 'stopped' } })
+    expect(events.some((e) => e.event === 'runs.status' && e.data.status === 'stopped')).toBe(true)
+  })
+})
