@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { RunConfig } from '../../api/schemas'
+import { activateBackend } from '../backend'
 import { loadDataset, type Dataset } from '../data'
 import { UserError } from '../errors'
 import { buildModel } from '../model/build-model'
@@ -15,7 +16,6 @@ import { runPaths } from '../runs/paths'
 import { readRecord } from '../runs/record'
 import { limitSet } from './batches'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
-import { activateComputeBackend } from './compute-backend'
 import { runTrainingLoop, type LoopOutcome, type TrainingData } from './loop'
 import { createOptimizer } from './optimizer'
 import type { TrainerToMain } from './protocol'
@@ -30,8 +30,8 @@ export interface TrainerSessionOptions {
   shouldStop: () => boolean
   /** Defaults to the data helper's loader. */
   loadData?: (config: RunConfig, home: string) => Promise<Dataset>
-  /** Defaults to the process's backend selection. */
-  activateBackend?: typeof activateComputeBackend
+  /** Defaults to the backend helper's selection (wasm gets its training kernels there). */
+  activateBackend?: typeof activateBackend
   progressIntervalMs?: number
 }
 
@@ -45,7 +45,7 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
   const loadData = options.loadData ?? ((c: RunConfig, h: string) => loadDataset(c.dataset, { home: h }))
   const dataset = await loadData(config, home)
   if (shouldStop()) return 'stopped'
-  const backend = await (options.activateBackend ?? activateComputeBackend)(config.backend)
+  const backend = await (options.activateBackend ?? activateBackend)(config.backend)
   const data: TrainingData = {
     rows: dataset.rows,
     cols: dataset.cols,
