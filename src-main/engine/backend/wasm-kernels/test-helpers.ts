@@ -1,0 +1,69 @@
+/** Shared by the kernel tests: run the same computation on cpu and on wasm, compare. */
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+// Registers tfjs's gradient functions (tfjs-core's CommonJS build does not).
+import '@tensorflow/tfjs-layers'
+import { expect } from 'vitest'
+import { activateBackend } from '../index'
+
+/** Makes cpu the backend, without its "install tfjs-node" banner in the test output. */
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu')
+  ;(tf.backend() as { firstUse?: boolean }).firstUse = false
+}
+
+/** Deterministic values in [-1, 1) (a small LCG), so failures reproduce. */
+export function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size)
+  let state = seed * 2654435761 + 1
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    out[i] = state / 2 ** 31 - 1
+  }
+  return out
+}
+
+/**
+ * Runs `compute` on the cpu backend and then on wasm (with our kernels); returns both results.
+ * tfjs's IS_TEST mode is on meanwhile, so a kernel that leaves data on the heap fails the test.
+ */
+export async function onCpuAndWasm(
+  compute: () => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const run = async (backend: 'cpu' | 'wasm') => {
+    if (backend === 'wasm') await activateBackend('wasm')
+    else await useCpu()
+    tf.env().set('IS_TEST', true)
+    const result = (() => {
+      try {
+        return tf.tidy(compute)
+      } finally {
+        tf.env().set('IS_TEST', false)
+      }
+    })()
+    const tensors = Array.isArray(result) ? result : [result]
+    const data = await Promise.all(tensors.map(async (t) => (await t.data()) as Float32Array))
+    tf.dispose(tensors)
+    return data
+  }
+  const cpu = await run('cpu')
+  const wasm = await run('wasm')
+  return { cpu, wasm }
+}
+
+/** Every element within `rtol` of the reference's largest magnitude (float32 sums reorder). */
+export function expectClose(actual: Float32Array, expected: Float32Array, rtol = 1e-4, label = ''): void {
+  expect(actual.length, label).toBe(expected.length)
+  let scale = 1e-6
+  for (const v of expected) scale = Math.max(scale, Math.abs(v))
+  let worst = 0
+  let at = -1
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs(actual[i] - expected[i])
+    if (!(diff <= worst)) {
+      worst = diff
+      at = i
+    }
+  }
+  expect(worst / scale, `${label} worst at ${at}: ${actual[at]} vs ${expected[at]}`).toBeLessThanOrEqual(rtol)
+}
