@@ -28,6 +28,7 @@ export const EVENT_CHANNELS = [
   'runs.status',
   'runs.changed',
   'datasets.progress',
+  'inspect.progress',
 ] as const
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number]

@@ -1,6 +1,7 @@
 import type { AppInfo, EmitEvent, RequestHandlers } from './contract'
 import { createAppHandlers } from './handlers/app'
 import { createDatasetHandlers } from './handlers/datasets'
+import { createInspectHandlers } from './handlers/inspect'
 import { createModelHandlers } from './handlers/model'
 import { createRunHandlers } from './handlers/runs'
 import type { SettingsStore } from '../engine/settings/store'
@@ -28,6 +29,7 @@ export function createWorkbench(options: WorkbenchOptions) {
       getSettings: () => options.settings.get(),
     }),
     ...createRunHandlers(runs),
+    ...createInspectHandlers({ home: options.home, emit: options.emit }),
   }
   return { handlers, runs, shutdown: () => runs.shutdown() }
 }

@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { NOTEBOOK_ARCHITECTURE } from '../../api/schemas'
+import { activateBackend } from '../backend'
+import { buildModel } from '../model/build-model'
+import { argmax, createLayerProbe, softmax } from './probe'
+
+tf.env().set('IS_TEST', true)
+
+beforeAll(async () => {
+  await activateBackend('wasm')
+})
+
+/** A 28x28 input in [-1, 1] with a vertical stroke, like a "1". */
+function strokeInput(): Float32Array {
+  const input = new Float32Array(28 * 28).fill(-1)
+  for (let y = 4; y < 24; y++) for (let x = 13; x < 16; x++) input[y * 28 + x] = 1
+  return input
+}
+
+describe('createLayerProbe', () => {
+  it('returns every conv and pool map of the notebook network in one pass: 192 maps', async () => {
+    const model = buildModel(NOTEBOOK_ARCHITECTURE)
+    const probe = createLayerProbe(model)
+    expect(probe.layers.map((l) => [l.name, l.type, l.shape])).toEqual([
+      ['conv1', 'Conv2D', [24, 24, 32]],
+      ['pool1', 'MaxPooling2D', [12, 12, 32]],
+      ['conv2', 'Conv2D', [8, 8, 64]],
+      ['pool2', 'MaxPooling2D', [4, 4, 64]],
+    ])
+    const before = tf.memory().numTensors
+    const out = await probe.run(strokeInput())
+    expect(tf.memory().numTensors).toBe(before)
+    expect(out.layers.map((l) => l.data.length)).toEqual([24 * 24 * 32, 12 * 12 * 32, 8 * 8 * 64, 4 * 4 * 64])
+    expect(out.layers.reduce((n, l) => n + l.shape[2], 0)).toBe(192)
+    expect(out.logits.length).toBe(10)
+    // ReLU then max-pool: no negative activations, and some structure (not all zero).
+    expect(Math.min(...out.layers[0].data)).toBeGreaterThanOrEqual(0)
+    expect(Math.max(...out.layers[0].data)).toBeGreaterThan(0)
+    const kernels = probe.firstConvKernels()!
+    expect(kernels.shape).toEqual([5, 5, 1, 32])
+
+    // Warm timing, printed for the record: one image's activations on wasm.
+    const times: number[] = []
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now()
+      await probe.run(strokeInput())
+      times.push(performance.now() - start)
+    }
+    times.sort((a, b) => a - b)
+    const median = times[times.length >> 1]
+    console.log(
+      `activations of one image on ${tf.getBackend()}: median ${median.toFixed(1)} ms, worst ${times.at(-1)!.toFixed(1)} ms`,
+    )
+    expect(median).toBeLessThan(100)
+    model.dispose()
+  })
+})
+
+describe('softmax and argmax', () => {
+  it('are stable for large logits and pick the largest', () => {
+    const p = softmax([1000, 1001, 999])
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10)
+    expect(argmax(p)).toBe(1)
+    expect(argmax([0, 5, 2, 9, 1], 2, 3)).toBe(1)
+  })
+})
