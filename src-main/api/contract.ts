@@ -231,6 +231,10 @@ export interface EvaluationResult {
   perClass: { label: number; count: number; accuracy: number }[]
   /** Every misclassified test image, most confident mistakes first. */
   misclassified: MisclassifiedImage[]
+  /** Every test image's true class, one byte each, base64 (to list the images of any confusion cell). */
+  labelsBase64: string
+  /** Every test image's predicted class, one byte each, base64. */
+  predictedBase64: string
 }
 
 export interface ImagesResult {

@@ -47,6 +47,7 @@ describe('evaluateModel', () => {
       expect(result.misclassified[i - 1].confidence).toBeGreaterThanOrEqual(
         result.misclassified[i].confidence,
       )
+    expect(Array.from(result.predicted)).toEqual(predicted)
     for (const m of result.misclassified) {
       expect(m.predicted).toBe(predicted[m.index])
       expect(m.label).toBe(set.labels[m.index])

@@ -27,6 +27,8 @@ export interface Evaluation {
   perClass: { label: number; count: number; accuracy: number }[]
   /** Most confident mistakes first. */
   misclassified: MisclassifiedImage[]
+  /** The predicted class of every image, in order. */
+  predicted: Uint8Array
 }
 
 export interface EvaluateOptions {
@@ -48,6 +50,7 @@ export async function evaluateModel(
   const pixelsPerImage = rows * cols
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0))
   const misclassified: MisclassifiedImage[] = []
+  const predictions = new Uint8Array(count)
   const input = new Float32Array(chunkSize * pixelsPerImage)
   let lossSum = 0
   let correct = 0
@@ -66,6 +69,7 @@ export async function evaluateModel(
       const label = set.labels[index]
       const offset = i * numClasses
       const predicted = argmax(logits, offset, numClasses)
+      predictions[index] = predicted
       // Log-softmax in float64 for the cross-entropy and the confidence.
       const peak = logits[offset + predicted]
       let sum = 0
@@ -93,5 +97,6 @@ export async function evaluateModel(
     confusion,
     perClass,
     misclassified,
+    predicted: predictions,
   }
 }

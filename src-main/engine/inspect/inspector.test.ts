@@ -117,6 +117,10 @@ describe('RunInspector', () => {
     expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(100)
     expect(evaluation.accuracy).toBeGreaterThan(0.8)
     expect(progress.at(-1)).toEqual([RUN, 100, 100])
+    const labels = Buffer.from(evaluation.labelsBase64, 'base64')
+    const predicted = Buffer.from(evaluation.predictedBase64, 'base64')
+    expect(labels.length).toBe(100)
+    expect(predicted.filter((p, i) => p === labels[i]).length).toBe(Math.round(evaluation.accuracy * 100))
     expect(progress.length).toBe(4)
     // The same checkpoint's evaluation is kept, not computed again.
     expect(await inspector.evaluate(RUN)).toBe(evaluation)

@@ -125,7 +125,15 @@ export class RunInspector {
         onProgress: (done, total) => this.options.onProgress?.(runId, done, total),
       },
     )
-    return { runId, checkpointEpoch: model.epoch, classNames: dataset.classNames, ...evaluation }
+    const { predicted, ...figures } = evaluation
+    return {
+      runId,
+      checkpointEpoch: model.epoch,
+      classNames: dataset.classNames,
+      ...figures,
+      labelsBase64: Buffer.from(dataset.test.labels).toString('base64'),
+      predictedBase64: Buffer.from(predicted).toString('base64'),
+    }
   }
 
   private async open(runId: string): Promise<{ record: RunRecord; dataset: Dataset }> {
