@@ -36,8 +36,12 @@ export function timeUnit(maxMs: number): TimeUnit {
 }
 
 /** Where the x axis ends: the most epochs planned, or the longest run's wall time. */
-export function xExtent(runs: readonly Pick<ComparedRun, 'record' | 'metrics'>[], axis: CompareXAxis): number {
-  if (axis === 'epoch') return Math.max(1, ...runs.map((r) => Math.max(r.record.config.epochs, r.metrics.at(-1)?.epoch ?? 0)))
+export function xExtent(
+  runs: readonly Pick<ComparedRun, 'record' | 'metrics'>[],
+  axis: CompareXAxis,
+): number {
+  if (axis === 'epoch')
+    return Math.max(1, ...runs.map((r) => Math.max(r.record.config.epochs, r.metrics.at(-1)?.epoch ?? 0)))
   return Math.max(0, ...runs.map((r) => r.metrics.at(-1)?.elapsedMs ?? 0))
 }
 
@@ -57,7 +61,14 @@ export function compareLines(
       kind,
       slot: run.slot,
       points: run.metrics.flatMap((m) => {
-        const y = metric === 'accuracy' ? (kind === 'val' ? m.valAccuracy : m.trainAccuracy) : kind === 'val' ? m.valLoss : m.trainLoss
+        const y =
+          metric === 'accuracy'
+            ? kind === 'val'
+              ? m.valAccuracy
+              : m.trainAccuracy
+            : kind === 'val'
+              ? m.valLoss
+              : m.trainLoss
         if (!Number.isFinite(y)) return []
         return [{ x: axis === 'epoch' ? m.epoch : m.elapsedMs / unit.ms, y }]
       }),
@@ -81,7 +92,10 @@ export interface CompareChartOptions {
 }
 
 /** The colour a line is drawn in, faded when another run is highlighted. */
-export function lineColor(line: Pick<CompareLine, 'runId' | 'slot'>, options: Pick<CompareChartOptions, 'colors' | 'highlighted'>): string {
+export function lineColor(
+  line: Pick<CompareLine, 'runId' | 'slot'>,
+  options: Pick<CompareChartOptions, 'colors' | 'highlighted'>,
+): string {
   const color = slotColor(line.slot, options.colors.surface)
   return options.highlighted && options.highlighted !== line.runId ? withAlpha(color, 0.16) : color
 }
@@ -135,7 +149,12 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
           type: 'linear',
           min: axis === 'epoch' ? (epochs <= 1 ? 0 : 1) : 0,
           max,
-          title: { display: true, text: axis === 'epoch' ? 'Epoch' : `Wall time (${unit.symbol})`, color: colors.muted, font },
+          title: {
+            display: true,
+            text: axis === 'epoch' ? 'Epoch' : `Wall time (${unit.symbol})`,
+            color: colors.muted,
+            font,
+          },
           ticks: {
             color: colors.muted,
             font,
@@ -149,7 +168,12 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
         y: {
           type: options.logScale && metric === 'loss' ? 'logarithmic' : 'linear',
           ...(metric === 'accuracy' ? { max: 1 } : {}),
-          ticks: { color: colors.muted, font, maxTicksLimit: 7, callback: (value) => tickText(Number(value), metric) },
+          ticks: {
+            color: colors.muted,
+            font,
+            maxTicksLimit: 7,
+            callback: (value) => tickText(Number(value), metric),
+          },
           grid: { color: colors.grid },
           border: { display: false },
         },
@@ -193,7 +217,11 @@ export function segmentDistance(p: Point, a: Point, b: Point): number {
 }
 
 /** Index of the polyline passing nearest to `p` within `maxDistance` pixels, or -1. */
-export function nearestPolyline(polylines: readonly (readonly Point[])[], p: Point, maxDistance = 10): number {
+export function nearestPolyline(
+  polylines: readonly (readonly Point[])[],
+  p: Point,
+  maxDistance = 10,
+): number {
   let found = -1
   let nearest = maxDistance
   polylines.forEach((points, index) => {

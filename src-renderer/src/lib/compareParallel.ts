@@ -28,9 +28,27 @@ interface AxisSpec {
 }
 
 const AXES: AxisSpec[] = [
-  { key: 'learningRate', label: 'Learning rate', kind: 'log', value: (r) => r.learningRate, format: formatLearningRate },
-  { key: 'batchSize', label: 'Batch size', kind: 'log', value: (r) => r.batchSize, format: (v) => String(Math.round(v)) },
-  { key: 'epochs', label: 'Epochs', kind: 'linear', value: (r) => r.epochs, format: (v) => String(Math.round(v)) },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    kind: 'log',
+    value: (r) => r.learningRate,
+    format: formatLearningRate,
+  },
+  {
+    key: 'batchSize',
+    label: 'Batch size',
+    kind: 'log',
+    value: (r) => r.batchSize,
+    format: (v) => String(Math.round(v)),
+  },
+  {
+    key: 'epochs',
+    label: 'Epochs',
+    kind: 'linear',
+    value: (r) => r.epochs,
+    format: (v) => String(Math.round(v)),
+  },
   { key: 'optimizer', label: 'Optimizer', kind: 'category', value: (r) => r.optimizer, format: String },
   { key: 'params', label: 'Parameters', kind: 'log', value: (r) => r.params, format: compactCount },
   {
@@ -127,15 +145,26 @@ function accuracyRange(runs: readonly ParallelRun[]): [number, number] {
 function axisScale(spec: AxisSpec, runs: readonly ParallelRun[], top: number, bottom: number, x: number) {
   const middle = (top + bottom) / 2
   if (spec.kind === 'category') {
-    const categories = [...new Set(runs.map((r) => spec.value(r)).filter((v): v is string => typeof v === 'string'))].sort()
-    const at = (i: number) => (categories.length === 1 ? middle : bottom - (i * (bottom - top)) / (categories.length - 1))
+    const categories = [
+      ...new Set(runs.map((r) => spec.value(r)).filter((v): v is string => typeof v === 'string')),
+    ].sort()
+    const at = (i: number) =>
+      categories.length === 1 ? middle : bottom - (i * (bottom - top)) / (categories.length - 1)
     return {
-      axis: { key: spec.key, label: spec.label, x, ticks: categories.map((c, i) => ({ y: at(i), label: c })) },
-      position: (v: number | string | null) => (typeof v === 'string' && categories.includes(v) ? at(categories.indexOf(v)) : null),
+      axis: {
+        key: spec.key,
+        label: spec.label,
+        x,
+        ticks: categories.map((c, i) => ({ y: at(i), label: c })),
+      },
+      position: (v: number | string | null) =>
+        typeof v === 'string' && categories.includes(v) ? at(categories.indexOf(v)) : null,
     }
   }
   const log = spec.kind === 'log'
-  const numbers = runs.map((r) => spec.value(r)).filter((v): v is number => typeof v === 'number' && (!log || v > 0))
+  const numbers = runs
+    .map((r) => spec.value(r))
+    .filter((v): v is number => typeof v === 'number' && (!log || v > 0))
   const t = (v: number) => (log ? Math.log10(v) : v)
   const lo = numbers.length ? Math.min(...numbers.map(t)) : 0
   const hi = numbers.length ? Math.max(...numbers.map(t)) : 1
@@ -192,5 +221,11 @@ export function accuracyColor(accuracy: number, range: readonly [number, number]
 function mix(a: string, b: string, f: number): string {
   const ca = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16))
   const cb = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16))
-  return `#${ca.map((c, i) => Math.round(c + (cb[i] - c) * f).toString(16).padStart(2, '0')).join('')}`
+  return `#${ca
+    .map((c, i) =>
+      Math.round(c + (cb[i] - c) * f)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`
 }

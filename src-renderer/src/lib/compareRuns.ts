@@ -43,3 +43,27 @@ export function cleanMetrics(metrics: readonly EpochMetrics[]): EpochMetrics[] {
   for (const m of metrics) byEpoch.set(m.epoch, m)
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch)
 }
+
+/**
+ * The record with its summary brought up to date from `metrics`: a running run's record is
+ * written at its end, while its epochs arrive as they finish.
+ */
+export function withLiveSummary(record: RunRecord, metrics: readonly EpochMetrics[]): RunRecord {
+  const last = metrics.at(-1)
+  if (!last || (record.summary && record.summary.epochs >= last.epoch)) return record
+  const best = metrics.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a))
+  return {
+    ...record,
+    summary: {
+      epochs: last.epoch,
+      trainLoss: last.trainLoss,
+      trainAccuracy: last.trainAccuracy,
+      valLoss: last.valLoss,
+      valAccuracy: last.valAccuracy,
+      bestValAccuracy: best.valAccuracy,
+      bestEpoch: best.epoch,
+      samplesPerSec: metrics.reduce((sum, m) => sum + m.samplesPerSec, 0) / metrics.length,
+      durationMs: last.elapsedMs,
+    },
+  }
+}

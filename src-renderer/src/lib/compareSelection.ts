@@ -4,7 +4,11 @@ import { MAX_COMPARED } from './compareColors'
 export const MIN_COMPARED = 2
 
 /** The selection with `id` taken out if it was in, or added at the end if there is room. */
-export function toggleSelection(selection: readonly string[], id: string, max = MAX_COMPARED): string[] {
+export function toggleSelection(
+  selection: readonly string[],
+  id: string,
+  max: number = MAX_COMPARED,
+): string[] {
   if (selection.includes(id)) return selection.filter((s) => s !== id)
   return selection.length >= max ? [...selection] : [...selection, id]
 }
