@@ -50,12 +50,14 @@ function dataset(line: ChartLine, colors: ThemeColors): ChartDataset<'line', Poi
     data: line.points,
     borderColor: color,
     backgroundColor: color,
-    borderWidth: perEpoch ? 2 : 1.25,
+    borderWidth: perEpoch ? 2 : 1.5,
     pointRadius: perEpoch ? 3 : 0,
     pointHoverRadius: perEpoch ? 5 : 3,
     pointHitRadius: perEpoch ? 6 : 2,
     tension: 0,
     order: perEpoch ? 0 : 1,
+    // Let the points of the last epoch show whole at the right edge.
+    clip: perEpoch ? 8 : 0,
   }
 }
 
@@ -78,6 +80,7 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      layout: { padding: { right: 6 } },
       color: colors.muted,
       font,
       scales: {
@@ -89,16 +92,17 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
           ticks: {
             color: colors.muted,
             font,
-            precision: options.epochs <= 1 ? 1 : 0,
             stepSize: options.epochs <= 1 ? 0.25 : options.epochs <= 12 ? 1 : undefined,
             maxTicksLimit: 13,
+            callback: (value) => String(Number(Number(value).toFixed(2))),
           },
           grid: { color: colors.grid },
           border: { color: colors.grid },
         },
         y: {
           type: options.logScale && y === 'loss' ? 'logarithmic' : 'linear',
-          ...(y === 'accuracy' ? { max: 1 } : {}),
+          // Accuracy never passes 100%; an empty chart shows a useful range, not 95-100%.
+          ...(y === 'accuracy' ? { max: 1, suggestedMin: 0.5 } : options.logScale ? {} : { suggestedMin: 0 }),
           ticks: {
             color: colors.muted,
             font,

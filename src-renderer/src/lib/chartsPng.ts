@@ -17,7 +17,7 @@ const EXPORT_COLORS: ThemeColors = {
   surface: '#ffffff',
   train: '#2f6fe4',
   val: '#e8711a',
-  batch: 'rgba(47, 111, 228, 0.32)',
+  batch: 'rgba(47, 111, 228, 0.5)',
 }
 const CHART_WIDTH = 900
 const CHART_HEIGHT = 520

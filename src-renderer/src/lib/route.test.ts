@@ -6,6 +6,7 @@ describe('parseHash', () => {
     expect(parseHash('#/new')).toEqual({ view: 'new' })
     expect(parseHash('#/runs')).toEqual({ view: 'runs' })
     expect(parseHash('#/runs/2024-01-01_abc')).toEqual({ view: 'run', id: '2024-01-01_abc' })
+    expect(parseHash('#/inspect/2024-01-01_abc')).toEqual({ view: 'inspect', id: '2024-01-01_abc' })
     expect(parseHash('#/compare')).toEqual({ view: 'compare' })
     expect(parseHash('#/settings/')).toEqual({ view: 'settings' })
   })

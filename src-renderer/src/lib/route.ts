@@ -3,11 +3,12 @@
  * and the open run. No router library: the app has a handful of views.
  */
 
-/** One place in the app. `inspect` is reserved for the layer inspector (not built yet). */
+/** One place in the app. */
 export type Route =
   | { view: 'new' }
   | { view: 'runs' }
   | { view: 'run'; id: string }
+  | { view: 'inspect'; id: string }
   | { view: 'compare' }
   | { view: 'settings' }
 
@@ -26,6 +27,8 @@ export function parseHash(hash: string): Route {
       return { view: 'new' }
     case 'runs':
       return id ? { view: 'run', id } : { view: 'runs' }
+    case 'inspect':
+      return id ? { view: 'inspect', id } : { view: 'runs' }
     case 'compare':
       return { view: 'compare' }
     case 'settings':
@@ -40,6 +43,8 @@ export function routeHash(route: Route): string {
   switch (route.view) {
     case 'run':
       return `#/runs/${encodeURIComponent(route.id)}`
+    case 'inspect':
+      return `#/inspect/${encodeURIComponent(route.id)}`
     default:
       return `#/${route.view}`
   }
