@@ -6,6 +6,10 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
+if (!existsSync(join(root, 'node_modules'))) {
+  const setup = spawnSync(process.execPath, [join(root, 'scripts/setup.mjs')], { stdio: 'inherit' })
+  if (setup.status !== 0) process.exit(setup.status ?? 1)
+}
 const built = spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdio: 'inherit' })
 if (built.status !== 0) process.exit(built.status ?? 1)
 

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launchBrowser, makeHome, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+
+let browser: Browser
+const shells: Shell[] = []
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await Promise.all(shells.map((s) => s.stop()))
+  await browser?.close()
+})
+
+async function shell(home?: string) {
+  const s = await startShell(home)
+  shells.push(s)
+  return s
+}
+
+describe('the app shell', () => {
+  it('loads, shows the app info with the chosen backend and why the better ones are not used', async () => {
+    const s = await shell()
+    const page = await openPage(browser)
+    await page.goto(s.url)
+    const panel = page.getByRole('region', { name: 'Compute backend' })
+    await expect
+      .poll(() => panel.getByTestId('backend-selected').textContent(), { timeout: 20_000 })
+      .toBe('wasm')
+    const why = panel.getByRole('list', { name: 'Why better backends are not used' })
+    expect(await why.textContent()).toMatch(/tensorflow-gpu.*not installed/s)
+    for (const section of ['New run', 'Runs', 'Compare', 'Settings']) {
+      expect(
+        await page
+          .getByRole('link', { name: section })
+          .or(page.getByRole('button', { name: section }))
+          .count(),
+      ).toBeGreaterThan(0)
+    }
+    // The token was moved out of the address bar.
+    expect(page.url()).not.toContain('token=')
+    await screenshot(page, 'foundation-shell')
+    expect(pageErrors(page)).toEqual([])
+  })
+
+  it('keeps a settings change across a restart of the shell', async () => {
+    const home = makeHome()
+    const first = await shell(home)
+    const page = await openPage(browser)
+    await page.goto(first.url)
+    await page
+      .getByRole('link', { name: 'Settings' })
+      .or(page.getByRole('button', { name: 'Settings' }))
+      .first()
+      .click()
+    const select = page.getByLabel('Backend preference')
+    await select.selectOption('cpu')
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Compute backend' }).textContent())
+      .toContain('forced: cpu')
+    await first.stop()
+
+    const second = await shell(home)
+    await page.goto(second.url)
+    await page
+      .getByRole('link', { name: 'Settings' })
+      .or(page.getByRole('button', { name: 'Settings' }))
+      .first()
+      .click()
+    await expect.poll(() => page.getByLabel('Backend preference').inputValue()).toBe('cpu')
+    await expect.poll(() => page.getByTestId('backend-selected').textContent()).toBe('cpu')
+  })
+
+  it('refuses API calls without the token', async () => {
+    const s = await shell()
+    const refused = await fetch(`${s.origin}/api/app.info`, { method: 'POST' })
+    expect(refused.status).toBe(401)
+    const allowed = await fetch(`${s.origin}/api/app.info`, {
+      method: 'POST',
+      headers: { 'x-workbench-token': s.token },
+    })
+    expect(allowed.status).toBe(200)
+    const info = (await allowed.json()) as { ok: boolean; value: { backend: { selected: string } } }
+    expect(info.value.backend.selected).toBe('wasm')
+  })
+})
