@@ -1,0 +1,105 @@
+/**
+ * Averaging gradients between data-parallel replicas (worker threads of one training process)
+ * through shared memory. wasm runs one thread per tfjs instance, so a second replica on the
+ * second core trains on the other half of each batch; after every step each replica publishes
+ * its gradients here, waits for the others and gets the mean, then applies the same update, so
+ * the replicas' weights stay identical without ever sending weights.
+ *
+ * Layout of the SharedArrayBuffer: two Int32 counters (arrived, generation), then two sets (one
+ * per step parity) of one slot per replica holding all gradients back to back. Alternating sets
+ * means a fast replica writing step k+1 never overwrites what a slow one still reads of step k.
+ */
+
+const ARRIVED = 0
+const GENERATION = 1
+const HEADER_BYTES = 16
+
+export interface ExchangeShape {
+  replicas: number
+  /** Floats in each gradient, in the order they are passed. */
+  sizes: readonly number[]
+}
+
+function totalFloats(sizes: readonly number[]): number {
+  return sizes.reduce((a, b) => a + b, 0)
+}
+
+/** The shared buffer for an exchange of this shape; hand the same buffer to every replica. */
+export function createExchangeBuffer(shape: ExchangeShape): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + 2 * shape.replicas * totalFloats(shape.sizes) * 4)
+}
+
+export class GradientExchange {
+  private readonly control: Int32Array
+  /** slots[set][replica]: one replica's gradients, all variables back to back. */
+  private readonly slots: Float32Array[][]
+  private readonly mean: Float32Array
+  private readonly offsets: number[]
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly replica: number,
+    private readonly shape: ExchangeShape,
+  ) {
+    const floats = totalFloats(shape.sizes)
+    if (buffer.byteLength !== HEADER_BYTES + 2 * shape.replicas * floats * 4) {
+      throw new Error('gradient exchange buffer does not match its shape')
+    }
+    if (replica < 0 || replica >= shape.replicas) throw new Error(`no replica ${replica}`)
+    this.control = new Int32Array(buffer, 0, 2)
+    this.slots = [0, 1].map((set) =>
+      Array.from(
+        { length: shape.replicas },
+        (_, r) => new Float32Array(buffer, HEADER_BYTES + (set * shape.replicas + r) * floats * 4, floats),
+      ),
+    )
+    this.mean = new Float32Array(floats)
+    this.offsets = []
+    let offset = 0
+    for (const size of shape.sizes) {
+      this.offsets.push(offset)
+      offset += size
+    }
+  }
+
+  /**
+   * Publishes this replica's gradients, waits until every replica has published its own for
+   * this step, and returns their element-wise mean per gradient. The returned arrays are views
+   * reused by the next call: consume them before calling again.
+   */
+  async allReduceMean(gradients: readonly ArrayLike<number>[]): Promise<Float32Array[]> {
+    const { replicas, sizes } = this.shape
+    if (gradients.length !== sizes.length) throw new Error('gradient count does not match the exchange')
+    const generation = Atomics.load(this.control, GENERATION)
+    const set = this.slots[generation & 1]
+    const mine = set[this.replica]
+    gradients.forEach((g, i) => {
+      if (g.length !== sizes[i]) throw new Error(`gradient ${i} has ${g.length} values, expected ${sizes[i]}`)
+      mine.set(g, this.offsets[i])
+    })
+    if (Atomics.add(this.control, ARRIVED, 1) + 1 === replicas) {
+      Atomics.store(this.control, ARRIVED, 0)
+      Atomics.add(this.control, GENERATION, 1)
+      Atomics.notify(this.control, GENERATION)
+    } else {
+      await waitWhileEqual(this.control, GENERATION, generation)
+    }
+    const mean = this.mean
+    const scale = 1 / replicas
+    mean.set(set[0])
+    for (let r = 1; r < replicas; r++) {
+      const other = set[r]
+      for (let i = 0; i < mean.length; i++) mean[i] += other[i]
+    }
+    for (let i = 0; i < mean.length; i++) mean[i] *= scale
+    return sizes.map((size, i) => mean.subarray(this.offsets[i], this.offsets[i] + size))
+  }
+}
+
+/** Resolves once `array[index]` is no longer `value`, without blocking the event loop. */
+async function waitWhileEqual(array: Int32Array, index: number, value: number): Promise<void> {
+  while (Atomics.load(array, index) === value) {
+    const result = Atomics.waitAsync(array, index, value)
+    if (result.async) await result.value
+  }
+}
