@@ -1,0 +1,265 @@
+/**
+ * Throughput benchmark: trains the notebook network (batch 100, Adam) on every workbench backend
+ * that loads here and on the PyTorch peer, interleaved round by round after a warm-up, and prints
+ * samples/s for training and inference, the workbench/PyTorch ratio and peak memory.
+ *
+ *   npm run bench -- [--steps N] [--json] [--profile] [--rounds R] [--replicas 1,2] [--backends wasm,cpu]
+ *
+ * Each side runs in its own long-lived child process (bench/workbench-runner.ts, and
+ * bench/pytorch_peer.py --serve under /usr/bin/python3) so that warm-up happens once and the
+ * rounds alternate between them; the machine's other load then hits both sides alike. The
+ * wasm backend also runs as two data-parallel replicas (one per core) against PyTorch with two
+ * threads. Throughput is also given per CPU-second, which a busy machine disturbs less.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { Interface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import type { BackendName } from '../src-main/api/contract'
+import { probeBackends } from '../src-main/engine/backend'
+
+const PYTHON = '/usr/bin/python3'
+const BATCH = 100
+
+interface Reply {
+  [key: string]: unknown
+  error?: string
+}
+
+/** A child process that answers one JSON line per JSON command line. */
+class Peer {
+  private readonly lines: AsyncIterator<string>
+  private readonly rl: Interface
+  private stderr = ''
+
+  constructor(
+    readonly label: string,
+    private readonly child: ChildProcessWithoutNullStreams,
+  ) {
+    this.rl = createInterface({ input: child.stdout })
+    this.lines = this.rl[Symbol.asyncIterator]()
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-2000)
+    })
+  }
+
+  /** The next JSON line the child prints (skipping anything else it prints). */
+  async read(): Promise<Reply> {
+    for (;;) {
+      const next = await this.lines.next()
+      if (next.done)
+        throw new Error(`${this.label} exited: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`)
+      if (next.value.startsWith('{')) {
+        const reply = JSON.parse(next.value) as Reply
+        if (reply.error) throw new Error(`${this.label}: ${reply.error}`)
+        return reply
+      }
+    }
+  }
+
+  async ask(command: Record<string, unknown>): Promise<Reply> {
+    this.child.stdin.write(`${JSON.stringify(command)}\n`)
+    return this.read()
+  }
+
+  close(): void {
+    this.child.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`)
+    this.rl.close()
+  }
+}
+
+interface Side {
+  label: string
+  peer: Peer
+  samples: number
+  seconds: number
+  cpuSeconds: number
+  info: Reply
+}
+
+interface SideResult {
+  label: string
+  samplesPerSec: number
+  samplesPerCpuSecond: number
+  inferenceSamplesPerSec: number
+  peakRssMiB: number
+  steps: number
+}
+
+function startWorkbench(backend: BackendName, replicas: number): Peer {
+  const runner = join(__dirname, 'workbench-runner.ts')
+  const args = [
+    ...process.execArgv,
+    runner,
+    '--backend',
+    backend,
+    '--replicas',
+    String(replicas),
+    '--batch',
+    String(BATCH),
+  ]
+  return new Peer(`workbench ${backend} x${replicas}`, spawn(process.execPath, args, { stdio: 'pipe' }))
+}
+
+function startPytorch(threads: number): Peer {
+  const script = join(__dirname, 'pytorch_peer.py')
+  const child = spawn(PYTHON, [script, '--serve', '--threads', String(threads), '--batch', String(BATCH)], {
+    stdio: 'pipe',
+  })
+  return new Peer(`pytorch ${threads} thread${threads > 1 ? 's' : ''}`, child)
+}
+
+/** Why the PyTorch peer cannot run here, or null when it can. */
+function pytorchMissing(): string | null {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' })
+  if (probe.error) return `${PYTHON} cannot be run (${probe.error.message})`
+  if (probe.status !== 0) return `${PYTHON} cannot import torch (${probe.stderr.trim().split('\n').at(-1)})`
+  return null
+}
+
+async function open(label: string, peer: Peer, warmupSteps: number): Promise<Side> {
+  const info = await peer.read()
+  if (warmupSteps > 0) await peer.ask({ cmd: 'train', steps: warmupSteps })
+  return { label, peer, samples: 0, seconds: 0, cpuSeconds: 0, info }
+}
+
+async function trainRound(side: Side, steps: number): Promise<void> {
+  const r = await side.peer.ask({ cmd: 'train', steps })
+  side.samples += r.samples as number
+  side.seconds += r.seconds as number
+  side.cpuSeconds += r.cpuSeconds as number
+}
+
+async function finish(side: Side, inferRounds: number): Promise<SideResult> {
+  const inferred = await side.peer.ask({ cmd: 'infer', count: 1000, rounds: inferRounds })
+  const stats = await side.peer.ask({ cmd: 'stats' })
+  return {
+    label: side.label,
+    samplesPerSec: side.samples / side.seconds,
+    samplesPerCpuSecond: side.samples / side.cpuSeconds,
+    inferenceSamplesPerSec: (inferred.samples as number) / (inferred.seconds as number),
+    peakRssMiB: stats.peakRssMiB as number,
+    steps: side.samples / BATCH,
+  }
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0).padStart(6) : '     -')
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      steps: { type: 'string', default: '20' },
+      rounds: { type: 'string', default: '4' },
+      json: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      replicas: { type: 'string' },
+      backends: { type: 'string' },
+    },
+  })
+  const steps = Math.max(1, Number(values.steps))
+  const rounds = Math.min(steps, Math.max(1, Number(values.rounds)))
+  const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`)
+
+  const report = await probeBackends('auto')
+  const loadable = report.candidates.filter((c) => c.available).map((c) => c.name)
+  const wanted = values.backends ? (values.backends.split(',') as BackendName[]) : loadable
+  for (const c of report.candidates) {
+    if (!c.available) say(`backend ${c.name}: not benchmarked (${c.reason})`)
+  }
+  const cores = availableParallelism()
+  const replicaCounts = values.replicas ? values.replicas.split(',').map(Number) : cores >= 2 ? [1, 2] : [1]
+  const missing = pytorchMissing()
+  say(
+    missing
+      ? `PyTorch peer: MISSING, ${missing}; workbench figures only`
+      : 'PyTorch peer: /usr/bin/python3 with torch',
+  )
+
+  // One pairing per configuration: the workbench against PyTorch with as many threads as replicas.
+  const pairings: { backend: BackendName; replicas: number }[] = []
+  for (const backend of wanted.filter((b) => loadable.includes(b))) {
+    // Only wasm has a data-parallel mode worth measuring; cpu is far too slow for more than a taste.
+    const counts = backend === 'wasm' ? replicaCounts : [1]
+    for (const replicas of counts) pairings.push({ backend, replicas })
+  }
+
+  const results: {
+    workbench: SideResult
+    pytorch: SideResult | null
+    backend: BackendName
+    replicas: number
+  }[] = []
+  for (const { backend, replicas } of pairings) {
+    // The pure-JS cpu backend takes about a minute a step: one step, no warm-up.
+    const slow = backend === 'cpu'
+    const pairSteps = slow ? 1 : steps
+    const pairRounds = slow ? 1 : rounds
+    say(
+      `\n== ${backend} x${replicas} vs PyTorch ${replicas} thread(s): ${pairSteps} steps in ${pairRounds} rounds`,
+    )
+    const workbench = await open(
+      `workbench ${backend}${replicas > 1 ? ` x${replicas}` : ''}`,
+      startWorkbench(backend, replicas),
+      slow ? 0 : 2,
+    )
+    const pytorch = missing ? null : await open(`pytorch ${replicas}t`, startPytorch(replicas), 2)
+    let done = 0
+    for (let r = 0; r < pairRounds; r++) {
+      const chunk = Math.round(((r + 1) * pairSteps) / pairRounds) - done
+      done += chunk
+      await trainRound(workbench, chunk)
+      if (pytorch) await trainRound(pytorch, chunk)
+    }
+    if (values.profile && !slow) {
+      const profile = await workbench.peer.ask({ cmd: 'profile' })
+      say(
+        `profile of one step (${BATCH / replicas} images) on ${backend}: wall ${fmt(profile.wallMs as number)} ms`,
+      )
+      for (const k of profile.kernels as { kernel: string; totalMs: number; calls: number }[]) {
+        say(`  ${k.kernel.padEnd(28)} ${k.totalMs.toFixed(1).padStart(7)} ms  (${k.calls} calls)`)
+      }
+    }
+    const inferRounds = slow ? 1 : 3
+    const wb = await finish(workbench, inferRounds)
+    const pt = pytorch ? await finish(pytorch, inferRounds) : null
+    workbench.peer.close()
+    pytorch?.peer.close()
+    results.push({ workbench: wb, pytorch: pt, backend, replicas })
+    say('                      train/s  per-CPU-s  infer/s  peak MiB')
+    for (const s of [wb, pt]) {
+      if (s)
+        say(
+          `  ${s.label.padEnd(18)} ${fmt(s.samplesPerSec)}    ${fmt(s.samplesPerCpuSecond)}   ${fmt(s.inferenceSamplesPerSec)}   ${fmt(s.peakRssMiB)}`,
+        )
+    }
+    if (pt)
+      say(
+        `  ratio workbench/PyTorch: ${(wb.samplesPerSec / pt.samplesPerSec).toFixed(2)} (per CPU-second ${(wb.samplesPerCpuSecond / pt.samplesPerCpuSecond).toFixed(2)})`,
+      )
+  }
+
+  // The headline: the fastest workbench configuration against its PyTorch pairing.
+  const best = results.reduce<(typeof results)[number] | null>(
+    (a, b) => (a === null || b.workbench.samplesPerSec > a.workbench.samplesPerSec ? b : a),
+    null,
+  )
+  if (best === null) throw new Error('no workbench backend could be benchmarked')
+  const summary = {
+    workbench: { backend: best.backend, replicas: best.replicas, ...best.workbench },
+    pytorch: best.pytorch ? { threads: best.replicas, ...best.pytorch } : null,
+    ratio: best.pytorch ? best.workbench.samplesPerSec / best.pytorch.samplesPerSec : null,
+    peerMissing: missing,
+    runs: results,
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`)
+  else if (summary.ratio !== null)
+    say(`\nbest: ${best.backend} x${best.replicas}, ratio ${summary.ratio.toFixed(2)} of PyTorch`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
