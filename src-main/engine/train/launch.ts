@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MainToTrainer } from './protocol'
 
@@ -28,14 +28,24 @@ export interface TrainerEntry {
 }
 
 /**
- * The entry beside this module: `trainer-entry.ts` through tsx when running from TypeScript
- * source (tests, tsx), else `trainer.js` beside the bundle this module was built into.
+ * The process entry: `trainer-entry.ts` beside this module, through tsx, when running from
+ * TypeScript source (tests, tsx); else `trainer.js` beside the bundle (`out/main/`), which is
+ * this module's folder or, when the bundler put this code in a shared chunk, the one above
+ * `chunks/`; the running program's folder is the last resort.
  */
-export function resolveTrainerEntry(moduleUrl = import.meta.url): TrainerEntry {
+export function resolveTrainerEntry(
+  moduleUrl = import.meta.url,
+  mainFile: string | undefined = typeof require === 'undefined' ? undefined : require.main?.filename,
+): TrainerEntry {
   const here = fileURLToPath(moduleUrl)
   if (here.endsWith('.ts'))
     return { path: join(dirname(here), 'trainer-entry.ts'), execArgv: ['--import', 'tsx'] }
-  return { path: join(dirname(here), 'trainer.js'), execArgv: [] }
+  const moduleDir = dirname(here)
+  const bundleDir = basename(moduleDir) === 'chunks' ? dirname(moduleDir) : moduleDir
+  const candidates = [bundleDir, ...(mainFile ? [dirname(mainFile)] : [])].map((dir) =>
+    join(dir, 'trainer.js'),
+  )
+  return { path: candidates.find((path) => existsSync(path)) ?? candidates[0], execArgv: [] }
 }
 
 /** Launches training processes with `child_process.fork`. */

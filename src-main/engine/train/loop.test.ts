@@ -64,9 +64,27 @@ describe('runTrainingLoop', () => {
     }
   })
 
-  it('keeps the number of tensors the same after every epoch', async () => {
+  it('keeps the number of tensors the same after every epoch, checkpoints included', async () => {
     const before = tf.memory().numTensors
-    const run = await train(3)
+    const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+    const optimizer = createOptimizer(config)
+    const rng = new Rng(5)
+    const tensors: number[] = []
+    const run = await train(3, {
+      model,
+      optimizer,
+      rng,
+      onEpoch: async ({ metrics }) => {
+        await saveCheckpoint(join(dir, 'leaks'), model, optimizer, {
+          epoch: metrics.epoch,
+          rng: rng.state,
+          elapsedMs: 0,
+          optimizer: 'adam',
+        })
+        tensors.push(tf.memory().numTensors)
+      },
+    })
+    run.tensors.push(...tensors)
     expect(run.tensors[1]).toBe(run.tensors[0])
     expect(run.tensors[2]).toBe(run.tensors[0])
     run.model.dispose()
