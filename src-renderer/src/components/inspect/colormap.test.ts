@@ -6,7 +6,8 @@ describe('colour tables', () => {
   it('run from the first stop to the last, and viridis gets lighter all the way', () => {
     expect(Array.from(VIRIDIS.slice(0, 3))).toEqual([0x44, 0x01, 0x54])
     expect(Array.from(VIRIDIS.slice(255 * 3))).toEqual([0xfd, 0xe7, 0x25])
-    const luma = (i: number) => 0.2126 * VIRIDIS[i * 3] + 0.7152 * VIRIDIS[i * 3 + 1] + 0.0722 * VIRIDIS[i * 3 + 2]
+    const luma = (i: number) =>
+      0.2126 * VIRIDIS[i * 3] + 0.7152 * VIRIDIS[i * 3 + 1] + 0.0722 * VIRIDIS[i * 3 + 2]
     for (let i = 8; i < 256; i += 8) expect(luma(i)).toBeGreaterThan(luma(i - 8))
     // The diverging table is neutral in the middle.
     const mid = Array.from(DIVERGING.slice(127 * 3, 128 * 3))
