@@ -1,0 +1,175 @@
+/**
+ * The layer inspector against a real checkpoint: a quick run trained by the CLI (2,000 images,
+ * one epoch), opened in the browser shell. Every feature map of the notebook's network shows, a
+ * digit drawn with the mouse is predicted, and the test-set evaluation lists its mistakes.
+ */
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ROOT,
+  SCREENSHOTS,
+  launchBrowser,
+  makeHome,
+  openPage,
+  pageErrors,
+  screenshot,
+  startShell,
+  type Shell,
+} from './harness'
+
+let browser: Browser
+let shell: Shell
+let runId: string
+
+beforeAll(async () => {
+  const home = makeHome()
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      join(ROOT, 'out/main/cli.js'),
+      'train',
+      '--home',
+      home,
+      '--train-limit',
+      '2000',
+      '--epochs',
+      '1',
+      '--learning-rate',
+      '1e-3',
+      '--json',
+    ],
+    { cwd: ROOT, maxBuffer: 16 << 20 },
+  )
+  const result = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; data: { id: string; status: string } })
+    .find((line) => line.event === 'result')
+  expect(result?.data.status).toBe('completed')
+  runId = result!.data.id
+  shell = await startShell(home)
+  browser = await launchBrowser()
+}, 240_000)
+afterAll(async () => {
+  await browser?.close()
+  await shell?.stop()
+})
+
+/** Draws a "3" on the pad with the mouse: two bowls, one stroke. */
+async function drawThree(page: Page) {
+  const pad = page.getByRole('img', { name: 'Drawing pad' })
+  await pad.scrollIntoViewIfNeeded()
+  const box = (await pad.boundingBox())!
+  const at = (x: number, y: number) => [box.x + x * box.width, box.y + y * box.height] as const
+  const path: [number, number][] = [
+    [0.3, 0.22],
+    [0.42, 0.14],
+    [0.58, 0.14],
+    [0.68, 0.24],
+    [0.64, 0.38],
+    [0.46, 0.48],
+    [0.64, 0.56],
+    [0.7, 0.7],
+    [0.62, 0.84],
+    [0.44, 0.88],
+    [0.28, 0.8],
+  ]
+  await page.mouse.move(...at(...path[0]))
+  await page.mouse.down()
+  for (const point of path.slice(1)) await page.mouse.move(...at(...point), { steps: 6 })
+  await page.mouse.up()
+}
+
+describe('the layer inspector', () => {
+  it('shows all 192 feature maps of a checkpoint, predicts a drawn digit, and evaluates the test set', async () => {
+    const page = await openPage(browser)
+    await page.goto(`${shell.url}#/inspect/${runId}`)
+    const maps = page.getByRole('region', { name: 'Feature maps' })
+    await expect.poll(() => maps.locator('canvas').count(), { timeout: 30_000 }).toBe(192)
+    for (const [name, shape] of [
+      ['conv1', '24×24×32'],
+      ['pool1', '12×12×32'],
+      ['conv2', '8×8×64'],
+      ['pool2', '4×4×64'],
+    ]) {
+      await expect
+        .poll(() => maps.getByRole('group', { name: `${name} feature maps` }).textContent())
+        .toContain(shape)
+    }
+    expect(await page.getByTestId('prediction').textContent()).toMatch(/Predicted/)
+    expect(await page.getByRole('list', { name: 'First conv layer filters' }).locator('canvas').count()).toBe(
+      32,
+    )
+    await screenshot(page, 'inspect-test-image')
+    await maps.screenshot({ path: join(SCREENSHOTS, 'inspect-feature-maps-test-image.png') })
+
+    // Draw a 3; the prediction comes when the mouse is released.
+    await drawThree(page)
+    await expect
+      .poll(() => page.getByRole('img', { name: /The network's input: Your image/ }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1)
+    const prediction = await page.getByTestId('prediction').textContent()
+    expect(prediction).toMatch(/Predicted\s*\d/)
+    console.log(`drawn 3: ${prediction?.replace(/\s+/g, ' ').trim()}`)
+    await screenshot(page, 'inspect-drawn-digit')
+    await maps.screenshot({ path: join(SCREENSHOTS, 'inspect-feature-maps-drawn-digit.png') })
+
+    // A map opens large; the scale can be per map.
+    await page.getByRole('radio', { name: 'Per map' }).click()
+    await maps.getByRole('button', { name: 'conv1 map 1 of 32' }).click()
+    const dialog = page.getByRole('dialog', { name: /conv1 · map 1 of 32/ })
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await dialog.getByRole('button', { name: 'Next map' }).click()
+    await expect.poll(() => page.getByRole('dialog', { name: /map 2 of 32/ }).isVisible()).toBe(true)
+    await screenshot(page, 'inspect-map-dialog')
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
+
+    // The test-set evaluation, with progress, a confusion matrix and its cells' images.
+    await page.getByRole('button', { name: 'Evaluate test set' }).last().click()
+    await expect.poll(() => page.getByText('Test accuracy').count(), { timeout: 90_000 }).toBe(1)
+    const cells = page.getByRole('button', { name: /^True \d, predicted \d: \d+ images$/ })
+    expect(await cells.count()).toBe(100)
+    let total = 0
+    for (const label of await cells.evaluateAll((buttons) =>
+      buttons.map((b) => b.getAttribute('aria-label') ?? ''),
+    ))
+      total += Number(/: (\d+) images/.exec(label)![1])
+    expect(total).toBe(10000)
+    const mistakes = page.getByRole('region', { name: 'Every mistake, most confident first' })
+    await expect.poll(() => mistakes.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(10)
+    await page.getByRole('button', { name: /^True 3, predicted 3: / }).click()
+    await expect
+      .poll(() => page.getByRole('region', { name: '3 recognised as 3' }).locator('canvas').count())
+      .toBe(60)
+    const evaluation = page.getByRole('region', { name: 'Test-set evaluation' })
+    await evaluation.scrollIntoViewIfNeeded()
+    await screenshot(page, 'inspect-evaluation')
+
+    // A mistake from the gallery goes back up to the inspector.
+    await page.getByRole('button', { name: /^True 3, predicted 3: / }).click()
+    await mistakes.getByRole('button').first().click()
+    await expect.poll(() => page.getByText(/— wrong/).count()).toBe(1)
+
+    expect(pageErrors(page)).toEqual([])
+  })
+
+  it('reads well in the dark theme', async () => {
+    const page = await openPage(browser, 'dark')
+    await page.goto(`${shell.url}#/inspect/${runId}`)
+    const maps = page.getByRole('region', { name: 'Feature maps' })
+    await expect.poll(() => maps.locator('canvas').count(), { timeout: 30_000 }).toBe(192)
+    await drawThree(page)
+    await expect
+      .poll(() => page.getByRole('img', { name: /The network's input: Your image/ }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1)
+    await screenshot(page, 'inspect-dark')
+    expect(pageErrors(page)).toEqual([])
+  })
+})
