@@ -29,6 +29,7 @@ export function createMainWindow(saved: Settings['window'], appUrl: string): Bro
     show: false,
     title: 'CNN Workbench',
     backgroundColor: '#111418',
+    icon: join(__dirname, '../../resources/icon.png'),
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(__dirname, '../preload/index.js') },
   })
   if (saved?.maximized) win.maximize()
