@@ -4,12 +4,14 @@
  *   dx[n, h, w, ci] = sum over kh, kw, co of dyUp[n, h + kh - (KH-1-pt), w + kw - (KW-1-pl), co] * W[KH-1-kh, KW-1-kw, ci, co]
  * where dyUp is dy with stride-1 zeros inserted between its rows and columns (dy itself for
  * stride 1). That is a forward Conv2D, which XNNPACK runs far faster than the shipped direct loop.
- * Layouts the fast path does not cover (NCHW) go to the shipped kernel.
+ * Where dx is much larger than dy, a GEMM plus col2im (`viaGemm`) does less work instead.
+ * Layouts neither path covers (NCHW) go to the shipped kernel.
  */
 import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
-import { release, reshape, runKernel, transpose } from './kernel-utils'
+import { heapF32, heapOffset, release, reshape, runKernel, transpose } from './kernel-utils'
+import { simdKernels } from './simd/kernels'
 
 /** dy [n, oh, ow, c] with (sh-1) zero rows after every row and (sw-1) zero columns after every column. */
 function upsampleWithZeros(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {
@@ -36,6 +38,68 @@ function upsampleWithZeros(backend: BackendWasm, dy: TensorInfo, sh: number, sw:
   return up
 }
 
+/**
+ * dx as a GEMM and a scatter: cols[n*oh*ow, kh*kw*ci] = dy[n*oh*ow, co] @ W[kh*kw*ci, co]^T on
+ * XNNPACK, then col2im adds every column back onto the input pixel it came from. No
+ * multiplications by inserted zeros, so it wins where the padded convolution wastes most: when
+ * dx is much larger than dy (valid padding, strides).
+ */
+function viaGemm(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { batchSize, outHeight, outWidth, outChannels, inChannels, filterHeight, filterWidth } = info
+  const kkc = filterHeight * filterWidth * inChannels
+  const dy3 = reshape(backend, dy, [1, batchSize * outHeight * outWidth, outChannels])
+  const w2 = reshape(backend, filter, [kkc, outChannels])
+  const wT = transpose(backend, w2, [1, 0])
+  const wT3 = reshape(backend, wT, [1, outChannels, kkc])
+  const cols = runKernel(backend, 'BatchMatMul', { a: dy3, b: wT3 }, { transposeA: false, transposeB: false })
+  const dx = backend.makeOutput(info.inShape, 'float32')
+  heapF32(backend, dx).fill(0)
+  simdKernels(backend).col2im(
+    heapOffset(backend, cols),
+    heapOffset(backend, dx),
+    batchSize,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    inChannels,
+    info.inHeight,
+    info.inWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  )
+  release(backend, dy3, w2, wT, wT3, cols)
+  return dx
+}
+
+/** Largest column matrix (floats) the GEMM route may allocate: 32M floats, 128 MiB. */
+const MAX_COLUMN_FLOATS = 32 * 1024 * 1024
+/** What col2im costs per column value, in multiply-adds of XNNPACK's convolution (measured ~5). */
+const COL2IM_COST = 8
+
+let forcedRoute: 'gemm' | 'padded' | null = null
+
+/** For tests: take one route whatever the cost model says (null: back to the model). */
+export function forceBackpropInputRoute(route: 'gemm' | 'padded' | null): void {
+  forcedRoute = route
+}
+
+/** The GEMM route does dy-sized work plus col2im; the padded convolution does dx-sized work. */
+export function preferGemm(info: backend_util.Conv2DInfo): boolean {
+  if (forcedRoute !== null) return forcedRoute === 'gemm'
+  const { batchSize, outHeight, outWidth, inHeight, inWidth, outChannels, inChannels } = info
+  const columns = batchSize * outHeight * outWidth * info.filterHeight * info.filterWidth * inChannels
+  if (columns > MAX_COLUMN_FLOATS) return false
+  return outHeight * outWidth * (outChannels + COL2IM_COST) < inHeight * inWidth * outChannels
+}
+
 function conv2DBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo }
   backend: BackendWasm
@@ -57,6 +121,7 @@ function conv2DBackpropInput(args: {
   )
   const { batchSize, inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info
   const { strideHeight, strideWidth, outHeight, outWidth } = info
+  if (preferGemm(info)) return viaGemm(backend, dy, filter, info)
   const temps: TensorInfo[] = []
   let dyUp = dy
   if (strideHeight > 1 || strideWidth > 1) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { describe, it } from 'vitest'
+import { afterAll, describe, it } from 'vitest'
+import { forceBackpropInputRoute } from './conv2d-backprop-input'
 import { expectClose, onCpuAndWasm, values } from './test-helpers'
 
 type Pad = 'valid' | 'same'
@@ -50,8 +51,10 @@ describe('Conv2DBackpropFilter on wasm', () => {
   })
 })
 
-describe('Conv2DBackpropInput on wasm', () => {
+describe.each(['gemm', 'padded', null] as const)('Conv2DBackpropInput on wasm, route %s', (route) => {
+  afterAll(() => forceBackpropInputRoute(null))
   it.each(CASES.map((c) => [name(c), c] as const))('matches cpu: %s', async (_, c) => {
+    forceBackpropInputRoute(route)
     const s = shapes(c)
     const filter = values(
       s.filter.reduce((a, b) => a * b),

@@ -52,3 +52,10 @@ export function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): T
 export function heapF32(backend: BackendWasm, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array
 }
+
+/** Byte offset of a tensor's data in the wasm heap, for kernels that run on the heap directly. */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId)
+  if (!data) throw new Error('tensor is not on the wasm backend')
+  return data.memoryOffset
+}

@@ -14,6 +14,11 @@ const CASES: [number[], number, number, Pad, 'random' | 'negative' | 'ties'][] =
   [[1, 7, 7, 2], 3, 1, 'same', 'random'],
   [[2, 10, 10, 5], 3, 2, 'valid', 'negative'],
   [[1, 5, 5, 1], 5, 1, 'valid', 'random'],
+  // Channels in fours: the SIMD path, around partial windows at odd edges.
+  [[2, 8, 8, 8], 2, 2, 'valid', 'ties'],
+  [[3, 7, 9, 4], 2, 2, 'same', 'negative'],
+  [[2, 7, 6, 12], 2, 2, 'valid', 'random'],
+  [[2, 5, 5, 16], 2, 2, 'same', 'ties'],
 ]
 
 function input(shape: number[], fill: (typeof CASES)[number][4]): Float32Array {

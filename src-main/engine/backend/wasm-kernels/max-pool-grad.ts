@@ -2,12 +2,15 @@
  * MaxPoolGrad for wasm. The shipped kernel starts each window's maximum at the smallest positive
  * float, so a window whose values are all negative (after tanh, elu or no activation) sends its
  * gradient to the wrong pixel; it is also slow. This one makes one pass over the windows: find
- * the first maximum of each (as the cpu backend and TensorFlow do) and add dy there.
+ * the first maximum of each (as the cpu backend and TensorFlow do) and add dy there. Full 2x2
+ * windows at stride 2 (what the model builder makes) run as WebAssembly SIMD, four channels at a
+ * time; windows cut by 'same' padding and other shapes run the JavaScript loop.
  */
 import { backend_util } from '@tensorflow/tfjs-core'
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
-import { heapF32 } from './kernel-utils'
+import { heapF32, heapOffset } from './kernel-utils'
+import { simdKernels } from './simd/kernels'
 
 function maxPoolGrad(args: {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo }
@@ -35,9 +38,36 @@ function maxPoolGrad(args: {
   const x = heapF32(backend, input)
   const g = heapF32(backend, dy)
   const dx = heapF32(backend, out)
-  dx.fill(0)
   const rowStride = inWidth * channels
   const imageStride = inHeight * rowStride
+
+  const simd =
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    padTop === 0 &&
+    padLeft === 0 &&
+    channels % 4 === 0
+  // Windows wholly inside the input: the SIMD kernel's share when it applies.
+  const fullHeight = simd ? Math.min(outHeight, Math.floor(inHeight / 2)) : 0
+  const fullWidth = simd ? Math.min(outWidth, Math.floor(inWidth / 2)) : 0
+  if (!simd || inHeight % 2 !== 0 || inWidth % 2 !== 0) dx.fill(0)
+  if (simd) {
+    simdKernels(backend).maxPoolGrad2x2(
+      heapOffset(backend, input),
+      heapOffset(backend, dy),
+      heapOffset(backend, out),
+      batchSize,
+      fullHeight,
+      fullWidth,
+      outHeight,
+      outWidth,
+      inHeight,
+      inWidth,
+      channels,
+    )
+  }
 
   let gOffset = 0
   for (let b = 0; b < batchSize; b++) {
@@ -46,6 +76,7 @@ function maxPoolGrad(args: {
       const h0 = Math.max(0, oh * strideHeight - padTop)
       const h1 = Math.min(inHeight, oh * strideHeight - padTop + filterHeight)
       for (let ow = 0; ow < outWidth; ow++, gOffset += channels) {
+        if (oh < fullHeight && ow < fullWidth) continue
         const w0 = Math.max(0, ow * strideWidth - padLeft)
         const w1 = Math.min(inWidth, ow * strideWidth - padLeft + filterWidth)
         const corner = xImage + h0 * rowStride + w0 * channels

@@ -1,0 +1,248 @@
+/**
+ * Loops that neither XNNPACK nor the shipped wasm kernels offer, as WebAssembly SIMD over the
+ * wasm backend's own heap: the gradient routing of 2x2 max pooling and the scatter-add (col2im)
+ * that turns a GEMM's columns into a convolution's input gradient. Pointers are byte offsets
+ * into the backend's memory; all tensors are NHWC float32.
+ */
+import type { BackendWasm } from '../kernel-utils'
+import { FunctionBuilder, assembleModule } from './assembler'
+
+export interface SimdKernels {
+  /**
+   * MaxPoolGrad of full 2x2 windows at stride 2 (top-left padding 0): writes dx of the
+   * fullH x fullW windows, each channel's gradient to the first maximum of its window.
+   * Channels must be a multiple of 4; dx outside those windows is left untouched.
+   */
+  maxPoolGrad2x2(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    fullHeight: number,
+    fullWidth: number,
+    outHeight: number,
+    outWidth: number,
+    inHeight: number,
+    inWidth: number,
+    channels: number,
+  ): void
+  /**
+   * dx[n, oh*sh - pt + kh, ow*sw - pl + kw, c] += cols[n, oh, ow, kh, kw, c] for every in-bounds
+   * position. dx must be zeroed first.
+   */
+  col2im(
+    cols: number,
+    dx: number,
+    batch: number,
+    outHeight: number,
+    outWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+    channels: number,
+    inHeight: number,
+    inWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number,
+  ): void
+}
+
+function maxPoolGrad2x2Function(): FunctionBuilder {
+  // x g dx batch fullH fullW quads imageBytes rowBytes pixelBytes gImageBytes gRowBytes
+  const f = new FunctionBuilder('maxPoolGrad2x2', Array<'i32'>(12).fill('i32'))
+  const [x, g, dx, batch, fullH, fullW, quads, imageBytes, rowBytes, pixelBytes, gImageBytes, gRowBytes] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ]
+  const [b, oh, ow, k, xImage, gImage, xRow, gRow, p, q, delta] = Array.from({ length: 11 }, () =>
+    f.local('i32'),
+  )
+  const [va, vb, vc, vd, best, ta, tb, tc, td, gv] = Array.from({ length: 10 }, () => f.local('v128'))
+  f.get(dx).get(x).sub().set(delta)
+  f.forRange(b, batch, () => {
+    f.get(x).get(b).get(imageBytes).mul().add().set(xImage)
+    f.get(g).get(b).get(gImageBytes).mul().add().set(gImage)
+    f.forRange(oh, fullH, () => {
+      f.get(xImage).get(oh).get(rowBytes).mul().i32(2).mul().add().set(xRow)
+      f.get(gImage).get(oh).get(gRowBytes).mul().add().set(gRow)
+      f.forRange(ow, fullW, () => {
+        f.get(xRow).get(ow).get(pixelBytes).mul().i32(2).mul().add().set(p)
+        f.get(gRow).get(ow).get(pixelBytes).mul().add().set(q)
+        f.forRange(k, quads, () => {
+          f.get(p).v128Load().set(va)
+          f.get(p).get(pixelBytes).add().v128Load().set(vb)
+          f.get(p).get(rowBytes).add().v128Load().set(vc)
+          f.get(p).get(rowBytes).add().get(pixelBytes).add().v128Load().set(vd)
+          f.get(q).v128Load().set(gv)
+          // First strict maximum from -Infinity, as the cpu backend scans a window.
+          f.f32Const(Number.NEGATIVE_INFINITY).f32x4Splat().set(best)
+          f.get(va).get(best).f32x4Gt().set(ta)
+          f.get(va).get(best).get(ta).v128Bitselect().set(best)
+          f.get(vb).get(best).f32x4Gt().set(tb)
+          f.get(vb).get(best).get(tb).v128Bitselect().set(best)
+          f.get(vc).get(best).f32x4Gt().set(tc)
+          f.get(vc).get(best).get(tc).v128Bitselect().set(best)
+          f.get(vd).get(best).f32x4Gt().set(td)
+          // The last pixel that beat the running maximum is the winner.
+          f.get(p).get(delta).add()
+          f.get(gv)
+            .get(ta)
+            .get(tb)
+            .v128AndNot()
+            .get(tc)
+            .v128AndNot()
+            .get(td)
+            .v128AndNot()
+            .v128And()
+            .v128Store()
+          f.get(p).get(delta).add().get(pixelBytes).add()
+          f.get(gv).get(tb).get(tc).v128AndNot().get(td).v128AndNot().v128And().v128Store()
+          f.get(p).get(delta).add().get(rowBytes).add()
+          f.get(gv).get(tc).get(td).v128AndNot().v128And().v128Store()
+          f.get(p).get(delta).add().get(rowBytes).add().get(pixelBytes).add()
+          f.get(gv).get(td).v128And().v128Store()
+          f.inc(p, 16).inc(q, 16)
+        })
+      })
+    })
+  })
+  return f
+}
+
+function col2imFunction(): FunctionBuilder {
+  // cols dx batch outH outW kh kw quads rest H W sh sw pt pl pixelBytes rowBytes imageBytes
+  const f = new FunctionBuilder('col2im', Array<'i32'>(18).fill('i32'))
+  const [
+    cols,
+    dx,
+    batch,
+    outH,
+    outW,
+    kh,
+    kw,
+    quads,
+    rest,
+    inH,
+    inW,
+    sh,
+    sw,
+    pt,
+    pl,
+    pixelBytes,
+    rowBytes,
+    imageBytes,
+  ] = Array.from({ length: 18 }, (_, i) => i)
+  const [b, oh, ow, i, j, k, h, w, src, dst, dxImage, hOk] = Array.from({ length: 12 }, () => f.local('i32'))
+  f.get(cols).set(src)
+  f.forRange(b, batch, () => {
+    f.get(dx).get(b).get(imageBytes).mul().add().set(dxImage)
+    f.forRange(oh, outH, () => {
+      f.forRange(ow, outW, () => {
+        f.forRange(i, kh, () => {
+          f.get(oh).get(sh).mul().get(pt).sub().get(i).add().set(h)
+          // One unsigned compare checks 0 <= h < H.
+          f.get(h).get(inH).ltU().set(hOk)
+          f.forRange(j, kw, () => {
+            f.get(ow).get(sw).mul().get(pl).sub().get(j).add().set(w)
+            f.block(() => {
+              f.get(hOk)
+                .get(w)
+                .get(inW)
+                .ltU()
+                .and()
+                .eqz()
+                .ifThen(() => {
+                  f.incBy(src, pixelBytes).br(1)
+                })
+              f.get(dxImage).get(h).get(rowBytes).mul().add().get(w).get(pixelBytes).mul().add().set(dst)
+              f.forRange(k, quads, () => {
+                f.get(dst).get(dst).v128Load().get(src).v128Load().f32x4Add().v128Store()
+                f.inc(dst, 16).inc(src, 16)
+              })
+              f.forRange(k, rest, () => {
+                f.get(dst).get(dst).f32Load().get(src).f32Load().f32Add().f32Store()
+                f.inc(dst, 4).inc(src, 4)
+              })
+            })
+          })
+        })
+      })
+    })
+  })
+  return f
+}
+
+// The project's lib settings (no DOM) leave out WebAssembly's JS API; this much of it is used.
+interface WasmJsApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, (...args: number[]) => void> }
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembly
+
+const instances = new WeakMap<object, SimdKernels>()
+let compiled: object | null = null
+
+/** The kernels bound to this backend's heap (compiled once, instantiated once per heap). */
+export function simdKernels(backend: BackendWasm): SimdKernels {
+  const memory = (backend.wasm as unknown as { asm: { memory: object } }).asm.memory
+  const cached = instances.get(memory)
+  if (cached) return cached
+  compiled ??= new wasmApi.Module(assembleModule([maxPoolGrad2x2Function(), col2imFunction()]))
+  const exports = new wasmApi.Instance(compiled, { env: { memory } }).exports
+  const kernels: SimdKernels = {
+    maxPoolGrad2x2(
+      x,
+      dy,
+      dx,
+      batch,
+      fullHeight,
+      fullWidth,
+      outHeight,
+      outWidth,
+      inHeight,
+      inWidth,
+      channels,
+    ) {
+      const pixelBytes = channels * 4
+      exports.maxPoolGrad2x2(
+        x,
+        dy,
+        dx,
+        batch,
+        fullHeight,
+        fullWidth,
+        channels / 4,
+        inHeight * inWidth * pixelBytes,
+        inWidth * pixelBytes,
+        pixelBytes,
+        outHeight * outWidth * pixelBytes,
+        outWidth * pixelBytes,
+      )
+    },
+    col2im(cols, dx, batch, outHeight, outWidth, fh, fw, channels, inHeight, inWidth, sh, sw, pt, pl) {
+      const pixelBytes = channels * 4
+      exports.col2im(
+        cols,
+        dx,
+        batch,
+        outHeight,
+        outWidth,
+        fh,
+        fw,
+        channels >> 2,
+        channels & 3,
+        inHeight,
+        inWidth,
+        sh,
+        sw,
+        pt,
+        pl,
+        pixelBytes,
+        inWidth * pixelBytes,
+        inHeight * inWidth * pixelBytes,
+      )
+    },
+  }
+  instances.set(memory, kernels)
+  return kernels
+}
