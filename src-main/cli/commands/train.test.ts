@@ -58,7 +58,8 @@ const tiny = () => [
   '3',
 ]
 
-describe('npm run train', () => {
+// The tests that train fork training processes; on a busy two-core machine they take a while.
+describe('npm run train', { timeout: 120_000 }, () => {
   it('trains, prints an epoch a line, exits 0, and the run is listed; a failed resume exits 1', async () => {
     const home = await mkdtemp(join(root, 'home-'))
     const result = await capture(runTrain, [...tiny(), '--home', home, '--name', 'cli run'])

@@ -4,6 +4,7 @@
  * trainer exits when its owner goes away, so a live trainer, or an owner still waiting for its
  * trainer to start, means the run is alive; anything else left it interrupted.
  */
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { writeJsonAtomic } from '../fs-atomic'
 
@@ -38,7 +39,23 @@ export async function readProcessInfo(path: string): Promise<RunProcessInfo | nu
 export async function isRunProcessAlive(path: string): Promise<boolean> {
   const info = await readProcessInfo(path)
   if (!info) return false
-  return info.trainerPid !== null ? isPidAlive(info.trainerPid) : isPidAlive(info.ownerPid)
+  if (info.trainerPid === null) return isPidAlive(info.ownerPid)
+  return isPidAlive(info.trainerPid) && mayBeTrainer(info.trainerPid)
+}
+
+/**
+ * Whether a live pid can still be the run's trainer, not an unrelated process that got the pid
+ * after the trainer died. Only Linux lets us look (a forked `trainer` entry, or an Electron
+ * utility process); elsewhere a live pid is taken at its word.
+ */
+function mayBeTrainer(pid: number): boolean {
+  let commandLine: string
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {
+    return process.platform !== 'linux' || existsSync(`/proc/${pid}`)
+  }
+  return /trainer|--type=utility/.test(commandLine)
 }
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */

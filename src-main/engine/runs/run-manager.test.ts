@@ -66,7 +66,8 @@ async function metricsLines(home: string, id: string) {
   return text.trimEnd().split('\n')
 }
 
-describe('RunManager with a real training process', () => {
+// Each test forks training processes; on a busy two-core machine they take a while to start.
+describe('RunManager with a real training process', { timeout: 120_000 }, () => {
   it('trains a run to the end, with events, run.json, metrics.jsonl and one checkpoint', async () => {
     const { home, manager, events } = await setup()
     const started = await manager.start(config({ name: 'bars' }))
@@ -123,10 +124,10 @@ describe('RunManager with a real training process', () => {
 
   it('reports a killed trainer as interrupted and resumes it to the curves of an uninterrupted run', async () => {
     const { home, manager, next } = await setup()
-    const straight = await manager.start(config({ epochs: 4 }))
+    const straight = await manager.start(config({ epochs: 3 }))
     const reference = (await manager.waitFor(straight.id)) && (await manager.get(straight.id)).metrics
 
-    const run = await manager.start(config({ epochs: 4 }))
+    const run = await manager.start(config({ epochs: 3 }))
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
     const info = await readProcessInfo(runPaths(home, run.id).process)
     process.kill(info!.trainerPid!, 'SIGKILL')
@@ -144,7 +145,7 @@ describe('RunManager with a real training process', () => {
     const final = await manager.waitFor(run.id)
     expect(final.status).toBe('completed')
     const lines = (await metricsLines(home, run.id)).map((l) => JSON.parse(l) as EpochMetrics)
-    expect(lines.map((m) => m.epoch)).toEqual([1, 2, 3, 4])
+    expect(lines.map((m) => m.epoch)).toEqual([1, 2, 3])
     expect(lines.map(figures)).toEqual(reference.map(figures))
     await expect(manager.resume(run.id)).rejects.toMatchObject({ code: 'conflict' })
   })
