@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPaths } from '../../engine/runs'
 import { checkpointFolder } from '../../engine/train/checkpoint'
+import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
 import { runRuns } from './runs'
 import { runTrain } from './train'
@@ -36,7 +37,8 @@ async function capture(
     onStdout(chunk.toString())
   })
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const code = await command(argv, { stdout, stderr })
+  // Training runs in this process: the forked process is covered by the RunManager's tests.
+  const code = await command(argv, { stdout, stderr, launch: inProcessTrainerLaunch() })
   await new Promise((resolve) => setImmediate(resolve))
   return { code, out, err }
 }
@@ -58,8 +60,7 @@ const tiny = () => [
   '3',
 ]
 
-// The tests that train fork training processes; on a busy two-core machine they take a while.
-describe('npm run train', { timeout: 120_000 }, () => {
+describe('npm run train', () => {
   it('trains, prints an epoch a line, exits 0, and the run is listed; a failed resume exits 1', async () => {
     const home = await mkdtemp(join(root, 'home-'))
     const result = await capture(runTrain, [...tiny(), '--home', home, '--name', 'cli run'])
