@@ -9,7 +9,64 @@
 import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
-import { release, reshape, runKernel, transpose } from './kernel-utils'
+import { heapOffset, release, reshape, runKernel, transpose } from './kernel-utils'
+import { simdKernels } from './simd/kernels'
+
+/**
+ * dW[kh*kw*ci, co] = colsT[kh*kw*ci, n*oh*ow] @ dy[n*oh*ow, co] on XNNPACK's GEMM, colsT built
+ * by im2col. Cheaper than the convolution route when the filter has few rows (a first layer on
+ * one or a few channels): that route transposes all of dy with a naive strided loop.
+ */
+function viaGemm(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { batchSize, outHeight, outWidth, outChannels, inChannels, filterHeight, filterWidth } = info
+  const rows = filterHeight * filterWidth * inChannels
+  const length = batchSize * outHeight * outWidth
+  const colsT = backend.makeOutput([1, rows, length], 'float32')
+  simdKernels(backend).im2colTransposed(
+    heapOffset(backend, x),
+    heapOffset(backend, colsT),
+    batchSize,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    inChannels,
+    info.inHeight,
+    info.inWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  )
+  const dy3 = reshape(backend, dy, [1, length, outChannels])
+  const dw3 = runKernel(
+    backend,
+    'BatchMatMul',
+    { a: colsT, b: dy3 },
+    { transposeA: false, transposeB: false },
+  )
+  const dw = reshape(backend, dw3, [filterHeight, filterWidth, inChannels, outChannels])
+  release(backend, colsT, dy3, dw3)
+  return dw
+}
+
+let forcedRoute: 'gemm' | 'conv' | null = null
+
+/** For tests: take one route whatever the cost model says (null: back to the model). */
+export function forceBackpropFilterRoute(route: 'gemm' | 'conv' | null): void {
+  forcedRoute = route
+}
+
+/** GEMM when its im2col matrix is not much bigger than dy (which the convolution route transposes). */
+export function preferGemmForFilter(info: backend_util.Conv2DInfo): boolean {
+  if (forcedRoute !== null) return forcedRoute === 'gemm'
+  return info.filterHeight * info.filterWidth * info.inChannels <= 2 * info.outChannels
+}
 
 function conv2DBackpropFilter(args: {
   inputs: { x: TensorInfo; dy: TensorInfo }
@@ -28,6 +85,7 @@ function conv2DBackpropFilter(args: {
     pad,
     dimRoundingMode,
   )
+  if (preferGemmForFilter(info)) return viaGemm(backend, x, dy, info)
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info
   const top = info.padInfo.top

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, describe, it } from 'vitest'
+import { forceBackpropFilterRoute } from './conv2d-backprop-filter'
 import { forceBackpropInputRoute } from './conv2d-backprop-input'
 import { expectClose, onCpuAndWasm, values } from './test-helpers'
 
@@ -26,8 +27,10 @@ function shapes([n, h, w, ci, co, k, s, pad]: (typeof CASES)[number]) {
 const name = (c: (typeof CASES)[number]) =>
   `n${c[0]} ${c[1]}x${c[2]}x${c[3]}->${c[4]} k${c[5]} s${c[6]} ${c[7]}`
 
-describe('Conv2DBackpropFilter on wasm', () => {
+describe.each(['gemm', 'conv', null] as const)('Conv2DBackpropFilter on wasm, route %s', (route) => {
+  afterAll(() => forceBackpropFilterRoute(null))
   it.each(CASES.map((c) => [name(c), c] as const))('matches cpu: %s', async (_, c) => {
+    forceBackpropFilterRoute(route)
     const s = shapes(c)
     const x = values(
       s.x.reduce((a, b) => a * b),

@@ -148,6 +148,13 @@ export class FunctionBuilder {
   f32Store(offset = 0) {
     return this.op(0x38, 2, ...uleb(offset))
   }
+  /** Moves 32 bits as an integer: copies a float without touching its bits. */
+  i32Load(offset = 0) {
+    return this.op(0x28, 2, ...uleb(offset))
+  }
+  i32Store(offset = 0) {
+    return this.op(0x36, 2, ...uleb(offset))
+  }
   f32Add() {
     return this.op(0x92)
   }

@@ -46,6 +46,82 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void
+  /**
+   * cols[(kh, kw, c), (n, oh, ow)] = x[n, oh*sh - pt + kh, ow*sw - pl + kw, c], 0 outside x:
+   * the transposed im2col matrix of a convolution's input.
+   */
+  im2colTransposed(
+    x: number,
+    cols: number,
+    batch: number,
+    outHeight: number,
+    outWidth: number,
+    filterHeight: number,
+    filterWidth: number,
+    channels: number,
+    inHeight: number,
+    inWidth: number,
+    strideHeight: number,
+    strideWidth: number,
+    padTop: number,
+    padLeft: number,
+  ): void
+}
+
+function im2colTransposedFunction(): FunctionBuilder {
+  // x cols batch outH outW kh kw channels H W sh sw pt pl
+  const f = new FunctionBuilder('im2colTransposed', Array<'i32'>(14).fill('i32'))
+  const [x, cols, batch, outH, outW, kh, kw, channels, inH, inW, sh, sw, pt, pl] = Array.from(
+    { length: 14 },
+    (_, i) => i,
+  )
+  const [i, j, c, b, oh, ow, h, w, dst, rowBase, value] = Array.from({ length: 11 }, () => f.local('i32'))
+  f.get(cols).set(dst)
+  f.forRange(i, kh, () => {
+    f.forRange(j, kw, () => {
+      f.forRange(c, channels, () => {
+        f.forRange(b, batch, () => {
+          f.forRange(oh, outH, () => {
+            f.get(oh).get(sh).mul().get(pt).sub().get(i).add().set(h)
+            // Row start of x[b, h, 0, c] in bytes (only used when h is inside).
+            f.get(b)
+              .get(inH)
+              .mul()
+              .get(h)
+              .add()
+              .get(inW)
+              .mul()
+              .get(channels)
+              .mul()
+              .get(c)
+              .add()
+              .i32(4)
+              .mul()
+              .get(x)
+              .add()
+              .set(rowBase)
+            f.forRange(ow, outW, () => {
+              f.get(ow).get(sw).mul().get(pl).sub().get(j).add().set(w)
+              f.i32(0).set(value)
+              f.get(h)
+                .get(inH)
+                .ltU()
+                .get(w)
+                .get(inW)
+                .ltU()
+                .and()
+                .ifThen(() => {
+                  f.get(rowBase).get(w).get(channels).mul().i32(4).mul().add().i32Load().set(value)
+                })
+              f.get(dst).get(value).i32Store()
+              f.inc(dst, 4)
+            })
+          })
+        })
+      })
+    })
+  })
+  return f
 }
 
 function maxPoolGrad2x2Function(): FunctionBuilder {
@@ -187,7 +263,9 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   const memory = (backend.wasm as unknown as { asm: { memory: object } }).asm.memory
   const cached = instances.get(memory)
   if (cached) return cached
-  compiled ??= new wasmApi.Module(assembleModule([maxPoolGrad2x2Function(), col2imFunction()]))
+  compiled ??= new wasmApi.Module(
+    assembleModule([maxPoolGrad2x2Function(), col2imFunction(), im2colTransposedFunction()]),
+  )
   const exports = new wasmApi.Instance(compiled, { env: { memory } }).exports
   const kernels: SimdKernels = {
     maxPoolGrad2x2(
@@ -240,6 +318,39 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
         pixelBytes,
         inWidth * pixelBytes,
         inHeight * inWidth * pixelBytes,
+      )
+    },
+    im2colTransposed(
+      x,
+      cols,
+      batch,
+      outHeight,
+      outWidth,
+      fh,
+      fw,
+      channels,
+      inHeight,
+      inWidth,
+      sh,
+      sw,
+      pt,
+      pl,
+    ) {
+      exports.im2colTransposed(
+        x,
+        cols,
+        batch,
+        outHeight,
+        outWidth,
+        fh,
+        fw,
+        channels,
+        inHeight,
+        inWidth,
+        sh,
+        sw,
+        pt,
+        pl,
       )
     },
   }
