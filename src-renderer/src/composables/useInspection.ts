@@ -1,6 +1,6 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { ActivationsResult, InspectImageInput } from '../../../src-main/api/contract'
-import { request, subscribe } from '../api/client'
+import type { ActivationsResult, ApiErrorCode, InspectImageInput } from '../../../src-main/api/contract'
+import { ApiRequestError, request, subscribe } from '../api/client'
 import { errorText } from '../lib/errors'
 
 export interface UseInspectionOptions {
@@ -19,6 +19,8 @@ export function useInspection(runId: Ref<string>, options: UseInspectionOptions 
   const image = shallowRef<InspectImageInput | null>(null)
   const loading = shallowRef(false)
   const error = shallowRef('')
+  /** The code of the last error (`unavailable` before a run's first checkpoint). */
+  const errorCode = shallowRef<ApiErrorCode | null>(null)
   /** How long the last answer took, request to response. */
   const elapsedMs = shallowRef<number | null>(null)
   const follow = shallowRef(options.follow ?? true)
@@ -35,8 +37,12 @@ export function useInspection(runId: Ref<string>, options: UseInspectionOptions 
       result.value = answer
       elapsedMs.value = performance.now() - started
       error.value = ''
+      errorCode.value = null
     } catch (e) {
-      if (mine === generation) error.value = errorText(e)
+      if (mine === generation) {
+        error.value = errorText(e)
+        errorCode.value = e instanceof ApiRequestError ? e.error.code : 'internal'
+      }
     } finally {
       if (mine === generation) loading.value = false
     }
@@ -56,5 +62,5 @@ export function useInspection(runId: Ref<string>, options: UseInspectionOptions 
     void refresh()
   })
 
-  return { result, image, loading, error, elapsedMs, follow, inspect, refresh }
+  return { result, image, loading, error, errorCode, elapsedMs, follow, inspect, refresh }
 }
