@@ -35,9 +35,9 @@ export function useRunEvents(runId: Ref<string>) {
     try {
       const details = await request('runs.get', { id: runId.value })
       if (mine !== generation) return
-      series.clear()
+      // Epochs are stored for good; per-batch samples only while a run trains, so keep what was seen.
       for (const metrics of details.metrics) series.addEpoch(metrics)
-      for (const batch of details.batches) series.addBatch(batch)
+      series.mergeBatches(details.batches)
       record.value = details.record
       const last = details.batches.at(-1) ?? null
       if (details.record.status === 'running' || !progress.value) {

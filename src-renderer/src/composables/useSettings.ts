@@ -6,6 +6,7 @@ import { errorText } from '../lib/errors'
 const settings = shallowRef<Settings | null>(null)
 const error = shallowRef('')
 let loading: Promise<void> | null = null
+let queue: Promise<unknown> = Promise.resolve()
 
 async function load(): Promise<void> {
   try {
@@ -16,10 +17,20 @@ async function load(): Promise<void> {
   }
 }
 
-/** Save some settings; resolves with the stored whole, rejects with the server's sentence. */
-async function update(patch: SettingsPatch): Promise<Settings> {
-  const next = await request('settings.update', patch)
-  settings.value = next
+/**
+ * Save some settings; resolves with the stored whole, rejects with the server's sentence.
+ * Sends the whole document with the patch applied: the contract's patch schema fills in the
+ * default of every field left out, so a bare patch would reset the other settings.
+ */
+function update(patch: SettingsPatch): Promise<Settings> {
+  // One at a time, each on top of the result of the one before, so quick edits do not undo each other.
+  const next = queue.then(async () => {
+    await (loading ??= load())
+    const saved = await request('settings.update', settings.value ? { ...settings.value, ...patch } : patch)
+    settings.value = saved
+    return saved
+  })
+  queue = next.catch(() => undefined)
   return next
 }
 

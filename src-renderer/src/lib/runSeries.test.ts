@@ -64,4 +64,14 @@ describe('RunSeries', () => {
     expect(series.batchLoss.length).toBeLessThanOrEqual(MAX_BATCH_POINTS)
     expect(series.batchLoss.at(-1)?.x).toBe(4)
   })
+
+  it('merges stored batches without dropping newer live ones', () => {
+    const series = new RunSeries()
+    series.addBatch(batch(1, 2))
+    series.addBatch(batch(1, 6))
+    series.mergeBatches([batch(1, 1), batch(1, 2), batch(1, 7)])
+    expect(series.batchLoss.map((p) => p.x)).toEqual([0.2, 0.6, 0.7])
+    series.mergeBatches([])
+    expect(series.batchLoss).toHaveLength(3)
+  })
 })

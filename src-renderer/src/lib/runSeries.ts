@@ -52,6 +52,17 @@ export class RunSeries {
     if (this.batchAccuracy.length > MAX_BATCH_POINTS) halve(this.batchAccuracy)
   }
 
+  /**
+   * Add stored samples without losing newer ones already here: the store may know fewer (it
+   * keeps only the current epoch's, and none once a run has ended).
+   */
+  mergeBatches(samples: readonly BatchProgress[]): void {
+    const last = this.batchLoss.at(-1)?.x ?? -1
+    for (const sample of samples) {
+      if (sample.epoch - 1 + sample.batch / Math.max(1, sample.batches) > last) this.addBatch(sample)
+    }
+  }
+
   /** Add or replace the metrics of one epoch. */
   addEpoch(metrics: EpochMetrics): void {
     this.epochs.set(metrics.epoch, metrics)

@@ -1,0 +1,192 @@
+/**
+ * The runs library, the new-run form's validation and the settings in the browser shell: rename
+ * and delete a run, sort and filter the table, name what is wrong in the form, persist the theme.
+ * Screenshots of every view in both themes at 1400x900.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+
+let browser: Browser
+let shell: Shell
+
+/** Call the API as the page does. */
+async function api<T>(channel: string, input?: unknown): Promise<T> {
+  const response = await fetch(`${shell.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-workbench-token': shell.token },
+    body: input === undefined ? '' : JSON.stringify(input),
+  })
+  const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } }
+  if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`)
+  return result.value
+}
+
+/** A tiny run started through the API, waited for until it ends. */
+async function tinyRun(name: string, trainLimit: number): Promise<string> {
+  const record = await api<{ id: string }>('runs.start', { name, epochs: 1, trainLimit, batchSize: 50 })
+  await expect
+    .poll(
+      async () => (await api<{ record: { status: string } }>('runs.get', { id: record.id })).record.status,
+      {
+        timeout: 150_000,
+        interval: 500,
+      },
+    )
+    .toBe('completed')
+  return record.id
+}
+
+const POLL = { timeout: 10_000, interval: 100 }
+
+beforeAll(async () => {
+  ;[browser, shell] = await Promise.all([launchBrowser(), startShell()])
+})
+afterAll(async () => {
+  await shell?.stop()
+  await browser?.close()
+})
+
+async function open(page: Page, hash: string): Promise<void> {
+  await page.goto(`${shell.url}${hash}`)
+}
+
+const row = (page: Page, name: string) =>
+  page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) })
+
+describe('the runs library', () => {
+  it('lists runs, sorts and filters them, renames one and deletes one after confirming', async () => {
+    const [first, second] = [await tinyRun('Baseline small', 200), await tinyRun('Wider small', 300)]
+    const page = await openPage(browser)
+    await open(page, '#/runs')
+    await row(page, 'Baseline small').waitFor()
+    await row(page, 'Wider small').waitFor()
+    expect(await row(page, 'Baseline small').getByTestId('run-status').textContent()).toBe('completed')
+
+    // Sort by name, both ways.
+    const names = () => page.locator('tbody tr td:first-child').allTextContents()
+    await page.getByRole('button', { name: 'Name', exact: true }).click()
+    expect((await names()).map((n) => n.trim())).toEqual(['Baseline small', 'Wider small'])
+    await page.getByRole('button', { name: 'Name', exact: true }).click()
+    expect((await names()).map((n) => n.trim())).toEqual(['Wider small', 'Baseline small'])
+    expect(
+      await page.getByRole('columnheader', { name: 'Name', exact: true }).getAttribute('aria-sort'),
+    ).toBe('descending')
+
+    // Filter.
+    await page.getByLabel('Filter runs').fill('wider')
+    expect((await names()).map((n) => n.trim())).toEqual(['Wider small'])
+    await page.getByLabel('Filter runs').fill('')
+    await screenshot(page, 'ui-runs-light')
+
+    // Rename.
+    await row(page, 'Baseline small').getByRole('button', { name: 'Rename Baseline small' }).click()
+    const rename = page.getByRole('dialog', { name: 'Rename run' })
+    await rename.getByLabel('Name').fill('Baseline, renamed')
+    await rename.getByRole('button', { name: 'Rename' }).click()
+    await row(page, 'Baseline, renamed').waitFor()
+    expect((await api<{ record: { name: string } }>('runs.get', { id: first })).record.name).toBe(
+      'Baseline, renamed',
+    )
+
+    // Delete: cancelling keeps the run, confirming removes it.
+    await row(page, 'Wider small').getByRole('button', { name: 'Delete Wider small' }).click()
+    const confirm = page.getByRole('dialog', { name: 'Delete run?' })
+    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    expect(await row(page, 'Wider small').count()).toBe(1)
+    await row(page, 'Wider small').getByRole('button', { name: 'Delete Wider small' }).click()
+    await screenshot(page, 'ui-runs-delete-confirm-light')
+    await confirm.getByRole('button', { name: 'Delete run' }).click()
+    await expect.poll(() => row(page, 'Wider small').count(), POLL).toBe(0)
+    const ids = (await api<{ id: string }[]>('runs.list')).map((item) => item.id)
+    expect(ids).toContain(first)
+    expect(ids).not.toContain(second)
+    expect(pageErrors(page)).toEqual([])
+
+    const dark = await openPage(browser, 'dark')
+    await open(dark, '#/runs')
+    await row(dark, 'Baseline, renamed').waitFor()
+    await screenshot(dark, 'ui-runs-dark')
+    expect(pageErrors(dark)).toEqual([])
+  })
+})
+
+describe('the new-run form', () => {
+  it('shows the data set, the layer summary and names what is wrong', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await openPage(browser, scheme)
+      await open(page, '#/new')
+      await page.getByTestId('preview-grid').waitFor()
+      await expect
+        .poll(() => page.getByTestId('param-count').textContent(), POLL)
+        .toMatch(/[\d,]+ parameters/)
+      await page.getByRole('button', { name: 'Quick look' }).click()
+      expect(await page.getByRole('button', { name: 'Quick look' }).getAttribute('aria-pressed')).toBe('true')
+      expect(await page.getByLabel('Epochs', { exact: true }).inputValue()).toBe('1')
+      expect(await page.getByLabel('Training images').inputValue()).toBe('2000')
+      await page.waitForTimeout(300)
+      await screenshot(page, `ui-new-run-${scheme}`)
+      expect(pageErrors(page)).toEqual([])
+    }
+
+    const page = await openPage(browser)
+    await open(page, '#/new')
+    await page.getByRole('button', { name: 'Notebook' }).click()
+    expect(await page.getByLabel('Learning rate').inputValue()).toBe('1e-4')
+    expect(await page.getByLabel('Epochs', { exact: true }).inputValue()).toBe('50')
+    expect(await page.getByLabel('Batch size').inputValue()).toBe('100')
+    await expect.poll(() => page.getByTestId('param-count').textContent(), POLL).toContain('569,606')
+
+    await page.getByLabel('Learning rate').fill('fast')
+    await page.getByLabel('Batch size').fill('0')
+    await page.getByLabel('Conv block 2 filters').fill('1000')
+    await page
+      .getByText('Learning rate must be a number above 0 and at most 10, such as 1e-4.', { exact: true })
+      .waitFor()
+    await page.getByText('Batch size must be a whole number from 1 to 4,096.', { exact: true }).waitFor()
+    await page
+      .getByText('Conv block 2: filters must be a whole number from 1 to 512.', { exact: true })
+      .waitFor()
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true)
+    expect(await page.getByLabel('Learning rate').getAttribute('aria-invalid')).toBe('true')
+    await screenshot(page, 'ui-new-run-invalid-light')
+
+    // A kernel that does not fit is named by the engine's shape check.
+    await page.getByLabel('Learning rate').fill('1e-3')
+    await page.getByLabel('Batch size').fill('100')
+    await page.getByLabel('Conv block 2 filters').fill('64')
+    await page.getByLabel('Conv block 1 kernel size').fill('11')
+    await page.getByLabel('Conv block 2 kernel size').fill('11')
+    await page
+      .getByText(/Conv block 2 leaves no pixels/)
+      .first()
+      .waitFor()
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true)
+    // The shell answers a refused request with HTTP 400, which Chromium logs as a console error.
+    expect(pageErrors(page).filter((e) => !/status of 400 \(Bad Request\)/.test(e))).toEqual([])
+  })
+})
+
+describe('settings', () => {
+  it('keeps the theme and the defaults of a new run', async () => {
+    const page = await openPage(browser)
+    await open(page, '#/settings')
+    await page.getByLabel('Theme').selectOption('dark')
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark')
+    await page.getByLabel('Epochs').fill('7')
+    await page.getByLabel('Epochs').press('Tab')
+    await page.getByText('Defaults saved.').waitFor()
+    await screenshot(page, 'ui-settings-dark')
+
+    await page.reload()
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark')
+    await page.getByLabel('Theme').selectOption('system')
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'none'))
+      .toBe('none')
+    await screenshot(page, 'ui-settings-light')
+    const settings = await api<{ theme: string; defaults: { epochs?: number } }>('settings.get')
+    expect(settings).toMatchObject({ theme: 'system', defaults: { epochs: 7 } })
+    expect(pageErrors(page)).toEqual([])
+  })
+})

@@ -1,0 +1,122 @@
+/**
+ * The run flow in the browser shell: a quick run started from the form completes with its
+ * charts, a run can be stopped, and a page reloaded mid-run picks the run up again.
+ * Runs are kept tiny (a few hundred training images) where the test's point allows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+
+let browser: Browser
+let shell: Shell
+
+beforeAll(async () => {
+  ;[browser, shell] = await Promise.all([launchBrowser(), startShell()])
+})
+afterAll(async () => {
+  await shell?.stop()
+  await browser?.close()
+})
+
+interface RunForm {
+  preset?: 'Quick look' | 'Notebook'
+  trainingImages?: number
+  epochs?: number
+}
+
+/** Fill the new-run form, press Start run, and return the new run's id from the address. */
+async function startRunFromForm(page: Page, form: RunForm = {}): Promise<string> {
+  await page.goto(shell.url)
+  await page.getByRole('button', { name: form.preset ?? 'Quick look' }).click()
+  if (form.trainingImages !== undefined)
+    await page.getByLabel('Training images').fill(String(form.trainingImages))
+  if (form.epochs !== undefined) await page.getByLabel('Epochs', { exact: true }).fill(String(form.epochs))
+  await page.getByRole('button', { name: 'Start run' }).click()
+  await page.waitForURL(/#\/runs\/[^/]+$/)
+  return decodeURIComponent(page.url().split('#/runs/')[1])
+}
+
+const status = (page: Page) => page.getByRole('main').getByTestId('run-status')
+const batchText = (page: Page) => page.getByTestId('progress-batch').textContent()
+
+async function waitForStatus(page: Page, expected: string, timeout = 120_000): Promise<void> {
+  await expect.poll(() => status(page).textContent(), { timeout, interval: 250 }).toBe(expected)
+}
+
+describe('a run in the browser', () => {
+  it('starts a quick run from the form, shows its first points within seconds and completes with charts', async () => {
+    const page = await openPage(browser)
+    const started = Date.now()
+    const id = await startRunFromForm(page, { preset: 'Quick look', trainingImages: 500 })
+
+    const loss = page.getByRole('img', { name: 'Loss chart', exact: true })
+    const accuracy = page.getByRole('img', { name: 'Accuracy chart', exact: true })
+    expect(await loss.evaluate((el) => el.tagName)).toBe('CANVAS')
+    expect(await accuracy.evaluate((el) => el.tagName)).toBe('CANVAS')
+    // The first per-batch sample arrives within a few seconds of pressing Start run.
+    await expect.poll(() => batchText(page), { timeout: 15_000, interval: 100 }).toMatch(/^\d+ \/ \d+$/)
+    const firstPointMs = Date.now() - started
+    expect(firstPointMs).toBeLessThan(15_000)
+    await screenshot(page, 'ui-run-live-light')
+
+    await waitForStatus(page, 'completed')
+    await expect
+      .poll(() => loss.textContent(), { timeout: 10_000 })
+      .toMatch(/After epoch 1: training loss \d/)
+    await expect
+      .poll(() => accuracy.textContent(), { timeout: 10_000 })
+      .toMatch(/validation accuracy \d+\.\d+%/)
+    expect(await page.getByTestId('epoch-log').textContent()).toMatch(/Epoch 1\/1\s+train loss/)
+    expect(await page.getByTestId('best-val-accuracy').textContent()).toMatch(/^\d+\.\d\d%$/)
+    await screenshot(page, 'ui-run-completed-light')
+
+    // The run is in the library, completed.
+    await page.getByRole('navigation').getByRole('link', { name: 'Runs' }).click()
+    const row = page.locator(`tr[data-run-id="${id}"]`)
+    await expect
+      .poll(() => row.getByTestId('run-status').textContent(), { timeout: 10_000 })
+      .toBe('completed')
+    expect(pageErrors(page)).toEqual([])
+
+    // The same run in the dark theme.
+    const dark = await openPage(browser, 'dark')
+    await dark.goto(`${shell.url}#/runs/${encodeURIComponent(id)}`)
+    await waitForStatus(dark, 'completed')
+    await dark.waitForTimeout(300)
+    await screenshot(dark, 'ui-run-completed-dark')
+    expect(pageErrors(dark)).toEqual([])
+  })
+
+  it('stops a running run and offers to resume it', async () => {
+    const page = await openPage(browser)
+    await startRunFromForm(page, { preset: 'Quick look', trainingImages: 3000, epochs: 3 })
+    await expect.poll(() => batchText(page), { timeout: 20_000, interval: 100 }).toMatch(/^\d+ \/ \d+$/)
+    await page.getByRole('button', { name: 'Stop run' }).click()
+    await waitForStatus(page, 'stopped', 30_000)
+    expect(await page.getByRole('button', { name: 'Resume' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Stop run' }).count()).toBe(0)
+    await screenshot(page, 'ui-run-stopped-light')
+    expect(pageErrors(page)).toEqual([])
+  })
+
+  it('picks a run up again after the page is reloaded mid-run', async () => {
+    const page = await openPage(browser)
+    const id = await startRunFromForm(page, { preset: 'Quick look', trainingImages: 1000, epochs: 2 })
+    await expect.poll(() => batchText(page), { timeout: 20_000, interval: 100 }).toMatch(/^\d+ \/ \d+$/)
+
+    await page.reload()
+    expect(page.url()).toContain(`#/runs/${encodeURIComponent(id)}`)
+    expect(await status(page).textContent()).toBe('running')
+    await page.waitForTimeout(1500)
+    await screenshot(page, 'ui-run-after-reload-light')
+    // It goes on: both epochs end up in the log and the run completes.
+    await waitForStatus(page, 'completed')
+    await expect
+      .poll(() => page.getByTestId('epoch-log').textContent(), { timeout: 10_000 })
+      .toMatch(/Epoch 1\/2.*Epoch 2\/2/s)
+    await expect
+      .poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 10_000 })
+      .toBe('2 / 2')
+    expect(pageErrors(page)).toEqual([])
+  })
+})
