@@ -118,6 +118,31 @@ describe('the layer inspector', () => {
     console.log(`drawn 3: ${prediction?.replace(/\s+/g, ' ').trim()}`)
     await screenshot(page, 'inspect-drawn-digit')
     await maps.screenshot({ path: join(SCREENSHOTS, 'inspect-feature-maps-drawn-digit.png') })
+    // Kept to be uploaded as an image file below (inside the pad's border).
+    const pad = page.getByRole('img', { name: 'Drawing pad' })
+    await pad.scrollIntoViewIfNeeded()
+    const box = (await pad.boundingBox())!
+    const inset = { x: box.x + 4, y: box.y + 4, width: box.width - 8, height: box.height - 8 }
+    const png = await page.screenshot({ clip: inset })
+
+    // A random test image of a chosen class.
+    await page.getByRole('radio', { name: 'Random of class' }).click()
+    await page.getByLabel('Class', { exact: true }).selectOption('5')
+    await expect.poll(() => page.getByText(/Test image #\d+, a 5/).count(), { timeout: 10_000 }).toBe(1)
+
+    // The drawing again, as an image file: a dark digit on light paper, inverted and framed like MNIST.
+    await page.getByRole('radio', { name: 'File' }).click()
+    await page
+      .getByLabel(/Image file/)
+      .setInputFiles({ name: 'three.png', mimeType: 'image/png', buffer: png })
+    await expect
+      .poll(() => page.getByRole('img', { name: /The network's input: Your image/ }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1)
+    console.log(
+      `the 3 as a file: ${(await page.getByTestId('prediction').textContent())?.replace(/\s+/g, ' ').trim()}`,
+    )
 
     // A map opens large; the scale can be per map.
     await page.getByRole('radio', { name: 'Per map' }).click()

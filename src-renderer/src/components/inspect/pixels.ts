@@ -19,7 +19,8 @@ export function inkFromAlpha(rgba: Uint8ClampedArray, width: number, height: num
 
 /**
  * Grey ink from the RGBA data of a picture: luminance, composited on white where transparent,
- * inverted when the background is light (a dark digit on paper) so that ink is bright, as in MNIST.
+ * inverted when the background is light (a dark digit on paper) so that ink is bright, as in MNIST,
+ * and with the background's level taken off.
  */
 export function inkFromPicture(rgba: Uint8ClampedArray, width: number, height: number): GreyPixels {
   const pixels = new Uint8Array(width * height)
@@ -33,8 +34,16 @@ export function inkFromPicture(rgba: Uint8ClampedArray, width: number, height: n
   }
   // The border tells the background better than the mean when the digit is large.
   const border = borderMean(pixels, width, height)
-  const light = (Number.isNaN(border) ? sum / pixels.length : border) > 127
+  const background = Number.isNaN(border) ? sum / pixels.length : border
+  const light = background > 127
   if (light) for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i]
+  // Paper is rarely pure white (nor a screen pure black): take its level off, so that only the
+  // digit counts as ink when it is cropped and centred.
+  const floor = light ? 255 - background : background
+  if (floor > 0 && floor < 255) {
+    const gain = 255 / (255 - floor)
+    for (let i = 0; i < pixels.length; i++) pixels[i] = Math.max(0, Math.round((pixels[i] - floor) * gain))
+  }
   return { width, height, pixels }
 }
 
