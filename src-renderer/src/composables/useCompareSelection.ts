@@ -1,4 +1,4 @@
-import { computed, shallowRef } from 'vue'
+import { computed, shallowRef, watch } from 'vue'
 import { MAX_COMPARED } from '../lib/compareColors'
 import { pruneSelection, sameSelection, toggleSelection } from '../lib/compareSelection'
 import { errorText } from '../lib/errors'
@@ -11,8 +11,7 @@ import { useSettings } from './useSettings'
  * Changes show at once; saves go out one after another, so the last click wins.
  */
 export function useCompareSelection() {
-  const { settings } = useSettings()
-  const { update } = useSettings()
+  const { settings, update } = useSettings()
   const { items, loaded, error: listError } = useRuns()
   /** The selection as last chosen here, ahead of the stored one while it saves. */
   const local = shallowRef<string[] | null>(null)
@@ -41,6 +40,11 @@ export function useCompareSelection() {
       }
     })
   }
+
+  // A chosen run was deleted: store the list without it, so the setting holds only real runs.
+  watch(selection, (next) => {
+    if (ready.value && !listError.value && !sameSelection(next, stored.value)) save(next)
+  })
 
   /** Choose a run, or un-choose it; nothing happens past eight. */
   function toggle(id: string): void {

@@ -204,7 +204,7 @@ export function linePath(points: readonly { x: number; y: number | null }[]): st
  * colour vision; the better a run, the more it stands out from the background.
  */
 export const ACCURACY_RAMP = {
-  light: ['#cbc6ea', '#9c92d8', '#6c5fc6', '#4035a8', '#1e1682'],
+  light: ['#b9b2e3', '#9186d3', '#6a5cc4', '#4035a8', '#1e1682'],
   dark: ['#3a3862', '#5654a6', '#7c84df', '#a8b6f5', '#dde7ff'],
 } as const
 
@@ -228,4 +228,17 @@ function mix(a: string, b: string, f: number): string {
         .padStart(2, '0'),
     )
     .join('')}`
+}
+
+/** Label positions at least `gap` apart, each as near its wish as room allows, within [top, bottom]. */
+export function spreadLabels(wishes: readonly number[], gap: number, top: number, bottom: number): number[] {
+  const order = wishes.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y)
+  const placed = order.map((o) => o.y)
+  for (let k = 0; k < placed.length; k++) placed[k] = Math.max(placed[k], k ? placed[k - 1] + gap : top)
+  for (let k = placed.length - 1; k >= 0; k--) {
+    placed[k] = Math.min(placed[k], k < placed.length - 1 ? placed[k + 1] - gap : bottom)
+  }
+  const out = new Array<number>(wishes.length)
+  order.forEach((o, k) => (out[o.i] = placed[k]))
+  return out
 }

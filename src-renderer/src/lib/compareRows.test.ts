@@ -84,3 +84,11 @@ describe('compare rows', () => {
     })
   })
 })
+
+describe('compare rows context', () => {
+  it('does not count the start time as a difference', () => {
+    const a = runRecord('1', 'a', {}, epochs([0.5]))
+    const b = { ...runRecord('2', 'b', {}, epochs([0.5])), createdAt: '2025-11-27T10:00:00.000Z' }
+    expect(compareRows([a, b]).find((r) => r.key === 'createdAt')?.differs).toBe(false)
+  })
+})

@@ -42,6 +42,8 @@ interface Field {
   value: (record: RunRecord, context: RowContext) => Raw
   show: (value: Raw) => string
   better?: 'higher' | 'lower'
+  /** Always different between runs, so never counted as a difference (start time). */
+  context?: boolean
 }
 
 const DASH = '—'
@@ -182,6 +184,7 @@ const FIELDS: Field[] = [
   },
   {
     key: 'createdAt',
+    context: true,
     label: 'Started',
     group: 'result',
     value: (r) => r.createdAt,
@@ -224,7 +227,7 @@ export function compareRows(records: readonly RunRecord[], context: RowContext =
       group: field.group,
       values,
       display,
-      differs: new Set(display).size > 1,
+      differs: !field.context && new Set(display).size > 1,
       best: bestColumns(values, display, field.better),
     }
   })

@@ -30,7 +30,7 @@ describe('compare summary', () => {
       { id: 'a', label: 'lr 1e-3', metrics: epochs([0.972, 0.98, 0.983, 0.985, 0.987]) },
     ])
     expect(headline?.text).toBe(
-      'lr 1e-3 reached 97% validation accuracy at epoch 1, 3 epochs before lr 1e-4; final gap +1.2 points.',
+      'lr 1e-3 reached 97% validation accuracy at epoch 1, 3 epochs before lr 1e-4; final gap +1.2 points (98.7% vs 97.5%).',
     )
     expect(headline?.leaderId).toBe('a')
     expect(headline?.segments[0]).toEqual({ text: 'lr 1e-3', runId: 'a' })
@@ -47,14 +47,14 @@ describe('compare summary', () => {
         { id: 'a', label: 'A', metrics: epochs([0.8, 0.9]) },
         { id: 'b', label: 'B', metrics: epochs([0.82, 0.88]) },
       ])?.text,
-    ).toBe('A and B both reached 88% validation accuracy at epoch 2; final gap +2.0 points.')
+    ).toBe('A and B both reached 88% validation accuracy at epoch 2; final gap +2.0 points (90.0% vs 88.0%).')
     expect(
       compareHeadline([
         { id: 'a', label: 'A', metrics: epochs([0.6, 0.93]) },
         { id: 'b', label: 'B', metrics: epochs([0.91, 0.915]) },
       ])?.text,
     ).toBe(
-      'B reached 91% validation accuracy first, at epoch 1, 1 epoch before A; final gap +1.5 points for A.',
+      'B reached 91% validation accuracy first, at epoch 1, 1 epoch before A; final gap +1.5 points for A (93.0% vs 91.5%).',
     )
   })
 
@@ -64,7 +64,7 @@ describe('compare summary', () => {
       { id: 'b', label: 'B', metrics: epochs([0.7, 0.85]) },
     ])?.text
     expect(text).toBe(
-      'A reached 85% validation accuracy at epoch 1, 1 epoch before B; gap at epoch 2 +10.0 points.',
+      'A reached 85% validation accuracy at epoch 1, 1 epoch before B; gap at epoch 2 +10.0 points (95.0% vs 85.0%).',
     )
   })
 

@@ -81,6 +81,8 @@ export function formatGap(points: number): string {
   return `${sign}${Math.abs(rounded).toFixed(1)} point${Math.abs(rounded) === 1 ? '' : 's'}`
 }
 
+const percent1 = (fraction: number) => `${(fraction * 100).toFixed(1)}%`
+
 function best(metrics: readonly EpochMetrics[]): EpochMetrics {
   return metrics.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a))
 }
@@ -155,6 +157,9 @@ export function compareHeadline(runs: readonly CurveRun[]): CompareHeadline | nu
         : `; gap at epoch ${last.epoch} ${formatGap(last.gap)}`,
     })
     if (le > re) segments.push({ text: ' for ' }, L)
+    const at = (metrics: readonly EpochMetrics[]) =>
+      metrics.find((m) => m.epoch === last.epoch)?.valAccuracy ?? 0
+    segments.push({ text: ` (${percent1(at(leader.metrics))} vs ${percent1(at(runnerUp.metrics))})` })
   }
   segments.push({ text: '.' })
   return {
