@@ -1,8 +1,8 @@
 /**
  * Training kernels for the wasm backend. Its package ships forward kernels on XNNPACK but no
  * Conv2DBackpropFilter (so a convolution cannot train at all), a direct-loop
- * Conv2DBackpropInput, a naive loop for transposed BatchMatMul and a MaxPoolGrad that is wrong
- * for windows of negative values. `registerWasmTrainingKernels` puts ours in their place.
+ * Conv2DBackpropInput, a naive loop for transposed BatchMatMul, a MaxPoolGrad that is wrong
+ * for windows of negative values and a Sum that transposes before reducing leading axes. `registerWasmTrainingKernels` puts ours in their place.
  * Call it before the wasm backend is first set (each kernel's setup runs when it is).
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
@@ -12,6 +12,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
 import { keepShipped } from './kernel-utils'
 import { maxPoolGradConfig } from './max-pool-grad'
+import { sumConfig } from './sum'
 
 /** Every kernel this module registers for 'wasm', by name. */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
@@ -19,6 +20,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropInputConfig,
   batchMatMulConfig,
   maxPoolGradConfig,
+  sumConfig,
 ]
 
 let registered = false

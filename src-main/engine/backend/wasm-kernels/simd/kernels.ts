@@ -66,6 +66,28 @@ export interface SimdKernels {
     padTop: number,
     padLeft: number,
   ): void
+  /** out[c] = sum over r of x[r, c], for x of `rows` x `columns` floats; overwrites out. */
+  sumRows(x: number, out: number, rows: number, columns: number): void
+}
+
+function sumRowsFunction(): FunctionBuilder {
+  // x out rows quads rest
+  const f = new FunctionBuilder('sumRows', Array<'i32'>(5).fill('i32'))
+  const [x, out, rows, quads, rest] = [0, 1, 2, 3, 4]
+  const [r, k, src, dst] = Array.from({ length: 4 }, () => f.local('i32'))
+  f.get(x).set(src)
+  f.forRange(r, rows, () => {
+    f.get(out).set(dst)
+    f.forRange(k, quads, () => {
+      f.get(dst).get(dst).v128Load().get(src).v128Load().f32x4Add().v128Store()
+      f.inc(dst, 16).inc(src, 16)
+    })
+    f.forRange(k, rest, () => {
+      f.get(dst).get(dst).f32Load().get(src).f32Load().f32Add().f32Store()
+      f.inc(dst, 4).inc(src, 4)
+    })
+  })
+  return f
 }
 
 function im2colTransposedFunction(): FunctionBuilder {
@@ -264,7 +286,12 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   const cached = instances.get(memory)
   if (cached) return cached
   compiled ??= new wasmApi.Module(
-    assembleModule([maxPoolGrad2x2Function(), col2imFunction(), im2colTransposedFunction()]),
+    assembleModule([
+      maxPoolGrad2x2Function(),
+      col2imFunction(),
+      im2colTransposedFunction(),
+      sumRowsFunction(),
+    ]),
   )
   const exports = new wasmApi.Instance(compiled, { env: { memory } }).exports
   const kernels: SimdKernels = {
@@ -352,6 +379,9 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
         pt,
         pl,
       )
+    },
+    sumRows(x, out, rows, columns) {
+      exports.sumRows(x, out, rows, columns >> 2, columns & 3)
     },
   }
   instances.set(memory, kernels)
