@@ -97,20 +97,31 @@ export const windowStateSchema = z.object({
   maximized: z.boolean().default(false),
 })
 
-export const settingsSchema = z.object({
-  backend: backendPreferenceSchema.default('auto'),
+/** The settings' fields without their defaults: what a patch may carry. */
+const settingsFields = {
+  backend: backendPreferenceSchema,
   /** Folder of IDX files offered in the new-run form; null when none was chosen. */
-  dataFolder: z.string().nullable().default(null),
-  defaults: runConfigSchema.omit({ name: true }).partial().default({}),
-  presets: z.array(presetSchema).max(100).default([]),
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  compareSelection: z.array(runIdSchema).max(8).default([]),
-  window: windowStateSchema.nullable().default(null),
+  dataFolder: z.string().nullable(),
+  defaults: runConfigSchema.omit({ name: true }).partial(),
+  presets: z.array(presetSchema).max(100),
+  theme: z.enum(['system', 'light', 'dark']),
+  compareSelection: z.array(runIdSchema).max(8),
+  window: windowStateSchema.nullable(),
+}
+
+export const settingsSchema = z.object({
+  backend: settingsFields.backend.default('auto'),
+  dataFolder: settingsFields.dataFolder.default(null),
+  defaults: settingsFields.defaults.default({}),
+  presets: settingsFields.presets.default([]),
+  theme: settingsFields.theme.default('system'),
+  compareSelection: settingsFields.compareSelection.default([]),
+  window: settingsFields.window.default(null),
 })
 export type Settings = z.infer<typeof settingsSchema>
 
-/** A settings update: any subset of the top-level fields. */
-export const settingsPatchSchema = settingsSchema.partial().strict()
+/** A settings update: any subset of the top-level fields; the others stay as they are. */
+export const settingsPatchSchema = z.object(settingsFields).partial().strict()
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>
 
 export const emptySchema = z.union([z.undefined(), z.null(), z.object({}).strict()])

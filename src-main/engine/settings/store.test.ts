@@ -36,3 +36,16 @@ describe('SettingsStore over conf', () => {
     expect(settings.theme).toBe('system')
   })
 })
+
+describe('a settings patch', () => {
+  it('changes only the fields it names', () => {
+    const store = new SettingsStore(openConfStore(freshHome()))
+    store.update({ theme: 'dark', compareSelection: ['run-a', 'run-b'] })
+    store.update({ backend: 'wasm' })
+    expect(store.get()).toMatchObject({
+      backend: 'wasm',
+      theme: 'dark',
+      compareSelection: ['run-a', 'run-b'],
+    })
+  })
+})
