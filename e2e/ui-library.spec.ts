@@ -137,6 +137,28 @@ describe('the new-run form', () => {
     expect(await page.getByLabel('Batch size').inputValue()).toBe('100')
     await expect.poll(() => page.getByTestId('param-count').textContent(), POLL).toContain('569,606')
 
+    // A preset of one's own: saved in the settings, pressed while the form matches it, deletable.
+    await page.getByLabel('Epochs', { exact: true }).fill('3')
+    await page.getByRole('button', { name: 'Save as preset…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Save as preset' })
+    await dialog.getByLabel('Preset name').fill('Three epochs')
+    await dialog.getByRole('button', { name: 'Save preset' }).click()
+    await expect
+      .poll(
+        () => page.getByRole('button', { name: 'Three epochs', exact: true }).getAttribute('aria-pressed'),
+        POLL,
+      )
+      .toBe('true')
+    expect(await page.getByRole('button', { name: 'Notebook' }).getAttribute('aria-pressed')).toBe('false')
+    expect((await api<{ presets: { name: string }[] }>('settings.get')).presets.map((p) => p.name)).toEqual([
+      'Three epochs',
+    ])
+    await page.getByRole('button', { name: 'Delete preset Three epochs' }).click()
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Three epochs', exact: true }).count(), POLL)
+      .toBe(0)
+    await page.getByRole('button', { name: 'Notebook' }).click()
+
     await page.getByLabel('Learning rate').fill('fast')
     await page.getByLabel('Batch size').fill('0')
     await page.getByLabel('Conv block 2 filters').fill('1000')

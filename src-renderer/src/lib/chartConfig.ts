@@ -51,7 +51,8 @@ function dataset(line: ChartLine, colors: ThemeColors): ChartDataset<'line', Poi
     borderColor: color,
     backgroundColor: color,
     borderWidth: perEpoch ? 2 : 1.5,
-    pointRadius: perEpoch ? 3 : 0,
+    // A per-batch curve is a bare line, but its very first sample needs a dot to be seen at all.
+    pointRadius: perEpoch ? 3 : (context) => (context.dataset.data.length === 1 ? 2.5 : 0),
     pointHoverRadius: perEpoch ? 5 : 3,
     pointHitRadius: perEpoch ? 6 : 2,
     tension: 0,
