@@ -88,7 +88,7 @@ export function formatRunDetails({ record, metrics }: RunDetails): string {
     `  status      ${record.status}${record.error ? ` (${record.error})` : ''}`,
     `  created     ${record.createdAt}`,
     `  data set    ${record.dataset ? `${record.dataset.title}, ${record.dataset.trainCount} train / ${record.dataset.testCount} test` : '?'}`,
-    `  training    ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} at learning rate ${c.learningRate}, seed ${c.seed}`,
+    `  training    ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at learning rate ${c.learningRate}, seed ${c.seed}`,
     `  backend     ${record.backend ? describeBackend(record) : 'not started yet'}`,
   ]
   if (record.summary) {

@@ -222,7 +222,7 @@ class TrainPrinter {
       ? `Resuming run ${record.id} after epoch ${record.checkpointEpoch}`
       : `Run ${record.id}`
     this.line(
-      `${verb} "${record.name}": ${data}; ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} at ${c.learningRate}`,
+      `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${c.learningRate}`,
     )
   }
 

@@ -401,7 +401,9 @@ async function checkDatasetWithLoader(config: RunConfig, home: string): Promise<
 }
 
 function defaultName(config: RunConfig, facts: DatasetFacts): string {
-  return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${config.epochs} epochs`
+  const epochs = config.epochs === 1 ? '1 epoch' : `${config.epochs} epochs`
+  const images = config.trainLimit === null ? '' : `, ${facts.trainCount} images`
+  return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${epochs}${images}`
 }
 
 function exitText(code: number | null): string {
