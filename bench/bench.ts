@@ -134,7 +134,7 @@ async function trainRound(side: Side, steps: number): Promise<void> {
 }
 
 async function finish(side: Side, inferRounds: number): Promise<SideResult> {
-  const inferred = await side.peer.ask({ cmd: 'infer', count: 1000, rounds: inferRounds })
+  const inferred = await side.peer.ask({ cmd: 'infer', count: BATCH, rounds: inferRounds })
   const stats = await side.peer.ask({ cmd: 'stats' })
   return {
     label: side.label,
@@ -222,7 +222,8 @@ async function main(): Promise<void> {
         say(`  ${k.kernel.padEnd(28)} ${k.totalMs.toFixed(1).padStart(7)} ms  (${k.calls} calls)`)
       }
     }
-    const inferRounds = slow ? 1 : 3
+    // Inference in batches of 100 (as validation runs), 20 of them.
+    const inferRounds = slow ? 1 : 20
     const wb = await finish(workbench, inferRounds)
     const pt = pytorch ? await finish(pytorch, inferRounds) : null
     workbench.peer.close()
