@@ -4,6 +4,7 @@ import {
   compareLines,
   lineColor,
   nearestPolyline,
+  niceCeil,
   timeUnit,
   xExtent,
 } from './compareCharts'
@@ -57,6 +58,9 @@ describe('compare charts', () => {
     expect(timeUnit(9_000_000).symbol).toBe('h')
     expect(xExtent([a, b], 'epoch')).toBe(5)
     expect(xExtent([a, b], 'time')).toBe(180_000)
+    expect([niceCeil(54), niceCeil(180), niceCeil(1.3), niceCeil(50), niceCeil(0)]).toEqual([
+      55, 200, 1.5, 50, 1,
+    ])
   })
 
   it('fades the runs that are not highlighted', () => {

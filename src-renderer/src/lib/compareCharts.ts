@@ -121,6 +121,13 @@ function dataset(line: CompareLine, options: CompareChartOptions): ChartDataset<
   }
 }
 
+/** `x` rounded up to a multiple of half its power of ten: 54 -> 55, 180 -> 200, 1.3 -> 1.5. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return 1
+  const step = 10 ** Math.floor(Math.log10(x)) / 2
+  return Number((Math.ceil(x / step - 1e-9) * step).toPrecision(12))
+}
+
 function tickText(value: number, metric: CompareMetric): string {
   if (metric === 'accuracy') return `${Math.round(value * 1000) / 10}%`
   return String(Number(value.toPrecision(3)))
@@ -131,7 +138,7 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
   const { colors, metric, axis, unit } = options
   const font = { size: options.fontSize ?? 11, family: options.fontFamily }
   const epochs = Math.max(1, Math.round(options.extent))
-  const max = axis === 'epoch' ? epochs : Math.max(options.extent / unit.ms, 1e-3)
+  const max = axis === 'epoch' ? epochs : niceCeil(Math.max(options.extent / unit.ms, 1e-3))
   return {
     type: 'line',
     data: { datasets: options.lines.map((line) => dataset(line, options)) },

@@ -39,14 +39,19 @@ export interface ComparisonPngOptions {
   headline: string
 }
 
+/** Draw one chart onto `target` at (x, y) in device pixels. */
 function drawChart(
   options: ComparisonPngOptions,
   metric: CompareMetric,
   fontFamily: string,
-): HTMLCanvasElement {
+  target: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+): void {
   const canvas = document.createElement('canvas')
-  canvas.width = CHART_WIDTH * SCALE
-  canvas.height = CHART_HEIGHT * SCALE
+  // CSS-pixel size: chart.js multiplies it by devicePixelRatio itself.
+  canvas.width = CHART_WIDTH
+  canvas.height = CHART_HEIGHT
   const unit = timeUnit(xExtent(options.runs, 'time'))
   const config = compareChartConfig({
     lines: compareLines(options.runs, metric, options.axis, options.show, unit),
@@ -60,18 +65,22 @@ function drawChart(
     fontSize: 13,
     fontFamily,
   })
-  config.options = { ...config.options, responsive: false, devicePixelRatio: SCALE }
+  config.options = {
+    ...config.options,
+    responsive: false,
+    devicePixelRatio: SCALE,
+    layout: { padding: { left: 16, right: 20, top: 4, bottom: 8 } },
+  }
   const chart = new Chart(canvas, config)
   chart.update('none')
+  // Copy before destroying: destroy() clears the canvas.
+  target.drawImage(canvas, x, y, CHART_WIDTH * SCALE, CHART_HEIGHT * SCALE)
   chart.destroy()
-  return canvas
 }
 
 /** The PNG of the comparison's two charts with a title, the headline and a legend. */
 export async function comparisonChartsPng(options: ComparisonPngOptions): Promise<Blob> {
   const family = getComputedStyle(document.body).fontFamily
-  const accuracy = drawChart(options, 'accuracy', family)
-  const loss = drawChart(options, 'loss', family)
   const out = document.createElement('canvas')
   out.width = CHART_WIDTH * 2 * SCALE
   out.height = (CHART_HEIGHT + HEADER_HEIGHT) * SCALE
@@ -110,8 +119,8 @@ export async function comparisonChartsPng(options: ComparisonPngOptions): Promis
   ctx.fillText('Accuracy', 24, HEADER_HEIGHT - 4)
   ctx.fillText('Loss', CHART_WIDTH + 24, HEADER_HEIGHT - 4)
   ctx.setTransform(1, 0, 0, 1, 0, 0)
-  ctx.drawImage(accuracy, 0, HEADER_HEIGHT * SCALE)
-  ctx.drawImage(loss, CHART_WIDTH * SCALE, HEADER_HEIGHT * SCALE)
+  drawChart(options, 'accuracy', family, ctx, 0, HEADER_HEIGHT * SCALE)
+  drawChart(options, 'loss', family, ctx, CHART_WIDTH * SCALE, HEADER_HEIGHT * SCALE)
   return new Promise((resolve, reject) =>
     out.toBlob(
       (blob) => (blob ? resolve(blob) : reject(new Error('The charts could not be encoded as PNG.'))),

@@ -20,6 +20,7 @@ describe('comparison CSV', () => {
     expect(lines[1]).toBe('run id,a,b')
     expect(lines).toContain('Learning rate,0.001,0.0001')
     expect(lines).toContain('Best validation accuracy,0.95,0.7')
+    expect(lines).toContain('Duration (ms),20000,10000')
     expect(csv.endsWith('\r\n')).toBe(true)
   })
 

@@ -11,7 +11,7 @@ export function comparisonTableCsv(
   rows: readonly CompareRow[],
 ): string {
   const lines = [line(['field', ...runs.map((r) => r.label)]), line(['run id', ...runs.map((r) => r.id)])]
-  for (const row of rows) lines.push(line([row.label, ...row.values]))
+  for (const row of rows) lines.push(line([row.csvLabel, ...row.values]))
   return lines.join('\r\n') + '\r\n'
 }
 

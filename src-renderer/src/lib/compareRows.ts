@@ -19,6 +19,8 @@ type Raw = string | number | null
 export interface CompareRow {
   key: string
   label: string
+  /** The label with the unit of `values`, for the CSV: `Duration (ms)`. */
+  csvLabel: string
   group: RowGroup
   /** Values for CSV: numbers unformatted, null when the run has none. */
   values: Raw[]
@@ -44,6 +46,8 @@ interface Field {
   better?: 'higher' | 'lower'
   /** Always different between runs, so never counted as a difference (start time). */
   context?: boolean
+  /** The unit of the raw value, named in the CSV header. */
+  unit?: string
 }
 
 const DASH = '—'
@@ -169,6 +173,7 @@ const FIELDS: Field[] = [
   {
     key: 'durationMs',
     label: 'Duration',
+    unit: 'ms',
     group: 'result',
     value: (r) => r.summary?.durationMs ?? null,
     show: (v) => num(v, formatDuration),
@@ -224,6 +229,7 @@ export function compareRows(records: readonly RunRecord[], context: RowContext =
     return {
       key: field.key,
       label: field.label,
+      csvLabel: field.unit ? `${field.label} (${field.unit})` : field.label,
       group: field.group,
       values,
       display,
