@@ -3,6 +3,7 @@
  * charts, a run can be stopped, and a page reloaded mid-run picks the run up again.
  * Runs are kept tiny (a few hundred training images) where the test's point allows.
  */
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
@@ -34,6 +35,17 @@ async function startRunFromForm(page: Page, form: RunForm = {}): Promise<string>
   await page.getByRole('button', { name: 'Start run' }).click()
   await page.waitForURL(/#\/runs\/[^/]+$/)
   return decodeURIComponent(page.url().split('#/runs/')[1])
+}
+
+/** Choose an item of the Export menu and read the file it downloads. */
+async function download(page: Page, item: string): Promise<{ name: string; body: Buffer }> {
+  await page.getByRole('button', { name: 'Export' }).click()
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: item }).click(),
+  ])
+  const path = await file.path()
+  return { name: file.suggestedFilename(), body: await readFile(path) }
 }
 
 const status = (page: Page) => page.getByRole('main').getByTestId('run-status')
@@ -69,6 +81,16 @@ describe('a run in the browser', () => {
     expect(await page.getByTestId('epoch-log').textContent()).toMatch(/Epoch 1\/1\s+train loss/)
     expect(await page.getByTestId('best-val-accuracy').textContent()).toMatch(/^\d+\.\d\d%$/)
     await screenshot(page, 'ui-run-completed-light')
+
+    // Export: metrics as CSV and the charts as PNG, both made in the page.
+    const csv = await download(page, 'Metrics as CSV')
+    expect(csv.name).toMatch(/-metrics\.csv$/)
+    expect(csv.body.toString('utf8')).toMatch(
+      /^epoch,train_loss,train_accuracy,val_loss,val_accuracy,[^\n]*\r\n1,/,
+    )
+    const png = await download(page, 'Charts as PNG')
+    expect(png.name).toMatch(/-charts\.png$/)
+    expect(png.body.subarray(1, 4).toString('latin1')).toBe('PNG')
 
     // The run is in the library, completed.
     await page.getByRole('navigation').getByRole('link', { name: 'Runs' }).click()

@@ -67,6 +67,31 @@ function tickText(value: number, y: LineChartOptions['y']): string {
   return String(Number(value.toPrecision(3)))
 }
 
+/**
+ * Where the y axis should end so the epochs are readable: once two epochs have finished, the
+ * steep first epoch of the per-batch curve no longer sets the scale (it runs off the edge), as
+ * TensorBoard's "ignore outliers" does. Null while everything should show.
+ */
+export function focusedRange(
+  lines: readonly ChartLine[],
+  y: LineChartOptions['y'],
+): { min?: number; max?: number } | null {
+  const epochValues = lines.filter((l) => l.kind !== 'batch').flatMap((l) => l.points.map((p) => p.y))
+  if (lines.every((l) => l.kind === 'batch' || l.points.length < 2)) return null
+  const later = lines
+    .filter((l) => l.kind === 'batch')
+    .flatMap((l) => l.points.filter((p) => p.x >= 1).map((p) => p.y))
+  const values = [...epochValues, ...later].filter(Number.isFinite)
+  if (!values.length) return null
+  if (y === 'loss') return { max: niceCeil(Math.max(...values) * 1.1) }
+  return { min: Math.max(0, Math.floor((Math.min(...values) - 0.01) * 50) / 50) }
+}
+
+function niceCeil(value: number): number {
+  const step = 10 ** Math.floor(Math.log10(value)) / 2
+  return Number((Math.ceil(value / step) * step).toPrecision(6))
+}
+
 /** The configuration of a line chart over epochs. */
 export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'line', Point[]> {
   const { colors, y } = options
@@ -104,6 +129,7 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
           type: options.logScale && y === 'loss' ? 'logarithmic' : 'linear',
           // Accuracy never passes 100%; an empty chart shows a useful range, not 95-100%.
           ...(y === 'accuracy' ? { max: 1, suggestedMin: 0.5 } : options.logScale ? {} : { suggestedMin: 0 }),
+          ...(options.logScale ? {} : (focusedRange(options.lines, y) ?? {})),
           ticks: {
             color: colors.muted,
             font,
