@@ -11,6 +11,7 @@ import { crossEntropy } from '../src-main/engine/train/optimizer'
 
 export interface NotebookTrainer {
   model: tfl.LayersModel
+  optimizer: tf.Optimizer
   variables: tf.Variable[]
   /** Loss and gradients (in `variables` order) of a batch of `batch` random images. */
   gradients(): { loss: tf.Scalar; grads: tf.Tensor[] }
@@ -53,6 +54,7 @@ export function createNotebookTrainer(batch: number, seed = 1): NotebookTrainer 
 
   return {
     model,
+    optimizer,
     variables,
     gradients,
     apply,

@@ -5,9 +5,9 @@
  * and each applies the same Adam update.
  */
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads'
-import * as tf from '@tensorflow/tfjs-core'
 import type { BackendPreference } from '../src-main/api/schemas'
 import { activateBackend } from '../src-main/engine/backend'
+import { applyAveragedGradients } from '../src-main/engine/backend/data-parallel/averaged-step'
 import {
   GradientExchange,
   createExchangeBuffer,
@@ -33,11 +33,7 @@ export async function replicaSteps(
   let last = NaN
   for (let s = 0; s < steps; s++) {
     const { loss, grads } = trainer.gradients()
-    const local = await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array))
-    const shapes = grads.map((g) => g.shape)
-    tf.dispose(grads)
-    const mean = await exchange.allReduceMean(local)
-    trainer.apply(mean.map((m, i) => tf.tensor(m, shapes[i])))
+    await applyAveragedGradients(exchange, trainer.optimizer, trainer.variables, grads)
     last = (await loss.data())[0]
     loss.dispose()
   }
