@@ -2,7 +2,8 @@
  * Training kernels for the wasm backend. Its package ships forward kernels on XNNPACK but no
  * Conv2DBackpropFilter (so a convolution cannot train at all), a direct-loop
  * Conv2DBackpropInput, a naive loop for transposed BatchMatMul, a MaxPoolGrad that is wrong
- * for windows of negative values and a Sum that transposes before reducing leading axes. `registerWasmTrainingKernels` puts ours in their place.
+ * for windows of negative values, a Sum that transposes before reducing leading axes and a
+ * Slice that copies its whole input first. `registerWasmTrainingKernels` puts ours in their place.
  * Call it before the wasm backend is first set (each kernel's setup runs when it is).
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
@@ -12,6 +13,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
 import { keepShipped } from './kernel-utils'
 import { maxPoolGradConfig } from './max-pool-grad'
+import { sliceConfig } from './slice'
 import { sumConfig } from './sum'
 
 /** Every kernel this module registers for 'wasm', by name. */
@@ -21,6 +23,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   batchMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
+  sliceConfig,
 ]
 
 let registered = false
