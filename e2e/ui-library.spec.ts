@@ -51,6 +51,23 @@ async function open(page: Page, hash: string): Promise<void> {
   await page.goto(`${shell.url}${hash}`)
 }
 
+/** Buttons, links and form fields on the page that have no accessible name. */
+function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea')]
+      .filter((el) => {
+        const field = el as HTMLInputElement
+        const named =
+          el.getAttribute('aria-label') ||
+          el.getAttribute('aria-labelledby') ||
+          (field.labels && field.labels.length > 0) ||
+          (el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent?.trim() : '')
+        return !named && el.getClientRects().length > 0
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  )
+}
+
 const row = (page: Page, name: string) =>
   page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) })
 
@@ -65,6 +82,7 @@ describe('the runs library', () => {
 
     // Sort by name, both ways.
     const names = () => page.locator('tbody tr td:first-child').allTextContents()
+    expect(await unlabelledControls(page)).toEqual([])
     await page.getByRole('button', { name: 'Name', exact: true }).click()
     expect((await names()).map((n) => n.trim())).toEqual(['Baseline small', 'Wider small'])
     await page.getByRole('button', { name: 'Name', exact: true }).click()
@@ -126,6 +144,7 @@ describe('the new-run form', () => {
       expect(await page.getByLabel('Training images').inputValue()).toBe('2000')
       await page.waitForTimeout(300)
       await screenshot(page, `ui-new-run-${scheme}`)
+      expect(await unlabelledControls(page)).toEqual([])
       expect(pageErrors(page)).toEqual([])
     }
 
@@ -199,6 +218,7 @@ describe('settings', () => {
     await page.getByLabel('Epochs').press('Tab')
     await page.getByText('Defaults saved.').waitFor()
     await screenshot(page, 'ui-settings-dark')
+    expect(await unlabelledControls(page)).toEqual([])
 
     await page.reload()
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark')

@@ -118,6 +118,12 @@ describe('a run in the browser', () => {
     expect(await page.getByRole('button', { name: 'Resume' }).isVisible()).toBe(true)
     expect(await page.getByRole('button', { name: 'Stop run' }).count()).toBe(0)
     await screenshot(page, 'ui-run-stopped-light')
+
+    // Resume runs it again; stop it once more to keep the suite short.
+    await page.getByRole('button', { name: 'Resume' }).click()
+    await waitForStatus(page, 'running', 30_000)
+    await page.getByRole('button', { name: 'Stop run' }).click()
+    await waitForStatus(page, 'stopped', 30_000)
     expect(pageErrors(page)).toEqual([])
   })
 

@@ -59,8 +59,7 @@ export function useRunEvents(runId: Ref<string>) {
       series.addBatch(event)
       progress.value = event
       etaMs.value = event.etaMs
-      if (record.value && record.value.status !== 'running')
-        record.value = { ...record.value, status: 'running' }
+      // Status comes only from runs.status: a sample sent just before a stop may arrive after it.
       bump()
     }),
     subscribe('runs.epoch', (event) => {
