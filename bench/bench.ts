@@ -146,7 +146,7 @@ async function finish(side: Side, inferRounds: number): Promise<SideResult> {
   }
 }
 
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0).padStart(6) : '     -')
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0).padStart(6) : '     -')
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
