@@ -50,6 +50,11 @@ export function useRunForm() {
     Object.assign(form, applyPreset(form, defaults.value, preset.config))
   }
 
+  /** Back to the defaults of the settings, keeping the name and the data set. */
+  function resetToDefaults(): void {
+    Object.assign(form, applyPreset(form, defaults.value, {}))
+  }
+
   /** Save the form's training settings under a name (replacing a preset of that name). */
   async function savePreset(name: string): Promise<void> {
     const config = check.value.config
@@ -66,5 +71,5 @@ export function useRunForm() {
     await update({ presets: (settings.value?.presets ?? []).filter((p) => p.name !== name) })
   }
 
-  return { form, context, check, presets, choosePreset, savePreset, deletePreset }
+  return { form, context, check, presets, choosePreset, resetToDefaults, savePreset, deletePreset }
 }
