@@ -2,60 +2,30 @@
  * The Compare view against two real runs that differ only in their learning rate (1e-3 and
  * 1e-4, 500 training images, 2 epochs), trained with the CLI into the shell's home first.
  */
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord } from '../src-main/api/contract'
 import {
-  ROOT,
   launchBrowser,
   makeHome,
   openPage,
   pageErrors,
   screenshot,
   startShell,
+  trainWithCli,
   type Shell,
 } from './harness'
 
-const run = promisify(execFile)
 let browser: Browser
 let home: string
 const shells: Shell[] = []
 const runs: RunRecord[] = []
 
 /** Train one small run with the CLI and return its record. */
-async function train(learningRate: string, name: string): Promise<RunRecord> {
-  const args = [
-    'train',
-    '--home',
-    home,
-    '--train-limit',
-    '500',
-    '--epochs',
-    '2',
-    '--learning-rate',
-    learningRate,
-  ]
-  const { stdout } = await run(
-    process.execPath,
-    [join(ROOT, 'out/main/cli.js'), ...args, '--name', name, '--json'],
-    {
-      cwd: ROOT,
-      timeout: 400_000,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  )
-  const events = stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { event: string; data: RunRecord })
-  const result = events.find((e) => e.event === 'result')?.data
-  if (result?.status !== 'completed')
-    throw new Error(`training ${name} did not complete:\n${stdout.slice(-2000)}`)
-  return result
+function train(learningRate: string, name: string): Promise<RunRecord> {
+  const flags = ['--train-limit', '500', '--epochs', '2', '--learning-rate', learningRate, '--name', name]
+  return trainWithCli(home, flags)
 }
 
 async function shell(): Promise<Shell> {

@@ -2,11 +2,13 @@
  * Starts the browser shell (the built app, `node out/main/cli.js web`) on a free port with a
  * throwaway home, and Debian's Chromium through playwright-core.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { RunRecord } from '../src-main/api/contract'
 
 export const ROOT = resolve(__dirname, '..')
 export const SCREENSHOTS = join(ROOT, 'e2e', 'screenshots')
@@ -115,4 +117,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path, fullPage: false })
   return path
+}
+
+/** Train a run with the CLI (`cli.js train --home <home> ...flags --json`) and return its record. */
+export async function trainWithCli(home: string, flags: string[]): Promise<RunRecord> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'out/main/cli.js'), 'train', '--home', home, ...flags, '--json'],
+    { cwd: ROOT, timeout: 400_000, maxBuffer: 64 << 20 },
+  )
+  const result = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; data: RunRecord })
+    .find((line) => line.event === 'result')?.data
+  if (result?.status !== 'completed') throw new Error(`training did not complete:\n${stdout.slice(-2000)}`)
+  return result
 }

@@ -3,13 +3,10 @@
  * one epoch), opened in the browser shell. Every feature map of the notebook's network shows, a
  * digit drawn with the mouse is predicted, and the test-set evaluation lists its mistakes.
  */
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  ROOT,
   SCREENSHOTS,
   launchBrowser,
   makeHome,
@@ -17,6 +14,7 @@ import {
   pageErrors,
   screenshot,
   startShell,
+  trainWithCli,
   type Shell,
 } from './harness'
 
@@ -26,30 +24,8 @@ let runId: string
 
 beforeAll(async () => {
   const home = makeHome()
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      join(ROOT, 'out/main/cli.js'),
-      'train',
-      '--home',
-      home,
-      '--train-limit',
-      '2000',
-      '--epochs',
-      '1',
-      '--learning-rate',
-      '1e-3',
-      '--json',
-    ],
-    { cwd: ROOT, maxBuffer: 16 << 20 },
-  )
-  const result = stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { event: string; data: { id: string; status: string } })
-    .find((line) => line.event === 'result')
-  expect(result?.data.status).toBe('completed')
-  runId = result!.data.id
+  const run = await trainWithCli(home, ['--train-limit', '2000', '--epochs', '1', '--learning-rate', '1e-3'])
+  runId = run.id
   shell = await startShell(home)
   browser = await launchBrowser()
 }, 240_000)
