@@ -44,6 +44,12 @@ function start(): () => void {
   const offs = [
     subscribe('runs.changed', reloadSoon),
     subscribe('runs.status', (event) => {
+      // Show the new status at once; the reload that follows brings the rest of the record.
+      items.value = items.value.map((item) =>
+        item.id === event.runId && !item.damaged
+          ? { ...item, record: { ...item.record, status: event.status } }
+          : item,
+      )
       if (event.status !== 'running' && live.value.has(event.runId)) {
         const next = new Map(live.value)
         next.delete(event.runId)
