@@ -65,8 +65,13 @@ export function forceBackpropFilterRoute(route: 'gemm' | 'conv' | null): void {
 /** GEMM when its im2col matrix is not much bigger than dy (which the convolution route transposes). */
 export function preferGemmForFilter(info: backend_util.Conv2DInfo): boolean {
   if (forcedRoute !== null) return forcedRoute === 'gemm'
-  return info.filterHeight * info.filterWidth * info.inChannels <= 2 * info.outChannels
+  const rows = info.filterHeight * info.filterWidth * info.inChannels
+  if (rows * info.batchSize * info.outHeight * info.outWidth > MAX_COLUMN_FLOATS) return false
+  return rows <= 2 * info.outChannels
 }
+
+/** Largest im2col matrix (floats) the GEMM route may allocate: 32M floats, 128 MiB. */
+const MAX_COLUMN_FLOATS = 32 * 1024 * 1024
 
 function conv2DBackpropFilter(args: {
   inputs: { x: TensorInfo; dy: TensorInfo }
