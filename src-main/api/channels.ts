@@ -17,6 +17,8 @@ export const REQUEST_CHANNELS = [
   'runs.get',
   'runs.rename',
   'runs.delete',
+  'runs.exportModel',
+  'app.chooseFolder',
   'inspect.activations',
   'inspect.evaluate',
   'inspect.images',

@@ -245,6 +245,14 @@ export interface ImagesResult {
   labels: number[]
 }
 
+export interface ModelExport {
+  epoch: number
+  /** model.json, whose weightsManifest names `weightsFileName`. */
+  modelJson: string
+  weightsFileName: string
+  weightsBase64: string
+}
+
 /** Requests: payload in, result out. */
 export interface RequestMap {
   'app.info': { input: void; output: AppInfo }
@@ -261,6 +269,10 @@ export interface RequestMap {
   'runs.get': { input: { id: string }; output: RunDetails }
   'runs.rename': { input: { id: string; name: string }; output: RunRecord }
   'runs.delete': { input: { id: string }; output: { id: string } }
+  /** A checkpoint's model in tfjs layers format, to save as model.json + weights file. */
+  'runs.exportModel': { input: { id: string; epoch?: number }; output: ModelExport }
+  /** A native folder picker (desktop app only; `unavailable` in a browser). */
+  'app.chooseFolder': { input: { title?: string }; output: { path: string | null } }
   'inspect.activations': { input: z.input<typeof inspectActivationsRequestSchema>; output: ActivationsResult }
   'inspect.evaluate': { input: { runId: string }; output: EvaluationResult }
   'inspect.images': { input: z.input<typeof inspectImagesRequestSchema>; output: ImagesResult }
@@ -332,6 +344,8 @@ export const requestSchemas: { [C in RequestChannel]: z.ZodType } = {
   'runs.get': runRefSchema,
   'runs.rename': runRenameSchema,
   'runs.delete': runRefSchema,
+  'runs.exportModel': zod.object({ id: runIdSchema, epoch: zod.number().int().min(1).optional() }).strict(),
+  'app.chooseFolder': zod.object({ title: zod.string().max(200).optional() }).strict(),
   'inspect.activations': inspectActivationsRequestSchema,
   'inspect.evaluate': inspectRunSchema,
   'inspect.images': inspectImagesRequestSchema,

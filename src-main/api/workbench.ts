@@ -15,6 +15,8 @@ export interface WorkbenchOptions {
   emit: EmitEvent
   /** How a training process is started; the Electron shell passes utilityProcess. */
   launch?: LaunchTrainer
+  /** The native folder picker (desktop app only). */
+  chooseFolder?: (title: string) => Promise<string | null>
 }
 
 /** The one implementation of the contract, on top of the engine; every shell serves this. */
@@ -28,7 +30,7 @@ export function createWorkbench(options: WorkbenchOptions) {
       emit: options.emit,
       getSettings: () => options.settings.get(),
     }),
-    ...createRunHandlers(runs),
+    ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
   }
   return { handlers, runs, shutdown: () => runs.shutdown() }

@@ -1,5 +1,5 @@
 /** The desktop app's main process: one window, the IPC bridge, and the engine behind it. */
-import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session, utilityProcess } from 'electron'
 import Store from 'electron-store'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -27,11 +27,20 @@ void app.whenReady().then(() => {
     process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href
   const logError = (where: string, error: unknown) => console.error(`[${where}]`, error)
   const emit = createIpcEmitter(() => BrowserWindow.getAllWindows().map((w) => w.webContents))
+  const chooseFolder = async (title: string) => {
+    const parent = BrowserWindow.getFocusedWindow()
+    const options = { title, properties: ['openDirectory' as const] }
+    const result = parent
+      ? await dialog.showOpenDialog(parent, options)
+      : await dialog.showOpenDialog(options)
+    return result.canceled ? null : (result.filePaths[0] ?? null)
+  }
   const workbench = createWorkbench({
     home,
     shell: 'electron',
     settings,
     emit,
+    chooseFolder,
     launch: utilityProcessLauncher(utilityProcess),
   })
   registerIpcHandlers(ipcMain, workbench.handlers, appUrl, logError)

@@ -2,17 +2,20 @@ import { version } from '../../../package.json'
 import type { AppInfo, RequestHandlers } from '../contract'
 import type { SettingsStore } from '../../engine/settings/store'
 import { probeBackends } from '../../engine/backend'
+import { UserError } from '../../engine/errors'
 
 export interface AppContext {
   home: string
   shell: AppInfo['shell']
   settings: SettingsStore
+  /** The native folder picker; only the desktop app has one. */
+  chooseFolder?: (title: string) => Promise<string | null>
 }
 
 /** `app.info` and the settings requests. */
 export function createAppHandlers(
   ctx: AppContext,
-): Pick<RequestHandlers, 'app.info' | 'settings.get' | 'settings.update'> {
+): Pick<RequestHandlers, 'app.info' | 'app.chooseFolder' | 'settings.get' | 'settings.update'> {
   return {
     'app.info': async () => ({
       name: 'CNN Workbench',
@@ -25,6 +28,15 @@ export function createAppHandlers(
       home: ctx.home,
       backend: await probeBackends(ctx.settings.get().backend),
     }),
+    'app.chooseFolder': async ({ title }) => {
+      if (!ctx.chooseFolder) {
+        throw new UserError(
+          'Folder dialogs exist only in the desktop app; type the folder path instead.',
+          'unavailable',
+        )
+      }
+      return { path: await ctx.chooseFolder(title ?? 'Choose a folder') }
+    },
     'settings.get': async () => ctx.settings.get(),
     'settings.update': async (patch) => ctx.settings.update(patch),
   }

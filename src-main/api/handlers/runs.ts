@@ -1,12 +1,20 @@
 import type { RequestHandlers } from '../contract'
-import type { RunManager } from '../../engine/runs'
+import { exportModel, type RunManager } from '../../engine/runs'
 
 /** `runs.*`: starting, stopping, resuming, listing, reading, renaming and deleting runs. */
 export function createRunHandlers(
   runs: RunManager,
+  home: string,
 ): Pick<
   RequestHandlers,
-  'runs.start' | 'runs.stop' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.rename' | 'runs.delete'
+  | 'runs.start'
+  | 'runs.stop'
+  | 'runs.resume'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rename'
+  | 'runs.delete'
+  | 'runs.exportModel'
 > {
   return {
     'runs.start': async (config) => runs.start(config),
@@ -16,5 +24,6 @@ export function createRunHandlers(
     'runs.get': async ({ id }) => runs.get(id),
     'runs.rename': async ({ id, name }) => runs.rename(id, name),
     'runs.delete': async ({ id }) => runs.delete(id),
+    'runs.exportModel': async ({ id, epoch }) => exportModel(home, id, epoch),
   }
 }

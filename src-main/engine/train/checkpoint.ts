@@ -11,9 +11,11 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import type { RngState } from './rng'
+import { checkpointFolder, isCheckpointFolderName, latestCheckpointEpoch } from './checkpoint-paths'
+
+export { checkpointFolder, latestCheckpointEpoch }
 
 const FORMAT = 1
-const FOLDER = /^epoch-(\d+)$/
 
 /** What a checkpoint records beside the tensors. */
 export interface CheckpointState {
@@ -38,11 +40,6 @@ export interface LoadedCheckpoint {
   /** In the order `optimizer.getWeights()` gave them; pass to `optimizer.setWeights`. */
   optimizerWeights: OptimizerWeights
   state: CheckpointState
-}
-
-/** The folder of the checkpoint of `epoch`. */
-export function checkpointFolder(checkpointsDir: string, epoch: number): string {
-  return join(checkpointsDir, `epoch-${String(epoch).padStart(6, '0')}`)
 }
 
 /** Saves a checkpoint and then deletes the older ones. */
@@ -96,11 +93,6 @@ export async function saveCheckpoint(
   await removeOtherCheckpoints(checkpointsDir, state.epoch)
 }
 
-/** The epoch of the newest complete checkpoint, 0 when there is none. */
-export async function latestCheckpointEpoch(checkpointsDir: string): Promise<number> {
-  return (await checkpointEpochs(checkpointsDir))[0] ?? 0
-}
-
 /** Loads the newest checkpoint, or returns null when there is none. */
 export async function loadLatestCheckpoint(checkpointsDir: string): Promise<LoadedCheckpoint | null> {
   const epoch = await latestCheckpointEpoch(checkpointsDir)
@@ -129,23 +121,11 @@ export async function loadCheckpoint(folder: string): Promise<LoadedCheckpoint> 
   return { model, optimizerWeights, state: { epoch, rng, elapsedMs, optimizer } }
 }
 
-async function checkpointEpochs(checkpointsDir: string): Promise<number[]> {
-  const names = await readdir(checkpointsDir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [] as string[]
-    throw error
-  })
-  return names
-    .map((name) => FOLDER.exec(name))
-    .filter((match) => match !== null)
-    .map((match) => Number(match[1]))
-    .sort((a, b) => b - a)
-}
-
 async function removeOtherCheckpoints(checkpointsDir: string, keepEpoch: number): Promise<void> {
   const keep = checkpointFolder(checkpointsDir, keepEpoch)
   for (const name of await readdir(checkpointsDir)) {
     const path = join(checkpointsDir, name)
-    if (path !== keep && (FOLDER.test(name) || name.startsWith('.tmp-')))
+    if (path !== keep && (isCheckpointFolderName(name) || name.startsWith('.tmp-')))
       await rm(path, { recursive: true, force: true })
   }
 }
