@@ -8,6 +8,11 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch, type ErrorLogger } from '../api/dispatch'
 import type { ApiErrorCode, ApiResult, EmitEvent, RequestHandlers } from '../api/contract'
 
+/** The page's policy; the meta tag in index.html has the same minus what only a header can say. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+  "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 export interface WebShellOptions {
   /** The built renderer (index.html and its assets). */
   staticDir: string
@@ -30,13 +35,6 @@ export interface WebShell {
 }
 
 const MAX_BODY_BYTES = 1 << 20
-const STATUS_OF: Record<ApiErrorCode, number> = {
-  invalid: 400,
-  not_found: 404,
-  conflict: 409,
-  unavailable: 503,
-  internal: 500,
-}
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -88,7 +86,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         payload,
         options.logError,
       )
-      return sendJson(res, result.ok ? 200 : STATUS_OF[result.error.code], result)
+      // A typed error is an answer, not a transport failure: it travels in the 200 body.
+      return sendJson(res, 200, result)
     }
     return serveStatic(res, options.staticDir, url.pathname)
   }
@@ -185,6 +184,9 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,
     'x-content-type-options': 'nosniff',
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
     'cache-control': file.endsWith('index.html') ? 'no-cache' : 'max-age=3600',
   })
   createReadStream(file).pipe(res)
