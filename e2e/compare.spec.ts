@@ -16,6 +16,7 @@ import {
   trainWithCli,
   type Shell,
 } from './harness'
+import { countColours } from './pngColours'
 
 let browser: Browser
 let home: string
@@ -153,27 +154,7 @@ describe('compare', () => {
     const png = await download('Charts as PNG')
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
     // The curves are drawn: the chart area holds pixels of both runs' colours.
-    const coloured = await page.evaluate(async (base64) => {
-      const image = new Image()
-      image.src = `data:image/png;base64,${base64}`
-      await image.decode()
-      const canvas = document.createElement('canvas')
-      canvas.width = image.width
-      canvas.height = image.height
-      const ctx = canvas.getContext('2d')!
-      ctx.drawImage(image, 0, 0)
-      const top = Math.round(image.height * 0.25)
-      const data = ctx.getImageData(0, top, image.width, image.height - top).data
-      const near = (i: number, rgb: number[]) =>
-        Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40
-      let blue = 0
-      let orange = 0
-      for (let i = 0; i < data.length; i += 4) {
-        if (near(i, [0x2f, 0x6f, 0xe4])) blue++
-        else if (near(i, [0xe8, 0x71, 0x1a])) orange++
-      }
-      return { blue, orange }
-    }, png.toString('base64'))
+    const coloured = await countColours(page, png, { blue: [0x2f, 0x6f, 0xe4], orange: [0xe8, 0x71, 0x1a] })
     expect(coloured.blue).toBeGreaterThan(500)
     expect(coloured.orange).toBeGreaterThan(500)
     expect(pageErrors(page)).toEqual([])

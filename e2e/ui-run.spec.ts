@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Download, Page } from 'playwright-core'
 import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+import { countColours } from './pngColours'
 
 let browser: Browser
 let shell: Shell
@@ -37,15 +38,33 @@ async function startRunFromForm(page: Page, form: RunForm = {}): Promise<string>
   return decodeURIComponent(page.url().split('#/runs/')[1])
 }
 
-/** Choose an item of the Export menu and read the file it downloads. */
-async function download(page: Page, item: string): Promise<{ name: string; body: Buffer }> {
+interface DownloadedFile {
+  name: string
+  body: Buffer
+}
+
+/** Choose an item of the Export menu and read the `count` files it downloads. */
+async function downloads(page: Page, item: string, count: number): Promise<DownloadedFile[]> {
   await page.getByRole('button', { name: 'Export' }).click()
-  const [file] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: item }).click(),
-  ])
-  const path = await file.path()
-  return { name: file.suggestedFilename(), body: await readFile(path) }
+  const files: Download[] = []
+  const all = new Promise<void>((resolve) => {
+    page.on('download', function collect(file) {
+      files.push(file)
+      if (files.length < count) return
+      page.off('download', collect)
+      resolve()
+    })
+  })
+  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: item }).click()])
+  await all
+  return Promise.all(
+    files.map(async (file) => ({ name: file.suggestedFilename(), body: await readFile(await file.path()) })),
+  )
+}
+
+/** Choose an item of the Export menu and read the file it downloads. */
+async function download(page: Page, item: string): Promise<DownloadedFile> {
+  return (await downloads(page, item, 1))[0]
 }
 
 const status = (page: Page) => page.getByRole('main').getByTestId('run-status')
@@ -91,6 +110,28 @@ describe('a run in the browser', () => {
     const png = await download(page, 'Charts as PNG')
     expect(png.name).toMatch(/-charts\.png$/)
     expect(png.body.subarray(1, 4).toString('latin1')).toBe('PNG')
+    // The curves are drawn: below the title, pixels of the batch curve (half-transparent blue on
+    // white), the training point (blue) and the validation point (orange).
+    const coloured = await countColours(
+      page,
+      png.body,
+      { train: [0x2f, 0x6f, 0xe4], val: [0xe8, 0x71, 0x1a], batch: [0x97, 0xb7, 0xf1] },
+      0.15,
+    )
+    expect(coloured.batch).toBeGreaterThan(500)
+    expect(coloured.train).toBeGreaterThan(40)
+    expect(coloured.val).toBeGreaterThan(40)
+
+    // The model of the latest checkpoint: model.json, whose manifest names the weights file.
+    const model = await downloads(page, 'Model (tfjs format)', 2)
+    const json = model.find((f) => f.name.endsWith('.model.json'))
+    const weights = model.find((f) => f.name.endsWith('.weights.bin'))
+    expect(json?.name).toBe(`${id}-epoch1.model.json`)
+    expect(weights?.name).toBe(`${id}-epoch1.weights.bin`)
+    const manifest = (JSON.parse(json!.body.toString('utf8')) as { weightsManifest: { paths: string[] }[] })
+      .weightsManifest
+    expect(manifest.flatMap((group) => group.paths)).toEqual([weights!.name])
+    expect(weights!.body.length).toBeGreaterThan(1000)
 
     // The run is in the library, completed.
     await page.getByRole('navigation').getByRole('link', { name: 'Runs' }).click()

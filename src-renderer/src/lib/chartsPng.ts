@@ -1,16 +1,14 @@
 /**
- * A run's loss and accuracy charts as one PNG, drawn off screen on a white background (the
- * colours of the light theme), with the run's name and result as a title. Works from any view:
- * it needs the run's points, not the charts on the page.
+ * Charts as one PNG, drawn off screen on white in the light theme's colours, below a header the
+ * caller draws. Serves a run's export and the comparison's: it needs the charts' configurations,
+ * not the charts on the page.
  */
-import type { RunRecord } from '../../../src-main/api/contract'
+import type { ChartConfiguration } from 'chart.js'
 import type { ThemeColors } from '../composables/useThemeColors'
-import { Chart, lineChartConfig, type ChartLine, type LineChartOptions } from './chartConfig'
-import { formatPercent } from './format'
-import { accuracyLines, lossLines } from './runCharts'
-import type { RunSeries } from './runSeries'
+import { Chart } from './chartConfig'
 
-const EXPORT_COLORS: ThemeColors = {
+/** The colours of exported charts: the light theme's, whatever theme shows. */
+export const EXPORT_COLORS: ThemeColors = {
   text: '#15181e',
   muted: '#5b6170',
   grid: 'rgba(20, 24, 32, 0.08)',
@@ -19,49 +17,64 @@ const EXPORT_COLORS: ThemeColors = {
   val: '#e8711a',
   batch: 'rgba(47, 111, 228, 0.5)',
 }
-const CHART_WIDTH = 900
-const CHART_HEIGHT = 520
-const TITLE_HEIGHT = 64
+/** Device pixels per CSS pixel of an exported image. */
 const SCALE = 2
 
-function drawChart(lines: ChartLine[], y: LineChartOptions['y'], epochs: number): HTMLCanvasElement {
-  const canvas = document.createElement('canvas')
-  canvas.width = CHART_WIDTH * SCALE
-  canvas.height = CHART_HEIGHT * SCALE
-  const config = lineChartConfig({ lines, colors: EXPORT_COLORS, y, epochs, fontSize: 13 })
-  config.options = { ...config.options, responsive: false, devicePixelRatio: SCALE }
-  const chart = new Chart(canvas, config)
-  chart.update('none')
-  chart.destroy()
-  return canvas
+export interface ChartsPngLayout {
+  /** The charts, side by side in this order. */
+  charts: ChartConfiguration[]
+  /** The size of one chart, in CSS pixels (the image has twice as many device pixels). */
+  chartWidth: number
+  chartHeight: number
+  headerHeight: number
+  /** Draws the header in CSS pixels; `fontFamily` is the page's. */
+  drawHeader: (ctx: CanvasRenderingContext2D, fontFamily: string) => void
 }
 
-/** The PNG of a run's two charts side by side. */
-export async function runChartsPng(record: RunRecord, series: RunSeries): Promise<Blob> {
-  const epochs = record.config.epochs
-  const loss = drawChart(lossLines(series), 'loss', epochs)
-  const accuracy = drawChart(accuracyLines(series), 'accuracy', epochs)
+/** The page's font, for the text of an exported image and its charts. */
+export function exportFontFamily(): string {
+  return getComputedStyle(document.body).fontFamily
+}
+
+/** Draw one chart onto `target` at (x, y) in device pixels. */
+function drawChart(
+  config: ChartConfiguration,
+  width: number,
+  height: number,
+  target: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+): void {
+  const canvas = document.createElement('canvas')
+  // CSS-pixel size: chart.js multiplies it by devicePixelRatio itself.
+  canvas.width = width
+  canvas.height = height
+  const chart = new Chart(canvas, {
+    ...config,
+    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: SCALE },
+  })
+  chart.update('none')
+  // Copy before destroying: destroy() clears the canvas.
+  target.drawImage(canvas, x, y, width * SCALE, height * SCALE)
+  chart.destroy()
+}
+
+/** The PNG of the header and the charts side by side below it. */
+export async function chartsPng(layout: ChartsPngLayout): Promise<Blob> {
+  const { charts, chartWidth, chartHeight, headerHeight } = layout
   const out = document.createElement('canvas')
-  out.width = CHART_WIDTH * 2 * SCALE
-  out.height = (CHART_HEIGHT + TITLE_HEIGHT) * SCALE
+  out.width = chartWidth * charts.length * SCALE
+  out.height = (chartHeight + headerHeight) * SCALE
   const ctx = out.getContext('2d')
   if (!ctx) throw new Error('This browser cannot draw on a canvas.')
   ctx.fillStyle = EXPORT_COLORS.surface
   ctx.fillRect(0, 0, out.width, out.height)
   ctx.scale(SCALE, SCALE)
-  const family = getComputedStyle(document.body).fontFamily
-  ctx.fillStyle = EXPORT_COLORS.text
-  ctx.font = `600 18px ${family}`
-  ctx.fillText(record.name, 24, 32)
-  ctx.fillStyle = EXPORT_COLORS.muted
-  ctx.font = `13px ${family}`
-  const best = record.summary
-    ? `best validation accuracy ${formatPercent(record.summary.bestValAccuracy)}`
-    : 'no epoch finished'
-  ctx.fillText(`${record.dataset?.title ?? record.config.dataset.kind} · ${record.status} · ${best}`, 24, 52)
+  layout.drawHeader(ctx, exportFontFamily())
   ctx.setTransform(1, 0, 0, 1, 0, 0)
-  ctx.drawImage(loss, 0, TITLE_HEIGHT * SCALE)
-  ctx.drawImage(accuracy, CHART_WIDTH * SCALE, TITLE_HEIGHT * SCALE)
+  charts.forEach((config, i) =>
+    drawChart(config, chartWidth, chartHeight, ctx, i * chartWidth * SCALE, headerHeight * SCALE),
+  )
   return new Promise((resolve, reject) =>
     out.toBlob(
       (blob) => (blob ? resolve(blob) : reject(new Error('The charts could not be encoded as PNG.'))),

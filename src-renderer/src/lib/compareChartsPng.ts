@@ -2,8 +2,8 @@
  * The comparison's curves as one PNG: the headline, a legend of the runs, and the accuracy and
  * loss charts side by side, drawn off screen in the light theme's colours on white.
  */
-import type { ThemeColors } from '../composables/useThemeColors'
-import { Chart } from './chartConfig'
+import type { ChartConfiguration } from 'chart.js'
+import { chartsPng, EXPORT_COLORS, exportFontFamily } from './chartsPng'
 import { slotColor } from './compareColors'
 import {
   compareChartConfig,
@@ -16,19 +16,8 @@ import {
 } from './compareCharts'
 import type { ComparedRun } from './compareRuns'
 
-const EXPORT_COLORS: ThemeColors = {
-  text: '#15181e',
-  muted: '#5b6170',
-  grid: 'rgba(20, 24, 32, 0.08)',
-  surface: '#ffffff',
-  train: '#2f6fe4',
-  val: '#e8711a',
-  batch: 'rgba(47, 111, 228, 0.32)',
-}
 const CHART_WIDTH = 900
-const CHART_HEIGHT = 500
 const HEADER_HEIGHT = 112
-const SCALE = 2
 
 export interface ComparisonPngOptions {
   runs: readonly ComparedRun[]
@@ -39,19 +28,8 @@ export interface ComparisonPngOptions {
   headline: string
 }
 
-/** Draw one chart onto `target` at (x, y) in device pixels. */
-function drawChart(
-  options: ComparisonPngOptions,
-  metric: CompareMetric,
-  fontFamily: string,
-  target: CanvasRenderingContext2D,
-  x: number,
-  y: number,
-): void {
-  const canvas = document.createElement('canvas')
-  // CSS-pixel size: chart.js multiplies it by devicePixelRatio itself.
-  canvas.width = CHART_WIDTH
-  canvas.height = CHART_HEIGHT
+/** One chart's configuration as exported. */
+function exportConfig(options: ComparisonPngOptions, metric: CompareMetric): ChartConfiguration {
   const unit = timeUnit(xExtent(options.runs, 'time'))
   const config = compareChartConfig({
     lines: compareLines(options.runs, metric, options.axis, options.show, unit),
@@ -63,38 +41,19 @@ function drawChart(
     highlighted: null,
     logScale: metric === 'loss' && options.logScale,
     fontSize: 13,
-    fontFamily,
+    fontFamily: exportFontFamily(),
   })
-  config.options = {
-    ...config.options,
-    responsive: false,
-    devicePixelRatio: SCALE,
-    layout: { padding: { left: 16, right: 20, top: 4, bottom: 8 } },
-  }
-  const chart = new Chart(canvas, config)
-  chart.update('none')
-  // Copy before destroying: destroy() clears the canvas.
-  target.drawImage(canvas, x, y, CHART_WIDTH * SCALE, CHART_HEIGHT * SCALE)
-  chart.destroy()
+  config.options = { ...config.options, layout: { padding: { left: 16, right: 20, top: 4, bottom: 8 } } }
+  return config as ChartConfiguration
 }
 
-/** The PNG of the comparison's two charts with a title, the headline and a legend. */
-export async function comparisonChartsPng(options: ComparisonPngOptions): Promise<Blob> {
-  const family = getComputedStyle(document.body).fontFamily
-  const out = document.createElement('canvas')
-  out.width = CHART_WIDTH * 2 * SCALE
-  out.height = (CHART_HEIGHT + HEADER_HEIGHT) * SCALE
-  const ctx = out.getContext('2d')
-  if (!ctx) throw new Error('This browser cannot draw on a canvas.')
-  ctx.fillStyle = EXPORT_COLORS.surface
-  ctx.fillRect(0, 0, out.width, out.height)
-  ctx.scale(SCALE, SCALE)
+/** Title, headline and a legend: a line sample in each run's colour, then its name. */
+function drawHeader(options: ComparisonPngOptions, ctx: CanvasRenderingContext2D, family: string): void {
   ctx.fillStyle = EXPORT_COLORS.text
   ctx.font = `600 18px ${family}`
   ctx.fillText(`Comparison of ${options.runs.length} runs`, 24, 32)
   ctx.font = `14px ${family}`
   ctx.fillText(options.headline, 24, 56, CHART_WIDTH * 2 - 48)
-  // Legend: a line sample in each run's colour, then its name.
   let x = 24
   const y = 86
   ctx.font = `500 13px ${family}`
@@ -118,13 +77,15 @@ export async function comparisonChartsPng(options: ComparisonPngOptions): Promis
   ctx.font = `600 13px ${family}`
   ctx.fillText('Accuracy', 24, HEADER_HEIGHT - 4)
   ctx.fillText('Loss', CHART_WIDTH + 24, HEADER_HEIGHT - 4)
-  ctx.setTransform(1, 0, 0, 1, 0, 0)
-  drawChart(options, 'accuracy', family, ctx, 0, HEADER_HEIGHT * SCALE)
-  drawChart(options, 'loss', family, ctx, CHART_WIDTH * SCALE, HEADER_HEIGHT * SCALE)
-  return new Promise((resolve, reject) =>
-    out.toBlob(
-      (blob) => (blob ? resolve(blob) : reject(new Error('The charts could not be encoded as PNG.'))),
-      'image/png',
-    ),
-  )
+}
+
+/** The PNG of the comparison's two charts with a title, the headline and a legend. */
+export function comparisonChartsPng(options: ComparisonPngOptions): Promise<Blob> {
+  return chartsPng({
+    charts: [exportConfig(options, 'accuracy'), exportConfig(options, 'loss')],
+    chartWidth: CHART_WIDTH,
+    chartHeight: 500,
+    headerHeight: HEADER_HEIGHT,
+    drawHeader: (ctx, family) => drawHeader(options, ctx, family),
+  })
 }
