@@ -3,7 +3,7 @@
  * different values; result rows also say which run did best.
  */
 import type { RunRecord } from '../../../src-main/api/contract'
-import { describeArchitecture } from './compareRuns'
+import { describeArchitecture } from './architecture'
 import {
   formatCount,
   formatDate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { epochs, runRecord } from './compareFixtures'
-import { cleanMetrics, describeArchitecture, uniqueLabels, withLiveSummary } from './compareRuns'
+import { cleanMetrics, uniqueLabels, withLiveSummary } from './compareRuns'
 
 describe('compared runs', () => {
   it('makes names unique', () => {
@@ -11,13 +11,6 @@ describe('compared runs', () => {
         { id: '3', name: 'other' },
       ]),
     ).toEqual(['quick (0-aaaa)', 'quick (0-bbbb)', 'other'])
-  })
-
-  it('describes the notebook network in one line', () => {
-    const record = runRecord('1', 'a', {}, [])
-    expect(describeArchitecture(record.config.architecture)).toBe(
-      'conv5×5·32 maxpool → conv5×5·64 maxpool → dense 500 drop 0.4 → dense 10',
-    )
   })
 
   it('keeps one line per epoch, the later one', () => {
