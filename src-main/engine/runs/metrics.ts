@@ -1,11 +1,13 @@
 /**
- * `metrics.jsonl`: one finished epoch a line, appended as training goes. Readers tolerate a torn
- * last line (a crash mid-write) and a resumed run trims the file back to its checkpoint, so that
- * every epoch appears exactly once.
+ * `metrics.jsonl`: one JSON object a line, appended as training goes: throttled per-batch samples
+ * (`type: 'batch'`) while an epoch trains, then the finished epoch (`type: 'epoch'`). Readers
+ * tolerate a torn last line (a crash mid-write) and a resumed run trims the file back to its
+ * checkpoint, so that every epoch's lines appear exactly once.
  */
-import { open, readFile } from 'node:fs/promises'
+import { appendFile, open, readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { EpochMetrics } from '../../api/contract'
+import { errorMessage } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
 
 const epochMetricsSchema = z.object({
@@ -20,9 +22,30 @@ const epochMetricsSchema = z.object({
   time: z.string(),
 })
 
-/** The valid epoch lines of a metrics file's text, in file order. */
-export function parseMetricsLines(text: string): EpochMetrics[] {
-  const metrics: EpochMetrics[] = []
+/** Keys in the order the trainer writes them, so a parsed line serializes back to the same text. */
+const batchSampleSchema = z.object({
+  type: z.literal('batch'),
+  epoch: z.number().int().min(1),
+  batch: z.number().int().min(1),
+  /** Steps since the run began: (epoch - 1) * batches + batch. */
+  step: z.number().int().min(1),
+  loss: z.number(),
+  accuracy: z.number(),
+  elapsedMs: z.number(),
+})
+
+/** One line of `metrics.jsonl` for a sampled training batch (its loss and accuracy alone). */
+export type BatchSample = z.infer<typeof batchSampleSchema>
+
+/** The valid lines of a metrics file, in file order, epochs and batch samples apart. */
+export interface MetricsLines {
+  epochs: EpochMetrics[]
+  batches: BatchSample[]
+}
+
+/** The valid lines of a metrics file's text; torn and unknown lines are skipped. */
+export function parseMetricsFile(text: string): MetricsLines {
+  const lines: MetricsLines = { epochs: [], batches: [] }
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue
     let json: unknown
@@ -31,10 +54,27 @@ export function parseMetricsLines(text: string): EpochMetrics[] {
     } catch {
       continue // a torn line: the process died while writing it
     }
-    const parsed = epochMetricsSchema.safeParse(json)
-    if (parsed.success) metrics.push(parsed.data)
+    const epoch = epochMetricsSchema.safeParse(json)
+    if (epoch.success) {
+      lines.epochs.push(epoch.data)
+      continue
+    }
+    const batch = batchSampleSchema.safeParse(json)
+    if (batch.success) lines.batches.push(batch.data)
   }
-  return metrics
+  return lines
+}
+
+/** The valid epoch lines of a metrics file's text, in file order (batch samples left out). */
+export function parseMetricsLines(text: string): EpochMetrics[] {
+  return parseMetricsFile(text).epochs
+}
+
+/** One sample per step (the last written wins), in step order, up to the end of `maxEpoch`. */
+export function uniqueSamples(samples: BatchSample[], maxEpoch = Infinity): BatchSample[] {
+  const byStep = new Map<number, BatchSample>()
+  for (const s of samples) if (s.epoch <= maxEpoch) byStep.set(s.step, s)
+  return [...byStep.values()].sort((a, b) => a.step - b.step)
 }
 
 /** One entry per epoch (the last written wins), in epoch order, up to `maxEpoch`. */
@@ -46,11 +86,22 @@ export function uniqueEpochs(metrics: EpochMetrics[], maxEpoch = Infinity): Epoc
 
 /** The epochs recorded in a metrics file; a missing file has none. */
 export async function readMetrics(path: string): Promise<EpochMetrics[]> {
+  return (await readMetricsFile(path)).epochs
+}
+
+/**
+ * The epochs of a metrics file and the batch samples of those epochs (samples of an epoch that
+ * never finished, e.g. a stopped run's last one, are left out); a missing file has neither.
+ */
+export async function readMetricsFile(path: string): Promise<MetricsLines> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return ''
     throw error
   })
-  return uniqueEpochs(parseMetricsLines(text))
+  const lines = parseMetricsFile(text)
+  const epochs = uniqueEpochs(lines.epochs)
+  const finished = new Set(epochs.map((m) => m.epoch))
+  return { epochs, batches: uniqueSamples(lines.batches).filter((s) => finished.has(s.epoch)) }
 }
 
 /** Appends one epoch and flushes it to disk before returning. */
@@ -65,16 +116,70 @@ export async function appendMetrics(path: string, metrics: EpochMetrics): Promis
 }
 
 /**
- * Rewrites the file to hold epochs 1..`maxEpoch` once each and nothing else (no torn line, no
- * epoch past the checkpoint a resumed run continues from); returns what it kept.
+ * Rewrites the file to hold the lines of epochs 1..`maxEpoch` once each, every epoch's batch
+ * samples before its epoch line, and nothing else (no torn line, no line of an epoch past the
+ * checkpoint a resumed run continues from); returns the epochs it kept.
  */
 export async function trimMetrics(path: string, maxEpoch: number): Promise<EpochMetrics[]> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null
     throw error
   })
-  const kept = uniqueEpochs(parseMetricsLines(text ?? ''), maxEpoch)
-  const wanted = kept.map((m) => JSON.stringify(m) + '\n').join('')
+  const lines = parseMetricsFile(text ?? '')
+  const kept = uniqueEpochs(lines.epochs, maxEpoch)
+  const samples = uniqueSamples(lines.batches, maxEpoch)
+  const ordered: (EpochMetrics | BatchSample)[] = []
+  let next = 0
+  for (const m of kept) {
+    while (next < samples.length && samples[next].epoch <= m.epoch) ordered.push(samples[next++])
+    ordered.push(m)
+  }
+  ordered.push(...samples.slice(next))
+  const wanted = ordered.map((line) => JSON.stringify(line) + '\n').join('')
   if (text !== wanted) await writeFileAtomic(path, wanted)
   return kept
+}
+
+/**
+ * Appends a training session's lines in order: batch samples as they come, unflushed (a sample
+ * only matters once its epoch is saved, and the epoch's flush covers it), and each epoch flushed.
+ */
+export class MetricsAppender {
+  private queue: Promise<void> = Promise.resolve()
+  private failure: string | null = null
+
+  constructor(private readonly path: string) {}
+
+  /** Queues one sample's line; a failed write fails the next `appendEpoch`. */
+  appendBatch(sample: BatchSample): void {
+    const line = JSON.stringify(compactSample(sample)) + '\n'
+    this.queue = this.queue
+      .then(() => appendFile(this.path, line))
+      .catch((error: unknown) => {
+        this.failure ??= errorMessage(error)
+      })
+  }
+
+  /** Appends an epoch after the queued samples and flushes the file to disk. */
+  async appendEpoch(metrics: EpochMetrics): Promise<void> {
+    await this.queue
+    if (this.failure) throw new Error(`Writing a batch sample to ${this.path} failed: ${this.failure}`)
+    await appendMetrics(this.path, metrics)
+  }
+
+  /** Resolves once every queued line is written (or failed). */
+  async settled(): Promise<void> {
+    await this.queue
+  }
+}
+
+/** Six significant digits and whole milliseconds: plenty for a curve, half the bytes of a double. */
+function compactSample(sample: BatchSample): BatchSample {
+  const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x)
+  return {
+    ...sample,
+    loss: round(sample.loss),
+    accuracy: round(sample.accuracy),
+    elapsedMs: Math.round(sample.elapsedMs),
+  }
 }

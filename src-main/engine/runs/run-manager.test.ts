@@ -9,6 +9,7 @@ import { runConfigSchema, type RunConfigInput } from '../../api/schemas'
 import { UserError } from '../errors'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
 import { readProcessInfo } from './liveness'
+import type { BatchSample } from './metrics'
 import { runPaths } from './paths'
 import { RunManager } from './run-manager'
 
@@ -26,12 +27,13 @@ afterAll(async () => {
 type Event = { [E in EventChannel]: { channel: E; payload: EventPayload<E> } }[EventChannel]
 
 /** A manager on a fresh home, recording every event. */
-async function setup() {
+async function setup(options: { sampleIntervalMs?: number } = {}) {
   const home = await mkdtemp(join(root, 'home-'))
   const events: Event[] = []
   const waiters: { test: (e: Event) => boolean; resolve: () => void }[] = []
   const manager = new RunManager({
     home,
+    ...options,
     emit: (channel, payload) => {
       const event = { channel, payload } as Event
       events.push(event)
@@ -66,6 +68,16 @@ async function metricsLines(home: string, id: string) {
   return text.trimEnd().split('\n')
 }
 
+type Line = EpochMetrics | BatchSample
+
+async function parsedLines(home: string, id: string): Promise<Line[]> {
+  return (await metricsLines(home, id)).map((l) => JSON.parse(l) as Line)
+}
+
+/** A line's figures, without its timings (which differ from run to run). */
+const lineFigures = (l: Line) =>
+  l.type === 'epoch' ? figures(l) : [l.epoch, l.batch, l.step, l.loss, l.accuracy]
+
 // Each test forks training processes; on a busy two-core machine they take a while to start.
 describe('RunManager with a real training process', { timeout: 120_000 }, () => {
   it('trains a run to the end, with events, run.json, metrics.jsonl and one checkpoint', async () => {
@@ -90,11 +102,15 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     const paths = runPaths(home, started.id)
     const onDisk = JSON.parse(await readFile(paths.record, 'utf8')) as RunRecord
     expect(onDisk).toMatchObject({ id: started.id, name: 'bars', status: 'completed', checkpointEpoch: 2 })
-    const lines = await metricsLines(home, started.id)
-    expect(lines.map((l) => JSON.parse(l))).toMatchObject([
+    const lines = await parsedLines(home, started.id)
+    expect(lines.filter((l) => l.type === 'epoch')).toMatchObject([
       { type: 'epoch', epoch: 1 },
       { type: 'epoch', epoch: 2 },
     ])
+    // At least the first batch is sampled; every sample comes before its epoch's line.
+    const samples = lines.filter((l) => l.type === 'batch')
+    expect(samples[0]).toMatchObject({ type: 'batch', epoch: 1, batch: 1, step: 1 })
+    expect(lines.map((l) => l.epoch)).toEqual([...lines.map((l) => l.epoch)].sort((a, b) => a - b))
     expect(await readdir(paths.checkpoints)).toEqual(['epoch-000002'])
     expect((await readdir(join(paths.checkpoints, 'epoch-000002'))).sort()).toEqual([
       'model.json',
@@ -107,6 +123,8 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(item).toMatchObject({ id: started.id, damaged: false, record: { status: 'completed' } })
     const details = await manager.get(started.id)
     expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
+    expect(details.batches.map((b) => [b.epoch, b.batch])).toEqual(samples.map((s) => [s.epoch, s.batch]))
+    expect(details.batches[0]).toMatchObject({ runId: started.id, epochs: 2, batches: 10, etaMs: null })
   })
 
   it('stops at a batch boundary and keeps the finished epochs', async () => {
@@ -118,14 +136,21 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(stopped.status).toBe('stopped')
     const kept = stopped.checkpointEpoch
     const text = existsSync(runPaths(home, run.id).metrics) ? await metricsLines(home, run.id) : []
-    expect(text.filter((l) => l !== '')).toHaveLength(kept)
-    expect((await manager.get(run.id)).record.status).toBe('stopped')
+    const epochLines = text.filter((l) => l !== '' && (JSON.parse(l) as Line).type === 'epoch')
+    expect(epochLines).toHaveLength(kept)
+    const details = await manager.get(run.id)
+    expect(details.record.status).toBe('stopped')
+    // The unfinished epoch's samples stay out of the curve, as the epoch stays out of the table.
+    expect(details.batches.every((b) => b.epoch <= kept)).toBe(true)
   })
 
   it('reports a killed trainer as interrupted and resumes it to the curves of an uninterrupted run', async () => {
-    const { home, manager, next } = await setup()
+    // Every batch sampled, so the batch lines of both runs can be compared one for one.
+    const { home, manager, next } = await setup({ sampleIntervalMs: 0 })
     const straight = await manager.start(config({ epochs: 3 }))
     const reference = (await manager.waitFor(straight.id)) && (await manager.get(straight.id)).metrics
+    const referenceLines = await parsedLines(home, straight.id)
+    expect(referenceLines.filter((l) => l.type === 'batch')).toHaveLength(30)
 
     const run = await manager.start(config({ epochs: 3 }))
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
@@ -135,18 +160,41 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(killed.status).toBe('interrupted')
     expect(killed.checkpointEpoch).toBeGreaterThanOrEqual(1)
 
-    // What a crash mid-write leaves: a line past the checkpoint and a torn one.
+    // What a crash mid-write leaves: lines past the checkpoint and a torn one.
     const metricsPath = runPaths(home, run.id).metrics
-    const extra = { ...reference[0], epoch: killed.checkpointEpoch + 1 }
-    await appendFile(metricsPath, JSON.stringify(extra) + '\n{"type":"epoch","epo')
+    const past = killed.checkpointEpoch + 1
+    const extra = { ...reference[0], epoch: past }
+    const extraSample = {
+      type: 'batch',
+      epoch: past,
+      batch: 3,
+      step: (past - 1) * 10 + 3,
+      loss: 9,
+      accuracy: 0,
+      elapsedMs: 1,
+    }
+    await appendFile(
+      metricsPath,
+      [extraSample, extra].map((l) => JSON.stringify(l) + '\n').join('') + '{"type":"batch","epo',
+    )
+    // Until it is resumed, the run shows the lines of its saved epochs (and of a finished one past them).
+    const interrupted = await manager.get(run.id)
+    expect(interrupted.batches.length).toBeGreaterThanOrEqual(10 * killed.checkpointEpoch)
 
     const resumed = await manager.resume(run.id)
     expect(resumed.status).toBe('running')
     const final = await manager.waitFor(run.id)
     expect(final.status).toBe('completed')
-    const lines = (await metricsLines(home, run.id)).map((l) => JSON.parse(l) as EpochMetrics)
-    expect(lines.map((m) => m.epoch)).toEqual([1, 2, 3])
-    expect(lines.map(figures)).toEqual(reference.map(figures))
+    const lines = await parsedLines(home, run.id)
+    const epochLines = lines.filter((l): l is EpochMetrics => l.type === 'epoch')
+    expect(epochLines.map((m) => m.epoch)).toEqual([1, 2, 3])
+    expect(epochLines.map(figures)).toEqual(reference.map(figures))
+    // Every line once, in order, batch samples included: the file of the uninterrupted run.
+    expect(lines.map(lineFigures)).toEqual(referenceLines.map(lineFigures))
+    const curve = (await manager.get(run.id)).batches
+    expect(curve.map((b) => [b.epoch, b.batch, b.loss])).toEqual(
+      (await manager.get(straight.id)).batches.map((b) => [b.epoch, b.batch, b.loss]),
+    )
     await expect(manager.resume(run.id)).rejects.toMatchObject({ code: 'conflict' })
   })
 })

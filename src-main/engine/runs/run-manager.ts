@@ -18,6 +18,7 @@ import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
+import { batchCurve } from './batch-curve'
 import { RunStore } from './store'
 import { summarizeMetrics } from './summary'
 
@@ -43,9 +44,11 @@ export interface RunManagerOptions {
   checkDataset?: CheckDataset
   /** How long a stopping process may take to reach a batch boundary before it is killed. */
   stopTimeoutMs?: number
+  /** How often a training process keeps a batch sample in metrics.jsonl; the trainer's default when absent. */
+  sampleIntervalMs?: number
 }
 
-/** The latest per-batch samples kept per run, for a live curve. */
+/** The latest per-batch samples of the epoch in progress kept per run (earlier epochs' are on disk). */
 const MAX_BATCHES = 600
 
 interface ActiveRun {
@@ -173,12 +176,24 @@ export class RunManager {
     )
   }
 
-  /** A run's record, its epochs, and the latest per-batch samples while it trains. */
+  /**
+   * A run's record, its epochs, and its per-batch curve: the samples stored for its finished
+   * epochs, then, while it trains, the live ones of the epoch in progress.
+   */
   async get(id: string): Promise<RunDetails> {
     const active = this.active.get(id)
-    if (active) return { record: active.record, metrics: [...active.metrics], batches: [...active.batches] }
+    if (active) {
+      const metrics = [...active.metrics]
+      const stored = await this.store.metricsFile(id)
+      return {
+        record: active.record,
+        metrics,
+        batches: batchCurve(active.record, metrics, stored.batches, active.batches),
+      }
+    }
     const record = await this.effectiveRecord(await this.store.read(id))
-    return { record, metrics: await this.store.metrics(id), batches: [] }
+    const stored = await this.store.metricsFile(id)
+    return { record, metrics: stored.epochs, batches: batchCurve(record, stored.epochs, stored.batches) }
   }
 
   async rename(id: string, name: string): Promise<RunRecord> {
@@ -293,7 +308,15 @@ export class RunManager {
       case 'ready':
         run.ready = true
         if (run.stopRequested) run.process.send({ type: 'stop' })
-        else run.process.send({ type: run.mode, runId: id, home: this.options.home })
+        else
+          run.process.send({
+            type: run.mode,
+            runId: id,
+            home: this.options.home,
+            ...(this.options.sampleIntervalMs === undefined
+              ? {}
+              : { sampleIntervalMs: this.options.sampleIntervalMs }),
+          })
         return
       case 'started':
         run.started = true

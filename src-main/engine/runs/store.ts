@@ -11,7 +11,7 @@ import { runIdSchema } from '../../api/schemas'
 import { UserError } from '../errors'
 import { homePaths } from '../home'
 import { isRunProcessAlive, writeProcessInfo, type RunProcessInfo } from './liveness'
-import { readMetrics } from './metrics'
+import { readMetrics, readMetricsFile, type MetricsLines } from './metrics'
 import { runPaths } from './paths'
 import { readRecord, writeRecord } from './record'
 import { newRunId } from './run-id'
@@ -86,6 +86,11 @@ export class RunStore {
 
   async metrics(id: string): Promise<EpochMetrics[]> {
     return readMetrics(this.paths(id).metrics)
+  }
+
+  /** The epochs of run `id` and the batch samples stored for them. */
+  async metricsFile(id: string): Promise<MetricsLines> {
+    return readMetricsFile(this.paths(id).metrics)
   }
 
   /** Whether the processes recorded for run `id` are still alive. */

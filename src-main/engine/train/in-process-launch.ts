@@ -43,6 +43,7 @@ export function inProcessTrainerLaunch(): LaunchTrainer {
           runId: message.runId,
           home: message.home,
           resume: message.type === 'resume',
+          sampleIntervalMs: message.sampleIntervalMs,
           send: post,
           shouldStop: () => stopRequested,
         }).then(

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '../../api/contract'
+import type { BatchSample } from '../runs/metrics'
 import { buildModel } from '../model/build-model'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
 import { runTrainingLoop, type LoopOptions } from './loop'
@@ -107,8 +108,26 @@ describe('runTrainingLoop', () => {
     run.optimizer.dispose()
   })
 
+  it('samples batches for metrics.jsonl at most once per interval, on the global step axis', async () => {
+    let clock = 0
+    const samples: BatchSample[] = []
+    // Every reading of the clock is 100 ms later: about five batches per 500 ms interval.
+    const run = await train(2, { now: () => (clock += 100), onSample: (s) => samples.push(s) })
+    expect(samples.length).toBeGreaterThanOrEqual(3)
+    expect(samples.length).toBeLessThanOrEqual(6)
+    for (const s of samples) {
+      expect(s).toMatchObject({ type: 'batch' })
+      expect(s.step).toBe((s.epoch - 1) * 10 + s.batch)
+    }
+    const gaps = samples.slice(1).map((s, i) => s.elapsedMs - samples[i].elapsedMs)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500)
+    run.model.dispose()
+    run.optimizer.dispose()
+  })
+
   it('resumes from a checkpoint exactly where the uninterrupted run would be', async () => {
-    const straight = await train(3)
+    const straightSamples: BatchSample[] = []
+    const straight = await train(3, { sampleIntervalMs: 0, onSample: (s) => straightSamples.push(s) })
     const checkpoints = join(dir, 'checkpoints')
     let rng = new Rng(5)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
@@ -136,6 +155,7 @@ describe('runTrainingLoop', () => {
     await optimizer.setWeights(loaded!.optimizerWeights)
     rng = new Rng(loaded!.state.rng)
     const rest: EpochMetrics[] = []
+    const restSamples: BatchSample[] = []
     await runTrainingLoop({
       model: loaded!.model,
       optimizer,
@@ -145,11 +165,17 @@ describe('runTrainingLoop', () => {
       batchSize: 20,
       rng,
       shouldStop: () => false,
+      sampleIntervalMs: 0,
+      onSample: (s) => restSamples.push(s),
       onEpoch: async (report) => {
         rest.push(report.metrics)
       },
     })
     expect(rest.map(figures)).toEqual(straight.metrics.slice(1).map(figures))
+    // Every batch sampled: the resumed curve is the uninterrupted one from step 11 on.
+    const curve = (s: BatchSample) => [s.epoch, s.batch, s.step, s.loss, s.accuracy]
+    expect(straightSamples.map((s) => s.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+    expect(restSamples.map(curve)).toEqual(straightSamples.slice(10).map(curve))
     tf.dispose(loaded!.optimizerWeights.map((w) => w.tensor))
     for (const m of [straight.model, loaded!.model]) m.dispose()
     straight.optimizer.dispose()

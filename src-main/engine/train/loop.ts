@@ -1,13 +1,14 @@
 /**
  * The training loop: seeded shuffling per epoch, one `tf.tidy` per step, validation on the whole
  * test set after each epoch, a yield to the event loop between batches (so a stop message gets
- * through), and throttled progress. Stop ends it at the next batch boundary; the unfinished epoch
- * is dropped.
+ * through), throttled progress for the live view and sparser samples to keep in metrics.jsonl.
+ * Stop ends it at the next batch boundary; the unfinished epoch is dropped.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { BatchProgress, EpochMetrics } from '../../api/contract'
 import { forward } from '../model/build-model'
+import type { BatchSample } from '../runs/metrics'
 import { gatherBatch, sliceBatch, type ImageSet } from './batches'
 import { crossEntropy } from './optimizer'
 import type { Rng } from './rng'
@@ -46,6 +47,12 @@ export interface LoopOptions {
   /** After each finished epoch; awaited before the next one starts (checkpointing). */
   onEpoch: (report: EpochReport) => Promise<void>
   progressIntervalMs?: number
+  /**
+   * Per-batch samples to keep, at most one per `sampleIntervalMs` (default 500) and about
+   * `MAX_SAMPLES_PER_EPOCH` an epoch, so even a slow backend's long run keeps a small file.
+   */
+  onSample?: (sample: BatchSample) => void
+  sampleIntervalMs?: number
   /** Images per validation step. */
   evalBatchSize?: number
   now?: () => number
@@ -53,11 +60,15 @@ export interface LoopOptions {
 
 export type LoopOutcome = 'completed' | 'stopped'
 
+/** The most batch samples kept for one epoch (fewer when batches are slower than the interval). */
+export const MAX_SAMPLES_PER_EPOCH = 200
+
 /** Trains epochs `startEpoch..epochs`; resolves 'stopped' when `shouldStop` cut it short. */
 export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome> {
   const { model, optimizer, data, epochs, batchSize, rng, shouldStop } = options
   const now = options.now ?? (() => performance.now())
   const interval = options.progressIntervalMs ?? 100
+  const sampleInterval = options.sampleIntervalMs ?? 500
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const sessionStart = now()
@@ -67,6 +78,9 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const epochDurations: number[] = []
   let lastValidationMs = 0
   let lastProgressAt = -Infinity
+  const sampleEvery = Math.max(1, Math.ceil(batches / MAX_SAMPLES_PER_EPOCH))
+  let lastSampleAt = -Infinity
+  let lastSampleStep = -Infinity
 
   for (let epoch = options.startEpoch ?? 1; epoch <= epochs; epoch++) {
     const epochStart = now()
@@ -82,6 +96,24 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       correct += hits
       seen += indices.length
       const t = now()
+      const globalStep = (epoch - 1) * batches + b + 1
+      if (
+        options.onSample &&
+        t - lastSampleAt >= sampleInterval &&
+        globalStep - lastSampleStep >= sampleEvery
+      ) {
+        lastSampleAt = t
+        lastSampleStep = globalStep
+        options.onSample({
+          type: 'batch',
+          epoch,
+          batch: b + 1,
+          step: globalStep,
+          loss,
+          accuracy: hits / indices.length,
+          elapsedMs: elapsedBefore + (t - sessionStart),
+        })
+      }
       if (options.onProgress && t - lastProgressAt >= interval) {
         lastProgressAt = t
         const trainMs = t - epochStart

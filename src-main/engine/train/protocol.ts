@@ -15,11 +15,17 @@ import type {
 
 export type MainToTrainer =
   /** Train run `runId` of `home` from its first epoch. */
-  | { type: 'start'; runId: string; home: string }
+  | ({ type: 'start'; runId: string; home: string } & TrainerTuning)
   /** Continue run `runId` from its last checkpoint. */
-  | { type: 'resume'; runId: string; home: string }
+  | ({ type: 'resume'; runId: string; home: string } & TrainerTuning)
   /** Finish at the next batch boundary, keeping the epochs done. */
   | { type: 'stop' }
+
+/** Optional settings of a start or resume. */
+export interface TrainerTuning {
+  /** How often a batch sample goes into metrics.jsonl (default 500 ms; tests use 0). */
+  sampleIntervalMs?: number
+}
 
 export type TrainerToMain =
   /** The process listens; the main side sends start or resume now. */
@@ -50,7 +56,9 @@ export function isMainToTrainer(value: unknown): value is MainToTrainer {
   return (
     (message.type === 'start' || message.type === 'resume') &&
     typeof message.runId === 'string' &&
-    typeof message.home === 'string'
+    typeof message.home === 'string' &&
+    (message.sampleIntervalMs === undefined ||
+      (typeof message.sampleIntervalMs === 'number' && message.sampleIntervalMs >= 0))
   )
 }
 

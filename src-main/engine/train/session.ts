@@ -1,8 +1,9 @@
 /**
  * One run's training, as the training process performs it: read the run's configuration, load
- * the data, pick the backend, build or restore the model, train, and after every epoch append its
- * line to metrics.jsonl and then save the checkpoint (in that order: a crash between the two
- * leaves a line past the checkpoint, which a resume drops, never a missing one).
+ * the data, pick the backend, build or restore the model, train, append throttled batch samples
+ * to metrics.jsonl as they come, and after every epoch append its line and then save the
+ * checkpoint (in that order: a crash between the two leaves lines past the checkpoint, which a
+ * resume drops, never a missing one).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
@@ -11,7 +12,7 @@ import { activateBackend } from '../backend'
 import { loadDataset, type Dataset } from '../data'
 import { UserError } from '../errors'
 import { buildModel } from '../model/build-model'
-import { appendMetrics, trimMetrics } from '../runs/metrics'
+import { MetricsAppender, trimMetrics } from '../runs/metrics'
 import { runPaths } from '../runs/paths'
 import { readRecord } from '../runs/record'
 import { limitSet } from './batches'
@@ -33,6 +34,8 @@ export interface TrainerSessionOptions {
   /** Defaults to the backend helper's selection (wasm gets its training kernels there). */
   activateBackend?: typeof activateBackend
   progressIntervalMs?: number
+  /** How often a batch sample goes into metrics.jsonl; the loop's default (500 ms) when absent. */
+  sampleIntervalMs?: number
 }
 
 /** Trains the run to its last epoch or until stopped; throws on failure (UserError for bad data). */
@@ -61,6 +64,7 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
   const optimizer = restored?.optimizer ?? createOptimizer(config)
   const rng = restored?.rng ?? new Rng(config.seed)
   const doneEpochs = restored?.epoch ?? 0
+  const appender = new MetricsAppender(paths.metrics)
   try {
     const history = await trimMetrics(paths.metrics, doneEpochs)
     send({
@@ -89,8 +93,10 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       shouldStop,
       progressIntervalMs: options.progressIntervalMs,
       onProgress: (progress) => send({ type: 'progress', progress: { runId, ...progress } }),
+      sampleIntervalMs: options.sampleIntervalMs,
+      onSample: (sample) => appender.appendBatch(sample),
       onEpoch: async ({ metrics, epochs, etaMs }) => {
-        await appendMetrics(paths.metrics, metrics)
+        await appender.appendEpoch(metrics)
         await saveCheckpoint(paths.checkpoints, model, optimizer, {
           epoch: metrics.epoch,
           rng: rng.state,
@@ -101,6 +107,8 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       },
     })
   } finally {
+    // The samples of an unfinished epoch: written whole, so no line is cut by the exit.
+    await appender.settled()
     model.dispose()
     optimizer.dispose()
   }

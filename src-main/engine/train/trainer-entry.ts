@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       runId: message.runId,
       home: message.home,
       resume: message.type === 'resume',
+      sampleIntervalMs: message.sampleIntervalMs,
       send: (m) => void parent.send(m),
       shouldStop: () => stopRequested,
     }).then(
