@@ -266,7 +266,8 @@ export interface RequestMap {
   'runs.stop': { input: { id: string }; output: RunRecord }
   'runs.resume': { input: { id: string }; output: RunRecord }
   'runs.list': { input: void; output: RunListItem[] }
-  'runs.get': { input: { id: string }; output: RunDetails }
+  /** `batches: false` leaves out the per-batch curve (views that need only the epochs). */
+  'runs.get': { input: { id: string; batches?: boolean }; output: RunDetails }
   'runs.rename': { input: { id: string; name: string }; output: RunRecord }
   'runs.delete': { input: { id: string }; output: { id: string } }
   /** A checkpoint's model in tfjs layers format, to save as model.json + weights file. */
@@ -341,7 +342,7 @@ export const requestSchemas: { [C in RequestChannel]: z.ZodType } = {
   'runs.stop': runRefSchema,
   'runs.resume': runRefSchema,
   'runs.list': emptySchema,
-  'runs.get': runRefSchema,
+  'runs.get': zod.object({ id: runIdSchema, batches: zod.boolean().default(true) }).strict(),
   'runs.rename': runRenameSchema,
   'runs.delete': runRefSchema,
   'runs.exportModel': zod.object({ id: runIdSchema, epoch: zod.number().int().min(1).optional() }).strict(),
@@ -378,9 +379,11 @@ export type RequestOutputInput<C extends RequestChannel> = C extends 'runs.start
       ? z.output<typeof modelSummaryRequestSchema>
       : C extends 'datasets.preview'
         ? z.output<typeof datasetPreviewRequestSchema>
-        : C extends 'inspect.activations'
-          ? z.output<typeof inspectActivationsRequestSchema>
-          : RequestInput<C>
+        : C extends 'runs.get'
+          ? { id: string; batches: boolean }
+          : C extends 'inspect.activations'
+            ? z.output<typeof inspectActivationsRequestSchema>
+            : RequestInput<C>
 
 /** Delivers an event to every subscriber of the shell. */
 export type EmitEvent = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void

@@ -21,7 +21,7 @@ export function createRunHandlers(
     'runs.stop': async ({ id }) => runs.stop(id),
     'runs.resume': async ({ id }) => runs.resume(id),
     'runs.list': async () => runs.list(),
-    'runs.get': async ({ id }) => runs.get(id),
+    'runs.get': async ({ id, batches }) => runs.get(id, { batches }),
     'runs.rename': async ({ id, name }) => runs.rename(id, name),
     'runs.delete': async ({ id }) => runs.delete(id),
     'runs.exportModel': async ({ id, epoch }) => exportModel(home, id, epoch),

@@ -125,6 +125,9 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
     expect(details.batches.map((b) => [b.epoch, b.batch])).toEqual(samples.map((s) => [s.epoch, s.batch]))
     expect(details.batches[0]).toMatchObject({ runId: started.id, epochs: 2, batches: 10, etaMs: null })
+    const lean = await manager.get(started.id, { batches: false })
+    expect(lean.metrics).toEqual(details.metrics)
+    expect(lean.batches).toEqual([])
   })
 
   it('stops at a batch boundary and keeps the finished epochs', async () => {

@@ -180,10 +180,12 @@ export class RunManager {
    * A run's record, its epochs, and its per-batch curve: the samples stored for its finished
    * epochs, then, while it trains, the live ones of the epoch in progress.
    */
-  async get(id: string): Promise<RunDetails> {
+  async get(id: string, options: { batches?: boolean } = {}): Promise<RunDetails> {
+    const withBatches = options.batches ?? true
     const active = this.active.get(id)
     if (active) {
       const metrics = [...active.metrics]
+      if (!withBatches) return { record: active.record, metrics, batches: [] }
       const stored = await this.store.metricsFile(id)
       return {
         record: active.record,
@@ -193,7 +195,8 @@ export class RunManager {
     }
     const record = await this.effectiveRecord(await this.store.read(id))
     const stored = await this.store.metricsFile(id)
-    return { record, metrics: stored.epochs, batches: batchCurve(record, stored.epochs, stored.batches) }
+    const batches = withBatches ? batchCurve(record, stored.epochs, stored.batches) : []
+    return { record, metrics: stored.epochs, batches }
   }
 
   async rename(id: string, name: string): Promise<RunRecord> {
