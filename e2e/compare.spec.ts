@@ -128,6 +128,12 @@ describe('compare', () => {
 
     // Parallel coordinates over all runs, with an accessible name.
     expect(await page.getByRole('img', { name: /Parallel coordinates of 2 runs/ }).count()).toBe(1)
+    // Visually hidden labels stay inside the scrolling main area: the page itself never scrolls.
+    const overflow = await page.evaluate(() => ({
+      x: document.documentElement.scrollWidth - window.innerWidth,
+      y: document.documentElement.scrollHeight - window.innerHeight,
+    }))
+    expect(overflow).toEqual({ x: 0, y: 0 })
     expect(pageErrors(page)).toEqual([])
   })
 
