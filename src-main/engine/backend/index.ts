@@ -15,7 +15,11 @@ export type { BackendSelector } from './selector'
 export { registerWasmTrainingKernels } from './wasm-kernels'
 export { profileTrainingStep } from './profile'
 export type { KernelTime, StepProfile } from './profile'
-export { GradientExchange, createExchangeBuffer } from './data-parallel/gradient-exchange'
+export {
+  ExchangeAbortedError,
+  GradientExchange,
+  createExchangeBuffer,
+} from './data-parallel/gradient-exchange'
 export type { ExchangeShape } from './data-parallel/gradient-exchange'
 export { applyAveragedGradients } from './data-parallel/averaged-step'
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import { GradientExchange, createExchangeBuffer } from './gradient-exchange'
+import { ExchangeAbortedError, GradientExchange, createExchangeBuffer } from './gradient-exchange'
 
 describe('GradientExchange', () => {
   it('gives every replica the mean of all replicas, step after step', async () => {
@@ -56,5 +56,27 @@ describe('GradientExchange', () => {
     }
     await new Promise((resolve) => worker.once('message', resolve))
     await worker.terminate()
+  })
+
+  it('weights a replica by its share', async () => {
+    const shape = { replicas: 2, sizes: [1] }
+    const buffer = createExchangeBuffer(shape)
+    const [a, b] = [0, 1].map((r) => new GradientExchange(buffer, r, shape))
+    const [mean] = await Promise.all([
+      a.allReduceMean([new Float32Array([1])], 1.5),
+      b.allReduceMean([new Float32Array([3])], 0.5),
+    ])
+    expect(Array.from(mean[0])).toEqual([1.5])
+  })
+
+  it('gives up on a replica that does not arrive in time, and wakes the others on abort', async () => {
+    const shape = { replicas: 3, sizes: [1] }
+    const buffer = createExchangeBuffer(shape)
+    const a = new GradientExchange(buffer, 0, shape, 50)
+    const [b, c] = [1, 2].map((r) => new GradientExchange(buffer, r, shape))
+    const waiting = expect(b.allReduceMean([new Float32Array([1])])).rejects.toThrow(/aborted/)
+    await expect(a.allReduceMean([new Float32Array([1])])).rejects.toThrow(ExchangeAbortedError)
+    await waiting
+    await expect(c.allReduceMean([new Float32Array([1])])).rejects.toThrow(/aborted/)
   })
 })

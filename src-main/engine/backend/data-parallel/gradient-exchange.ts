@@ -8,16 +8,28 @@
  * Layout of the SharedArrayBuffer: two Int32 counters (arrived, generation), then two sets (one
  * per step parity) of one slot per replica holding all gradients back to back. Alternating sets
  * means a fast replica writing step k+1 never overwrites what a slow one still reads of step k.
+ * A third counter is the abort flag: a replica that fails (or the group's owner, seeing a worker
+ * die) raises it so that no replica waits for one that will never arrive.
  */
 
 const ARRIVED = 0
 const GENERATION = 1
+/** Set to 1 by `abort`: every waiting and later call throws. */
+const ABORTED = 2
 const HEADER_BYTES = 16
 
 export interface ExchangeShape {
   replicas: number
   /** Floats in each gradient, in the order they are passed. */
   sizes: readonly number[]
+}
+
+/** Thrown by `allReduceMean` when the exchange was aborted or a replica did not arrive in time. */
+export class ExchangeAbortedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ExchangeAbortedError'
+  }
 }
 
 function totalFloats(sizes: readonly number[]): number {
@@ -40,13 +52,15 @@ export class GradientExchange {
     buffer: SharedArrayBuffer,
     private readonly replica: number,
     private readonly shape: ExchangeShape,
+    /** How long a replica waits for the others in one step before giving up. */
+    private readonly timeoutMs = Infinity,
   ) {
     const floats = totalFloats(shape.sizes)
     if (buffer.byteLength !== HEADER_BYTES + 2 * shape.replicas * floats * 4) {
       throw new Error('gradient exchange buffer does not match its shape')
     }
     if (replica < 0 || replica >= shape.replicas) throw new Error(`no replica ${replica}`)
-    this.control = new Int32Array(buffer, 0, 2)
+    this.control = new Int32Array(buffer, 0, 3)
     this.slots = [0, 1].map((set) =>
       Array.from(
         { length: shape.replicas },
@@ -65,10 +79,12 @@ export class GradientExchange {
   /**
    * Publishes this replica's gradients, waits until every replica has published its own for
    * this step, and returns their element-wise mean per gradient. The returned arrays are views
-   * reused by the next call: consume them before calling again.
+   * reused by the next call: consume them before calling again. With `weight`, this replica's
+   * gradients count `weight` times (a weighted mean when the weights average 1).
    */
-  async allReduceMean(gradients: readonly ArrayLike<number>[]): Promise<Float32Array[]> {
+  async allReduceMean(gradients: readonly ArrayLike<number>[], weight = 1): Promise<Float32Array[]> {
     const { replicas, sizes } = this.shape
+    this.throwIfAborted()
     if (gradients.length !== sizes.length) throw new Error('gradient count does not match the exchange')
     const generation = Atomics.load(this.control, GENERATION)
     const set = this.slots[generation & 1]
@@ -77,12 +93,20 @@ export class GradientExchange {
       if (g.length !== sizes[i]) throw new Error(`gradient ${i} has ${g.length} values, expected ${sizes[i]}`)
       mine.set(g, this.offsets[i])
     })
+    if (weight !== 1) for (let i = 0; i < mine.length; i++) mine[i] *= weight
     if (Atomics.add(this.control, ARRIVED, 1) + 1 === replicas) {
       Atomics.store(this.control, ARRIVED, 0)
       Atomics.add(this.control, GENERATION, 1)
       Atomics.notify(this.control, GENERATION)
     } else {
-      await waitWhileEqual(this.control, GENERATION, generation)
+      await waitWhileEqual(this.control, GENERATION, generation, this.timeoutMs)
+      this.throwIfAborted()
+      if (Atomics.load(this.control, GENERATION) === generation) {
+        this.abort()
+        throw new ExchangeAbortedError(
+          `a replica did not deliver its gradients within ${Math.round(this.timeoutMs)} ms`,
+        )
+      }
     }
     const mean = this.mean
     const scale = 1 / replicas
@@ -94,12 +118,37 @@ export class GradientExchange {
     for (let i = 0; i < mean.length; i++) mean[i] *= scale
     return sizes.map((size, i) => mean.subarray(this.offsets[i], this.offsets[i] + size))
   }
+
+  /** Makes every replica's waiting and next call throw; safe from any thread, any number of times. */
+  abort(): void {
+    Atomics.store(this.control, ABORTED, 1)
+    Atomics.notify(this.control, GENERATION)
+  }
+
+  get aborted(): boolean {
+    return Atomics.load(this.control, ABORTED) === 1
+  }
+
+  private throwIfAborted(): void {
+    if (this.aborted) throw new ExchangeAbortedError('the gradient exchange was aborted')
+  }
 }
 
-/** Resolves once `array[index]` is no longer `value`, without blocking the event loop. */
-async function waitWhileEqual(array: Int32Array, index: number, value: number): Promise<void> {
-  while (Atomics.load(array, index) === value) {
-    const result = Atomics.waitAsync(array, index, value)
+/**
+ * Resolves once `array[index]` is no longer `value`, the exchange is aborted, or `timeoutMs`
+ * passed, without blocking the event loop.
+ */
+async function waitWhileEqual(
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (Atomics.load(array, index) === value && Atomics.load(array, ABORTED) === 0) {
+    const left = deadline - performance.now()
+    if (left <= 0) return
+    const result = Atomics.waitAsync(array, index, value, left === Infinity ? undefined : left)
     if (result.async) await result.value
   }
 }
