@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           trainer: resolve(__dirname, 'src-main/engine/train/trainer-entry.ts'),
+          replica: resolve(__dirname, 'src-main/engine/train/replica-entry.ts'),
         },
       },
     },

@@ -73,6 +73,11 @@ export const runConfigSchema = z.object({
   /** Train on the first N training images only; null means all. */
   trainLimit: z.number().int().min(1).nullable().default(null),
   backend: backendPreferenceSchema.default('auto'),
+  /**
+   * Data-parallel replicas (one per core) on the wasm and cpu backends; null picks: 2 on wasm
+   * with two cores or more, else 1. The same seed and replica count give the same run.
+   */
+  replicas: z.number().int().min(1).max(8).nullable().default(null),
 })
 /** A run's configuration with every default filled in. */
 export type RunConfig = z.infer<typeof runConfigSchema>

@@ -95,6 +95,16 @@ describe('npm run train', () => {
     expect(deleted.out).toBe(`Deleted run ${id}.\n`)
   })
 
+  it('trains with --replicas 2 (worker threads) and records the count as threads', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    const argv = [...tiny(), '--epochs', '1', '--replicas', '2', '--home', home]
+    const result = await capture(runTrain, argv)
+    expect(result.err).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(/^Backend: cpu .*, 2 threads$/m)
+    expect(result.out).toMatch(/^Completed run \S+: validation accuracy/m)
+  })
+
   it('exits 2 with one sentence and writes nothing for bad input', async () => {
     const home = await mkdtemp(join(root, 'home-'))
     const cases = [

@@ -24,6 +24,12 @@ const FLAGS = {
   seed: { type: 'int', min: 0, description: 'seed of the weights, shuffling and dropout (default 42)' },
   'train-limit': { type: 'int', min: 1, description: 'train on the first N training images only' },
   backend: { type: 'string', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], description: 'default auto' },
+  replicas: {
+    type: 'int',
+    min: 1,
+    description:
+      'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1)',
+  },
   name: { type: 'string', description: 'a name for the run' },
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
   home: {
@@ -48,6 +54,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   seed: 'seed',
   trainLimit: 'train-limit',
   backend: 'backend',
+  replicas: 'replicas',
   name: 'name',
 }
 
@@ -140,6 +147,7 @@ function configFromFlags(flags: Flags, architecture: unknown): RunConfig {
     seed: flags.seed,
     trainLimit: flags['train-limit'],
     backend: flags.backend,
+    replicas: flags.replicas,
   })
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]

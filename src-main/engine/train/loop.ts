@@ -55,6 +55,8 @@ export interface LoopOptions {
   sampleIntervalMs?: number
   /** Images per validation step. */
   evalBatchSize?: number
+  /** Replaces the single-replica step (data-parallel replicas); it must update `model` itself. */
+  trainStep?: TrainStep
   now?: () => number
 }
 
@@ -62,6 +64,12 @@ export type LoopOutcome = 'completed' | 'stopped'
 
 /** The most batch samples kept for one epoch (fewer when batches are slower than the interval). */
 export const MAX_SAMPLES_PER_EPOCH = 200
+
+/**
+ * One optimizer step on the training images at `indices`, drawing its dropout seeds from `rng`;
+ * resolves to the batch's mean loss and how many it classified right.
+ */
+export type TrainStep = (indices: Int32Array, rng: Rng) => Promise<[number, number]>
 
 /** Trains epochs `startEpoch..epochs`; resolves 'stopped' when `shouldStop` cut it short. */
 export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome> {
@@ -71,6 +79,8 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const sampleInterval = options.sampleIntervalMs ?? 500
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
+  const step: TrainStep =
+    options.trainStep ?? ((indices, r) => trainStep(model, optimizer, variables, data, indices, r))
   const sessionStart = now()
   const elapsedBefore = options.elapsedBeforeMs ?? 0
   const count = data.train.count
@@ -91,7 +101,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
     for (let b = 0; b < batches; b++) {
       if (shouldStop()) return 'stopped'
       const indices = order.subarray(b * batchSize, Math.min(count, (b + 1) * batchSize))
-      const [loss, hits] = await trainStep(model, optimizer, variables, data, indices, rng)
+      const [loss, hits] = await step(indices, rng)
       lossSum += loss * indices.length
       correct += hits
       seen += indices.length

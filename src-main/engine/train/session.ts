@@ -19,6 +19,7 @@ import { limitSet } from './batches'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
 import { runTrainingLoop, type LoopOutcome, type TrainingData } from './loop'
 import { createOptimizer } from './optimizer'
+import { startTrainingReplicas, type ReplicaGroup } from './replicas'
 import type { TrainerToMain } from './protocol'
 import { Rng } from './rng'
 
@@ -64,13 +65,15 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
   const optimizer = restored?.optimizer ?? createOptimizer(config)
   const rng = restored?.rng ?? new Rng(config.seed)
   const doneEpochs = restored?.epoch ?? 0
+  let replicas: ReplicaGroup | null = null
   const appender = new MetricsAppender(paths.metrics)
   try {
+    replicas = await startTrainingReplicas(config, backend.used, data, model, optimizer)
     const history = await trimMetrics(paths.metrics, doneEpochs)
     send({
       type: 'started',
       pid: process.pid,
-      backend: backend.used,
+      backend: replicas ? { ...backend.used, threads: replicas.replicas } : backend.used,
       backendReport: backend.report,
       dataset: {
         ref: config.dataset,
@@ -91,6 +94,7 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       rng,
       elapsedBeforeMs: restored?.elapsedMs ?? 0,
       shouldStop,
+      trainStep: replicas?.step,
       progressIntervalMs: options.progressIntervalMs,
       onProgress: (progress) => send({ type: 'progress', progress: { runId, ...progress } }),
       sampleIntervalMs: options.sampleIntervalMs,
@@ -107,6 +111,7 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       },
     })
   } finally {
+    await replicas?.close()
     // The samples of an unfinished epoch: written whole, so no line is cut by the exit.
     await appender.settled()
     model.dispose()

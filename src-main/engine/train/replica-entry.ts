@@ -1,0 +1,62 @@
+/**
+ * The entry of a data-parallel replica: a worker thread of the training process (built to
+ * `out/main/replica.js`), with its own tfjs and backend instance, so its own core. It builds the
+ * model and optimizer from the main thread's weights and state, says `ready`, then performs each
+ * step it is sent, in order. A failure raises the exchange's abort flag (no replica waits for
+ * this one any longer) and is reported; the main thread ends the worker.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import * as tf from '@tensorflow/tfjs-core'
+import { activateBackend } from '../backend'
+import { GradientExchange } from '../backend/data-parallel/gradient-exchange'
+import { errorMessage } from '../errors'
+import { buildModel } from '../model/build-model'
+import { createOptimizer } from './optimizer'
+import { ReplicaStepper } from './parallel-step'
+import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
+
+const toTensor = (t: TensorData) => tf.tensor(t.values, t.shape, t.dtype)
+
+async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort>): Promise<void> {
+  const post = (message: ReplicaToMain) => port.postMessage(message)
+  const exchange = new GradientExchange(data.buffer, data.replica, data.shape, data.timeoutMs)
+  const fail = (error: unknown) => {
+    exchange.abort()
+    post({ type: 'failed', error: errorMessage(error) })
+  }
+  try {
+    tf.env().set('PROD', true)
+    await activateBackend(data.backend)
+    const model = buildModel(data.architecture, [data.rows, data.cols, 1], data.numClasses, data.seed)
+    const weights = data.weights.map(toTensor)
+    model.setWeights(weights)
+    tf.dispose(weights)
+    const optimizer = createOptimizer(data.optimizer)
+    const state = data.optimizerWeights.map((w) => ({ name: w.name, tensor: toTensor(w) }))
+    try {
+      await optimizer.setWeights(state)
+    } finally {
+      tf.dispose(state.map((w) => w.tensor))
+    }
+    const images = { images: data.images, labels: data.labels, count: data.count }
+    const stepper = new ReplicaStepper(
+      model,
+      optimizer,
+      exchange,
+      { set: images, rows: data.rows, cols: data.cols, numClasses: data.numClasses },
+      data.replicas,
+    )
+    // A step's message can arrive before the previous step has applied its update: queue them.
+    let queue = Promise.resolve()
+    port.on('message', (message: MainToReplica) => {
+      queue = queue.then(() =>
+        stepper.step(message.indices, message.batchSize, message.seeds).then(() => {}, fail),
+      )
+    })
+    post({ type: 'ready' })
+  } catch (error) {
+    fail(error)
+  }
+}
+
+if (parentPort && workerData) void main(workerData as ReplicaWorkerData, parentPort)

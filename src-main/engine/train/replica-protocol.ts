@@ -1,0 +1,47 @@
+/**
+ * What the training process's main thread and its replica worker threads tell each other. The
+ * exchange of gradients goes through shared memory; these messages only start steps and report.
+ */
+import type { Architecture, BackendPreference, RunConfig } from '../../api/schemas'
+import type { ExchangeShape } from '../backend/data-parallel/gradient-exchange'
+
+/** A tensor's values as they cross to a worker. */
+export interface TensorData {
+  name: string
+  shape: number[]
+  dtype: 'float32' | 'int32'
+  values: Float32Array | Int32Array
+}
+
+/** A worker's `workerData`: everything to build its replica of the model and optimizer. */
+export interface ReplicaWorkerData {
+  replica: number
+  replicas: number
+  backend: BackendPreference
+  buffer: SharedArrayBuffer
+  shape: ExchangeShape
+  timeoutMs: number
+  architecture: Architecture
+  optimizer: Pick<RunConfig, 'optimizer' | 'learningRate' | 'momentum'>
+  seed: number
+  rows: number
+  cols: number
+  numClasses: number
+  /** The training images and labels, shared by all replicas. */
+  images: Uint8Array
+  labels: Uint8Array
+  count: number
+  /** The model's weights (all of them, `model.getWeights()` order) and the optimizer's state. */
+  weights: TensorData[]
+  optimizerWeights: TensorData[]
+}
+
+export type MainToReplica = {
+  type: 'step'
+  /** This replica's part of the batch (possibly empty). */
+  indices: Int32Array
+  batchSize: number
+  seeds: number[]
+}
+
+export type ReplicaToMain = { type: 'ready' } | { type: 'failed'; error: string }

@@ -1,0 +1,219 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EpochMetrics } from '../../api/contract'
+import { architectureSchema } from '../../api/schemas'
+import { buildModel } from '../model/build-model'
+import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
+import { runTrainingLoop, type LoopOptions, type TrainingData } from './loop'
+import { createOptimizer } from './optimizer'
+import { splitBatch } from './parallel-step'
+import { replicaCount, startReplicaGroup, type ReplicaGroup } from './replicas'
+import { Rng } from './rng'
+import { TINY_ARCHITECTURE, barData } from './test-data'
+
+const config = { optimizer: 'adam', learningRate: 0.01, momentum: 0.9, seed: 5 } as const
+const NO_DROPOUT = architectureSchema.parse({
+  convBlocks: [{ filters: 4, kernelSize: 3, pooling: 'max' }],
+  denseLayers: [{ units: 16, dropout: 0 }],
+})
+let dir: string
+
+beforeAll(async () => {
+  tf.env().set('PROD', true)
+  await tf.setBackend('cpu')
+  dir = await mkdtemp(join(tmpdir(), 'cnn-replicas-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
+
+/** Trains with `replicas` (1: the plain loop); returns the metrics, the model and the group. */
+async function train(
+  replicas: number,
+  data: TrainingData,
+  extra: Partial<LoopOptions> & { architecture?: typeof TINY_ARCHITECTURE } = {},
+) {
+  const architecture = extra.architecture ?? TINY_ARCHITECTURE
+  const model = extra.model ?? buildModel(architecture, [12, 12, 1], 10, 5)
+  const optimizer = extra.optimizer ?? createOptimizer(config)
+  const group: ReplicaGroup | null =
+    replicas > 1
+      ? await startReplicaGroup({
+          replicas,
+          backend: 'cpu',
+          model,
+          optimizer,
+          config: { ...config, architecture },
+          data,
+          timeoutMs: 60_000,
+        })
+      : null
+  const metrics: EpochMetrics[] = []
+  try {
+    const outcome = await runTrainingLoop({
+      model,
+      optimizer,
+      data,
+      epochs: 2,
+      batchSize: 21,
+      rng: new Rng(5),
+      shouldStop: () => false,
+      onEpoch: async (report) => {
+        metrics.push(report.metrics)
+      },
+      trainStep: group?.step,
+      ...extra,
+    })
+    return { outcome, metrics, model, optimizer }
+  } finally {
+    await group?.close()
+  }
+}
+
+describe('data-parallel replicas', () => {
+  it('splits a batch into parts that differ by at most one image', () => {
+    expect(splitBatch(21, 2)).toEqual([
+      { start: 0, count: 11 },
+      { start: 11, count: 10 },
+    ])
+    expect(splitBatch(1, 2).map((p) => p.count)).toEqual([1, 0])
+    expect(replicaCount(null, 'wasm', 2)).toBe(2)
+    expect(replicaCount(null, 'wasm', 1)).toBe(1)
+    expect(replicaCount(null, 'cpu', 2)).toBe(1)
+    expect(replicaCount(3, 'tensorflow', 8)).toBe(1)
+  })
+
+  it('trains two replicas to the weights one replica reaches on whole odd batches', async () => {
+    // 43 images in batches of 21: parts of 11 + 10, then a last batch of 1 (one part empty).
+    const data = barData(43, 20)
+    const one = await train(1, data, { architecture: NO_DROPOUT, epochs: 1 })
+    const two = await train(2, data, { architecture: NO_DROPOUT, epochs: 1 })
+    const a = one.model.getWeights().map((w) => w.dataSync())
+    const b = two.model.getWeights().map((w) => w.dataSync())
+    a.forEach((values, i) => {
+      values.forEach((v, j) => expect(b[i][j]).toBeCloseTo(v, 4))
+    })
+    expect(two.metrics[0].trainLoss).toBeCloseTo(one.metrics[0].trainLoss, 5)
+    expect(two.metrics[0].trainAccuracy).toBe(one.metrics[0].trainAccuracy)
+    for (const run of [one, two]) {
+      run.model.dispose()
+      run.optimizer.dispose()
+    }
+  })
+
+  it('repeats the same curves for the same seed, and resumes from a checkpoint exactly', async () => {
+    const data = barData(84, 20)
+    const a = await train(2, data)
+    const b = await train(2, data)
+    expect(a.metrics.map(figures)).toEqual(b.metrics.map(figures))
+    expect(a.metrics[1].trainLoss).toBeLessThan(a.metrics[0].trainLoss)
+
+    const checkpoints = join(dir, 'checkpoints')
+    const rng = new Rng(5)
+    const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+    const firstOptimizer = createOptimizer(config)
+    const first = await train(2, data, {
+      model,
+      optimizer: firstOptimizer,
+      epochs: 1,
+      rng,
+      onEpoch: async (report) => {
+        await saveCheckpoint(checkpoints, model, firstOptimizer, {
+          epoch: 1,
+          rng: rng.state,
+          elapsedMs: report.metrics.elapsedMs,
+          optimizer: 'adam',
+        })
+      },
+    })
+    const loaded = (await loadLatestCheckpoint(checkpoints))!
+    const optimizer = createOptimizer(config)
+    await optimizer.setWeights(loaded.optimizerWeights)
+    const rest = await train(2, data, {
+      model: loaded.model,
+      optimizer,
+      startEpoch: 2,
+      rng: new Rng(loaded.state.rng),
+    })
+    expect(rest.metrics.map(figures)).toEqual(a.metrics.slice(1).map(figures))
+    tf.dispose(loaded.optimizerWeights.map((w) => w.tensor))
+    for (const run of [a, b, first, rest]) {
+      run.model.dispose()
+      run.optimizer.dispose()
+    }
+  })
+
+  it('stops at a batch boundary and ends the workers', async () => {
+    const data = barData(84, 20)
+    const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+    const optimizer = createOptimizer(config)
+    const group = await startReplicaGroup({
+      replicas: 2,
+      backend: 'cpu',
+      model,
+      optimizer,
+      config: { ...config, architecture: TINY_ARCHITECTURE },
+      data,
+    })
+    const exited = new Promise((resolve) => group.workers[0].once('exit', resolve))
+    let batches = 0
+    const outcome = await runTrainingLoop({
+      model,
+      optimizer,
+      data,
+      epochs: 2,
+      batchSize: 21,
+      rng: new Rng(5),
+      shouldStop: () => batches++ >= 2,
+      onEpoch: async () => undefined,
+      trainStep: group.step,
+    })
+    expect(outcome).toBe('stopped')
+    await group.close()
+    await exited
+    model.dispose()
+    optimizer.dispose()
+  })
+
+  it('fails the run with a clear message when a worker dies, without waiting for the timeout', async () => {
+    const data = barData(84, 20)
+    const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+    const optimizer = createOptimizer(config)
+    const group = await startReplicaGroup({
+      replicas: 2,
+      backend: 'cpu',
+      model,
+      optimizer,
+      config: { ...config, architecture: TINY_ARCHITECTURE },
+      data,
+      timeoutMs: 60_000,
+    })
+    let steps = 0
+    const started = performance.now()
+    const run = runTrainingLoop({
+      model,
+      optimizer,
+      data,
+      epochs: 2,
+      batchSize: 21,
+      rng: new Rng(5),
+      shouldStop: () => false,
+      onEpoch: async () => undefined,
+      trainStep: async (indices, rng) => {
+        if (++steps === 3) void group.workers[0].terminate()
+        return group.step(indices, rng)
+      },
+    })
+    await expect(run).rejects.toThrow(/replica 2 of 2 \(a worker thread\) ended unexpectedly/)
+    expect(performance.now() - started).toBeLessThan(20_000)
+    await group.close()
+    model.dispose()
+    optimizer.dispose()
+  })
+})

@@ -1,0 +1,222 @@
+/**
+ * Data-parallel training inside one training process: the main thread is replica 0 and starts
+ * replicas-1 worker threads (replica-entry), each with its own wasm instance, so each on its own
+ * core. Every step splits the batch across the replicas, which average their gradients through a
+ * GradientExchange over shared memory and apply the same update; the weights stay identical, so
+ * validation and checkpoints use the main thread's model and optimizer alone. Each replica draws
+ * its dropout masks from its own seeds, all drawn from the run's generator on the main thread:
+ * the same seed and replica count give the same run.
+ */
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { createRequire } from 'node:module'
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import type { BackendName, BackendUsed } from '../../api/contract'
+import type { BackendPreference, RunConfig } from '../../api/schemas'
+import {
+  ExchangeAbortedError,
+  GradientExchange,
+  createExchangeBuffer,
+} from '../backend/data-parallel/gradient-exchange'
+import type { TrainingData, TrainStep } from './loop'
+import { ReplicaStepper, dropoutLayerCount, exchangeSizes, splitBatch } from './parallel-step'
+import type { ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
+
+/** Replicas a run uses: its setting, or 2 on wasm with two cores; backends other than wasm and cpu use 1. */
+export function replicaCount(
+  requested: number | null,
+  backend: BackendName,
+  cores = availableParallelism(),
+): number {
+  if (backend !== 'wasm' && backend !== 'cpu') return 1
+  if (requested !== null) return requested
+  return backend === 'wasm' && cores >= 2 ? 2 : 1
+}
+
+export interface ReplicaGroupOptions {
+  replicas: number
+  /** The backend every worker activates (the one the main thread runs). */
+  backend: BackendPreference
+  model: tfl.LayersModel
+  optimizer: tf.Optimizer
+  config: Pick<RunConfig, 'architecture' | 'optimizer' | 'learningRate' | 'momentum' | 'seed'>
+  data: TrainingData
+  /** How long a replica waits for the others in one step (and a worker to start). */
+  timeoutMs?: number
+}
+
+export interface ReplicaGroup {
+  replicas: number
+  /** The loop's step: splits the batch, trains every replica, returns the batch's loss and hits. */
+  step: TrainStep
+  /** Ends the workers; the main thread's model and optimizer stay the caller's. */
+  close(): Promise<void>
+  /** The worker threads (replicas 1..), for tests. */
+  workers: readonly Worker[]
+}
+
+/** Starts the worker replicas from the current weights and optimizer state of `model` and `optimizer`. */
+export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<ReplicaGroup> {
+  const { replicas, model, optimizer, data } = options
+  const timeoutMs = options.timeoutMs ?? 120_000
+  const shape = { replicas, sizes: exchangeSizes(model) }
+  const buffer = createExchangeBuffer(shape)
+  const exchange = new GradientExchange(buffer, 0, shape, timeoutMs)
+  const images = { set: data.train, rows: data.rows, cols: data.cols, numClasses: data.numClasses }
+  const stepper = new ReplicaStepper(model, optimizer, exchange, images, replicas)
+  const dropouts = dropoutLayerCount(model)
+  const base: Omit<ReplicaWorkerData, 'replica'> = {
+    replicas,
+    backend: options.backend,
+    buffer,
+    shape,
+    timeoutMs,
+    architecture: options.config.architecture,
+    optimizer: options.config,
+    seed: options.config.seed,
+    rows: data.rows,
+    cols: data.cols,
+    numClasses: data.numClasses,
+    images: shared(data.train.images),
+    labels: shared(data.train.labels),
+    count: data.train.count,
+    weights: await Promise.all(model.getWeights().map((w, i) => tensorData(String(i), w))),
+    optimizerWeights: await optimizerState(optimizer),
+  }
+
+  let closing = false
+  let failure: string | null = null
+  let reportFailure: (reason: string) => void = () => undefined
+  const failed = new Promise<string>((resolve) => (reportFailure = resolve))
+  const fail = (reason: string) => {
+    if (closing || failure !== null) return
+    failure = reason
+    exchange.abort()
+    reportFailure(reason)
+  }
+  const entry = resolveReplicaEntry()
+  const workers = Array.from({ length: replicas - 1 }, (_, i) => {
+    const replica = i + 1
+    const worker = entry.start({ ...base, replica })
+    worker.on('message', (m: ReplicaToMain) => {
+      if (m.type === 'failed') fail(`replica ${replica + 1} of ${replicas} failed: ${m.error}`)
+    })
+    worker.on('error', (e) => fail(`replica ${replica + 1} of ${replicas} failed: ${e.message}`))
+    worker.on('exit', (code) =>
+      fail(`replica ${replica + 1} of ${replicas} (a worker thread) ended unexpectedly with code ${code}`),
+    )
+    return worker
+  })
+  const close = async () => {
+    closing = true
+    exchange.abort()
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+
+  try {
+    await Promise.race([
+      Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve)))),
+      failed.then((reason) => Promise.reject(new Error(reason))),
+      delay(timeoutMs).then(() =>
+        Promise.reject(new Error(`replica workers did not start within ${timeoutMs} ms`)),
+      ),
+    ])
+    if (failure !== null) throw new Error(failure)
+  } catch (error) {
+    await close()
+    throw new Error(`Starting ${replicas} training replicas failed: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+
+  const step: TrainStep = async (indices, rng) => {
+    if (failure !== null) throw new Error(`Training replica failed: ${failure}`)
+    const seeds = Array.from({ length: replicas * dropouts }, () => rng.nextUint32())
+    const parts = splitBatch(indices.length, replicas)
+    const seedsOf = (r: number) => seeds.slice(r * dropouts, (r + 1) * dropouts)
+    workers.forEach((worker, i) => {
+      const { start, count } = parts[i + 1]
+      const part = indices.slice(start, start + count)
+      worker.postMessage({ type: 'step', indices: part, batchSize: indices.length, seeds: seedsOf(i + 1) })
+    })
+    try {
+      return await stepper.step(indices.subarray(0, parts[0].count), indices.length, seedsOf(0))
+    } catch (error) {
+      exchange.abort()
+      if (!(error instanceof ExchangeAbortedError)) throw error
+      // The worker's own report says why; it may arrive just after the abort flag.
+      const reason = await Promise.race([failed, delay(2000).then(() => error.message)])
+      throw new Error(`Training replica failed: ${reason}`, { cause: error })
+    }
+  }
+  return { replicas, step, close, workers }
+}
+
+/** Where the worker entry is: replica-entry.ts through tsx from source, else replica.js beside the bundle. */
+function resolveReplicaEntry(moduleUrl = import.meta.url): { start(data: ReplicaWorkerData): Worker } {
+  const here = fileURLToPath(moduleUrl)
+  if (here.endsWith('.ts')) {
+    // Node 20 does not apply `--import tsx` to worker threads; tsx's require hook does.
+    const tsx = createRequire(moduleUrl).resolve('tsx/cjs')
+    const file = join(dirname(here), 'replica-entry.ts')
+    const bootstrap = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)})`
+    return { start: (workerData) => new Worker(bootstrap, { eval: true, workerData }) }
+  }
+  const moduleDir = dirname(here)
+  const bundleDir = basename(moduleDir) === 'chunks' ? dirname(moduleDir) : moduleDir
+  const file = join(bundleDir, 'replica.js')
+  return {
+    start: (workerData) => {
+      if (!existsSync(file)) throw new Error(`The replica entry ${file} is missing.`)
+      return new Worker(file, { workerData })
+    },
+  }
+}
+
+/** A copy of `bytes` in shared memory, so every worker reads the same images without copies. */
+function shared(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength))
+  copy.set(bytes)
+  return copy
+}
+
+async function tensorData(name: string, t: tf.Tensor): Promise<TensorData> {
+  const dtype = t.dtype === 'int32' ? 'int32' : 'float32'
+  const values = (await t.data()) as Float32Array | Int32Array
+  return { name, shape: t.shape.slice(), dtype, values: values.slice() }
+}
+
+async function optimizerState(optimizer: tf.Optimizer): Promise<TensorData[]> {
+  const weights = await optimizer.getWeights()
+  try {
+    return await Promise.all(weights.map((w) => tensorData(w.name, w.tensor)))
+  } finally {
+    // getWeights makes a fresh tensor for the step counter; the rest are the optimizer's own.
+    for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose()
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}
+
+/**
+ * The run's replicas beyond the main thread, started from the current model and optimizer, or
+ * null when the run trains on one (its setting, its backend, or a single core).
+ */
+export async function startTrainingReplicas(
+  config: RunConfig,
+  backend: BackendUsed,
+  data: TrainingData,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+): Promise<ReplicaGroup | null> {
+  const replicas = replicaCount(config.replicas, backend.name)
+  if (replicas === 1) return null
+  const preference = backend.name === 'wasm' ? 'wasm' : 'cpu'
+  return startReplicaGroup({ replicas, backend: preference, model, optimizer, config, data })
+}
