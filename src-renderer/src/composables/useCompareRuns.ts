@@ -36,7 +36,7 @@ export function useCompareRuns(ids: Ref<readonly string[]>) {
     const mine = (generation.get(id) ?? 0) + 1
     generation.set(id, mine)
     try {
-      const value = await request('runs.get', { id })
+      const value = await request('runs.get', { id, batches: false })
       if (generation.get(id) !== mine || !ids.value.includes(id)) return
       setDetails(id, value)
       setError(id, null)
