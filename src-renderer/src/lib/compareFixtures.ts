@@ -1,6 +1,7 @@
 /** Runs for the comparison's unit tests: records and epochs as the engine stores them. */
 import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
 import { runConfigSchema, type RunConfigInput } from '../../../src-main/api/schemas'
+import { summarizeMetrics } from './compareRuns'
 
 /** Epochs with the given validation accuracies (training a little above, losses falling). */
 export function epochs(valAccuracies: readonly number[], msPerEpoch = 10_000): EpochMetrics[] {
@@ -24,8 +25,6 @@ export function runRecord(
   config: RunConfigInput,
   metrics: readonly EpochMetrics[],
 ): RunRecord {
-  const best = metrics.length ? metrics.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a)) : null
-  const last = metrics.at(-1)
   return {
     id,
     name,
@@ -35,20 +34,7 @@ export function runRecord(
     config: runConfigSchema.parse(config),
     dataset: { ref: { kind: 'mnist' }, title: 'MNIST', trainCount: 60000, testCount: 10000 },
     backend: { name: 'wasm', version: '4.22.0', device: 'cpu', threads: 1 },
-    summary:
-      best && last
-        ? {
-            epochs: last.epoch,
-            trainLoss: last.trainLoss,
-            trainAccuracy: last.trainAccuracy,
-            valLoss: last.valLoss,
-            valAccuracy: last.valAccuracy,
-            bestValAccuracy: best.valAccuracy,
-            bestEpoch: best.epoch,
-            samplesPerSec: 500,
-            durationMs: last.elapsedMs,
-          }
-        : null,
-    checkpointEpoch: last?.epoch ?? 0,
+    summary: summarizeMetrics(metrics),
+    checkpointEpoch: metrics.at(-1)?.epoch ?? 0,
   }
 }

@@ -1,5 +1,5 @@
 /** What the comparison knows of each chosen run, and the names it shows them by. */
-import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
+import type { EpochMetrics, RunRecord, RunSummary } from '../../../src-main/api/contract'
 
 export interface ComparedRun {
   id: string
@@ -31,6 +31,24 @@ export function cleanMetrics(metrics: readonly EpochMetrics[]): EpochMetrics[] {
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch)
 }
 
+/** A run's summary from its epochs (in order): the last one's figures, the best validation accuracy, the mean speed. */
+export function summarizeMetrics(metrics: readonly EpochMetrics[]): RunSummary | null {
+  const last = metrics.at(-1)
+  if (!last) return null
+  const best = metrics.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a))
+  return {
+    epochs: last.epoch,
+    trainLoss: last.trainLoss,
+    trainAccuracy: last.trainAccuracy,
+    valLoss: last.valLoss,
+    valAccuracy: last.valAccuracy,
+    bestValAccuracy: best.valAccuracy,
+    bestEpoch: best.epoch,
+    samplesPerSec: metrics.reduce((sum, m) => sum + m.samplesPerSec, 0) / metrics.length,
+    durationMs: last.elapsedMs,
+  }
+}
+
 /**
  * The record with its summary brought up to date from `metrics`: a running run's record is
  * written at its end, while its epochs arrive as they finish.
@@ -38,19 +56,5 @@ export function cleanMetrics(metrics: readonly EpochMetrics[]): EpochMetrics[] {
 export function withLiveSummary(record: RunRecord, metrics: readonly EpochMetrics[]): RunRecord {
   const last = metrics.at(-1)
   if (!last || (record.summary && record.summary.epochs >= last.epoch)) return record
-  const best = metrics.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a))
-  return {
-    ...record,
-    summary: {
-      epochs: last.epoch,
-      trainLoss: last.trainLoss,
-      trainAccuracy: last.trainAccuracy,
-      valLoss: last.valLoss,
-      valAccuracy: last.valAccuracy,
-      bestValAccuracy: best.valAccuracy,
-      bestEpoch: best.epoch,
-      samplesPerSec: metrics.reduce((sum, m) => sum + m.samplesPerSec, 0) / metrics.length,
-      durationMs: last.elapsedMs,
-    },
-  }
+  return { ...record, summary: summarizeMetrics(metrics) }
 }
