@@ -9,7 +9,15 @@
 import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
-import { heapOffset, release, reshape, runKernel, transpose } from './kernel-utils'
+import {
+  MAX_COLUMN_FLOATS,
+  heapOffset,
+  paddedConv2D,
+  release,
+  reshape,
+  runKernel,
+  transpose,
+} from './kernel-utils'
 import { simdKernels } from './simd/kernels'
 
 /**
@@ -70,9 +78,6 @@ export function preferGemmForFilter(info: backend_util.Conv2DInfo): boolean {
   return rows <= 2 * info.outChannels
 }
 
-/** Largest im2col matrix (floats) the GEMM route may allocate: 32M floats, 128 MiB. */
-const MAX_COLUMN_FLOATS = 32 * 1024 * 1024
-
 function conv2DBackpropFilter(args: {
   inputs: { x: TensorInfo; dy: TensorInfo }
   backend: BackendWasm
@@ -91,55 +96,25 @@ function conv2DBackpropFilter(args: {
     dimRoundingMode,
   )
   if (preferGemmForFilter(info)) return viaGemm(backend, x, dy, info)
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
   // Rows/columns past the last window never reach the gradient: pad to them or crop them away.
-  let bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top
-  let right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left
-  const temps: TensorInfo[] = []
-  let input = x
-  if (bottom < 0 || right < 0) {
-    const keepHeight = inHeight + Math.min(bottom, 0)
-    const keepWidth = inWidth + Math.min(right, 0)
-    input = runKernel(
-      backend,
-      'Slice',
-      { x },
-      { begin: [0, 0, 0, 0], size: [batchSize, keepHeight, keepWidth, inChannels] },
-    )
-    temps.push(input)
-    bottom = Math.max(bottom, 0)
-    right = Math.max(right, 0)
+  const padding = {
+    top: info.padInfo.top,
+    bottom: filterHeight + (outHeight - 1) * strideHeight - inHeight - info.padInfo.top,
+    left: info.padInfo.left,
+    right: filterWidth + (outWidth - 1) * strideWidth - inWidth - info.padInfo.left,
   }
-  const xT = transpose(backend, input, [3, 1, 2, 0])
+  const xT = transpose(backend, x, [3, 1, 2, 0])
   const dyT = transpose(backend, dy, [1, 2, 0, 3])
-  temps.push(xT, dyT)
-  const dwT = runKernel(
-    backend,
-    'Conv2D',
-    { x: xT, filter: dyT },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [strideHeight, strideWidth],
-    },
-  )
+  const dwT = paddedConv2D(backend, xT, dyT, padding, [strideHeight, strideWidth])
   let dw: TensorInfo
   if (inChannels === 1) {
     dw = reshape(backend, dwT, [filterHeight, filterWidth, 1, outChannels])
   } else {
     dw = transpose(backend, dwT, [1, 2, 0, 3])
   }
-  temps.push(dwT)
-  release(backend, ...temps)
+  release(backend, xT, dyT, dwT)
   return dw
 }
 

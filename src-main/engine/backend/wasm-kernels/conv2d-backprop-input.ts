@@ -10,7 +10,16 @@
 import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
-import { heapF32, heapOffset, release, reshape, runKernel, transpose } from './kernel-utils'
+import {
+  MAX_COLUMN_FLOATS,
+  heapF32,
+  heapOffset,
+  paddedConv2D,
+  release,
+  reshape,
+  runKernel,
+  transpose,
+} from './kernel-utils'
 import { simdKernels } from './simd/kernels'
 
 /** dy [n, oh, ow, c] with (sh-1) zero rows after every row and (sw-1) zero columns after every column. */
@@ -79,8 +88,6 @@ function viaGemm(
   return dx
 }
 
-/** Largest column matrix (floats) the GEMM route may allocate: 32M floats, 128 MiB. */
-const MAX_COLUMN_FLOATS = 32 * 1024 * 1024
 /** What col2im costs per column value, in multiply-adds of XNNPACK's convolution (measured ~5). */
 const COL2IM_COST = 8
 
@@ -119,7 +126,7 @@ function conv2DBackpropInput(args: {
     pad,
     dimRoundingMode,
   )
-  const { batchSize, inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info
+  const { inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info
   const { strideHeight, strideWidth, outHeight, outWidth } = info
   if (preferGemm(info)) return viaGemm(backend, dy, filter, info)
   const temps: TensorInfo[] = []
@@ -129,26 +136,13 @@ function conv2DBackpropInput(args: {
     temps.push(dyUp)
   }
   // dyUp has (stride-1) trailing zero rows/columns past the last real one; count them as padding.
-  const upHeight = outHeight * strideHeight
-  const upWidth = outWidth * strideWidth
   const top = filterHeight - 1 - info.padInfo.top
   const left = filterWidth - 1 - info.padInfo.left
-  let bottom = inHeight + filterHeight - 1 - upHeight - top
-  let right = inWidth + filterWidth - 1 - upWidth - left
-  if (bottom < 0 || right < 0) {
-    const cropped = runKernel(
-      backend,
-      'Slice',
-      { x: dyUp },
-      {
-        begin: [0, 0, 0, 0],
-        size: [batchSize, upHeight + Math.min(bottom, 0), upWidth + Math.min(right, 0), outChannels],
-      },
-    )
-    temps.push(cropped)
-    dyUp = cropped
-    bottom = Math.max(bottom, 0)
-    right = Math.max(right, 0)
+  const padding = {
+    top,
+    bottom: inHeight + filterHeight - 1 - outHeight * strideHeight - top,
+    left,
+    right: inWidth + filterWidth - 1 - outWidth * strideWidth - left,
   }
   const rotated = runKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] })
   const swapped =
@@ -156,22 +150,7 @@ function conv2DBackpropInput(args: {
       ? reshape(backend, rotated, [filterHeight, filterWidth, outChannels, inChannels])
       : transpose(backend, rotated, [0, 1, 3, 2])
   temps.push(rotated, swapped)
-  const dx = runKernel(
-    backend,
-    'Conv2D',
-    { x: dyUp, filter: swapped },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    },
-  )
+  const dx = paddedConv2D(backend, dyUp, swapped, padding, [1, 1])
   release(backend, ...temps)
   return dx
 }

@@ -40,10 +40,12 @@ export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId)
 }
 
+/** Runs the shipped Transpose: axis i of the result is axis perm[i] of x. */
 export function transpose(backend: BackendWasm, x: TensorInfo, perm: number[]): TensorInfo {
   return runKernel(backend, 'Transpose', { x }, { perm })
 }
 
+/** Runs the shipped Reshape (shares x's data). */
 export function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
   return runKernel(backend, 'Reshape', { x }, { shape })
 }
@@ -58,4 +60,59 @@ export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
   const data = backend.dataIdMap.get(info.dataId)
   if (!data) throw new Error('tensor is not on the wasm backend')
   return data.memoryOffset
+}
+
+/** Largest column matrix (floats) a GEMM route may allocate: 32M floats, 128 MiB. */
+export const MAX_COLUMN_FLOATS = 32 * 1024 * 1024
+
+/** Padding of the height and width axes of an NHWC tensor; bottom and right may be negative. */
+export interface EdgePadding {
+  top: number
+  bottom: number
+  left: number
+  right: number
+}
+
+/**
+ * A stride-1 NHWC Conv2D on XNNPACK with explicit padding. A negative bottom or right means
+ * rows/columns past the last window, which never reach the output: they are cropped away first.
+ */
+export function paddedConv2D(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  { top, bottom, left, right }: EdgePadding,
+  dilations: [number, number],
+): TensorInfo {
+  let input = x
+  if (bottom < 0 || right < 0) {
+    const [batch, height, width, channels] = x.shape
+    input = runKernel(
+      backend,
+      'Slice',
+      { x },
+      {
+        begin: [0, 0, 0, 0],
+        size: [batch, height + Math.min(bottom, 0), width + Math.min(right, 0), channels],
+      },
+    )
+  }
+  const out = runKernel(
+    backend,
+    'Conv2D',
+    { x: input, filter },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, Math.max(bottom, 0)],
+        [left, Math.max(right, 0)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations,
+    },
+  )
+  if (input !== x) release(backend, input)
+  return out
 }
