@@ -35,22 +35,7 @@ function viaGemm(
   const rows = filterHeight * filterWidth * inChannels
   const length = batchSize * outHeight * outWidth
   const colsT = backend.makeOutput([1, rows, length], 'float32')
-  simdKernels(backend).im2colTransposed(
-    heapOffset(backend, x),
-    heapOffset(backend, colsT),
-    batchSize,
-    outHeight,
-    outWidth,
-    filterHeight,
-    filterWidth,
-    inChannels,
-    info.inHeight,
-    info.inWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  )
+  simdKernels(backend).im2colTransposed(heapOffset(backend, x), heapOffset(backend, colsT), info)
   const dy3 = reshape(backend, dy, [1, length, outChannels])
   const dw3 = runKernel(
     backend,

@@ -68,22 +68,7 @@ function viaGemm(
   const cols = runKernel(backend, 'BatchMatMul', { a: dy3, b: wT3 }, { transposeA: false, transposeB: false })
   const dx = backend.makeOutput(info.inShape, 'float32')
   heapF32(backend, dx).fill(0)
-  simdKernels(backend).col2im(
-    heapOffset(backend, cols),
-    heapOffset(backend, dx),
-    batchSize,
-    outHeight,
-    outWidth,
-    filterHeight,
-    filterWidth,
-    inChannels,
-    info.inHeight,
-    info.inWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  )
+  simdKernels(backend).col2im(heapOffset(backend, cols), heapOffset(backend, dx), info)
   release(backend, dy3, w2, wT, wT3, cols)
   return dx
 }

@@ -54,19 +54,8 @@ function maxPoolGrad(args: {
   const fullWidth = simd ? Math.min(outWidth, Math.floor(inWidth / 2)) : 0
   if (!simd || inHeight % 2 !== 0 || inWidth % 2 !== 0) dx.fill(0)
   if (simd) {
-    simdKernels(backend).maxPoolGrad2x2(
-      heapOffset(backend, input),
-      heapOffset(backend, dy),
-      heapOffset(backend, out),
-      batchSize,
-      fullHeight,
-      fullWidth,
-      outHeight,
-      outWidth,
-      inHeight,
-      inWidth,
-      channels,
-    )
+    const [xAt, dyAt, dxAt] = [input, dy, out].map((t) => heapOffset(backend, t))
+    simdKernels(backend).maxPoolGrad2x2(xAt, dyAt, dxAt, info, fullHeight, fullWidth)
   }
 
   let gOffset = 0

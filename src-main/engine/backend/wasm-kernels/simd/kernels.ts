@@ -4,70 +4,75 @@
  * that turns a GEMM's columns into a convolution's input gradient. Pointers are byte offsets
  * into the backend's memory; all tensors are NHWC float32.
  */
+import type { backend_util } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '../kernel-utils'
 import { FunctionBuilder, assembleModule } from './assembler'
 
+type Conv2DInfo = backend_util.Conv2DInfo
+
 export interface SimdKernels {
   /**
-   * MaxPoolGrad of full 2x2 windows at stride 2 (top-left padding 0): writes dx of the
-   * fullH x fullW windows, each channel's gradient to the first maximum of its window.
+   * MaxPoolGrad of full 2x2 windows at stride 2 (top-left padding 0; `info` from computePool2DInfo):
+   * writes dx of the fullHeight x fullWidth windows, each channel's gradient to the first maximum
+   * of its window.
    * Channels must be a multiple of 4; dx outside those windows is left untouched.
    */
   maxPoolGrad2x2(
     x: number,
     dy: number,
     dx: number,
-    batch: number,
+    info: Conv2DInfo,
     fullHeight: number,
     fullWidth: number,
-    outHeight: number,
-    outWidth: number,
-    inHeight: number,
-    inWidth: number,
-    channels: number,
   ): void
   /**
    * dx[n, oh*sh - pt + kh, ow*sw - pl + kw, c] += cols[n, oh, ow, kh, kw, c] for every in-bounds
-   * position. dx must be zeroed first.
+   * position, c over info.inChannels. dx must be zeroed first.
    */
-  col2im(
-    cols: number,
-    dx: number,
-    batch: number,
-    outHeight: number,
-    outWidth: number,
-    filterHeight: number,
-    filterWidth: number,
-    channels: number,
-    inHeight: number,
-    inWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    padTop: number,
-    padLeft: number,
-  ): void
+  col2im(cols: number, dx: number, info: Conv2DInfo): void
   /**
    * cols[(kh, kw, c), (n, oh, ow)] = x[n, oh*sh - pt + kh, ow*sw - pl + kw, c], 0 outside x:
    * the transposed im2col matrix of a convolution's input.
    */
-  im2colTransposed(
-    x: number,
-    cols: number,
-    batch: number,
-    outHeight: number,
-    outWidth: number,
-    filterHeight: number,
-    filterWidth: number,
-    channels: number,
-    inHeight: number,
-    inWidth: number,
-    strideHeight: number,
-    strideWidth: number,
-    padTop: number,
-    padLeft: number,
-  ): void
+  im2colTransposed(x: number, cols: number, info: Conv2DInfo): void
   /** out[c] = sum over r of x[r, c], for x of `rows` x `columns` floats; overwrites out. */
   sumRows(x: number, out: number, rows: number, columns: number): void
+}
+
+/** dst[i] += src[i] over quads*4 + rest floats, four at a time; leaves both pointers past the end. */
+function addFloats(
+  f: FunctionBuilder,
+  dst: number,
+  src: number,
+  k: number,
+  quads: number,
+  rest: number,
+): void {
+  f.forRange(k, quads, () => {
+    f.get(dst).get(dst).v128Load().get(src).v128Load().f32x4Add().v128Store()
+    f.inc(dst, 16).inc(src, 16)
+  })
+  f.forRange(k, rest, () => {
+    f.get(dst).get(dst).f32Load().get(src).f32Load().f32Add().f32Store()
+    f.inc(dst, 4).inc(src, 4)
+  })
+}
+
+/** The parameters after the two pointers that col2im and im2colTransposed share, in order. */
+function windowParams(info: Conv2DInfo): number[] {
+  return [
+    info.batchSize,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.inHeight,
+    info.inWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ]
 }
 
 function sumRowsFunction(): FunctionBuilder {
@@ -78,22 +83,15 @@ function sumRowsFunction(): FunctionBuilder {
   f.get(x).set(src)
   f.forRange(r, rows, () => {
     f.get(out).set(dst)
-    f.forRange(k, quads, () => {
-      f.get(dst).get(dst).v128Load().get(src).v128Load().f32x4Add().v128Store()
-      f.inc(dst, 16).inc(src, 16)
-    })
-    f.forRange(k, rest, () => {
-      f.get(dst).get(dst).f32Load().get(src).f32Load().f32Add().f32Store()
-      f.inc(dst, 4).inc(src, 4)
-    })
+    addFloats(f, dst, src, k, quads, rest)
   })
   return f
 }
 
 function im2colTransposedFunction(): FunctionBuilder {
-  // x cols batch outH outW kh kw channels H W sh sw pt pl
+  // x cols, the window parameters, channels
   const f = new FunctionBuilder('im2colTransposed', Array<'i32'>(14).fill('i32'))
-  const [x, cols, batch, outH, outW, kh, kw, channels, inH, inW, sh, sw, pt, pl] = Array.from(
+  const [x, cols, batch, outH, outW, kh, kw, inH, inW, sh, sw, pt, pl, channels] = Array.from(
     { length: 14 },
     (_, i) => i,
   )
@@ -208,7 +206,7 @@ function maxPoolGrad2x2Function(): FunctionBuilder {
 }
 
 function col2imFunction(): FunctionBuilder {
-  // cols dx batch outH outW kh kw quads rest H W sh sw pt pl pixelBytes rowBytes imageBytes
+  // cols dx, the window parameters, quads rest pixelBytes rowBytes imageBytes
   const f = new FunctionBuilder('col2im', Array<'i32'>(18).fill('i32'))
   const [
     cols,
@@ -218,14 +216,14 @@ function col2imFunction(): FunctionBuilder {
     outW,
     kh,
     kw,
-    quads,
-    rest,
     inH,
     inW,
     sh,
     sw,
     pt,
     pl,
+    quads,
+    rest,
     pixelBytes,
     rowBytes,
     imageBytes,
@@ -253,14 +251,7 @@ function col2imFunction(): FunctionBuilder {
                   f.incBy(src, pixelBytes).br(1)
                 })
               f.get(dxImage).get(h).get(rowBytes).mul().add().get(w).get(pixelBytes).mul().add().set(dst)
-              f.forRange(k, quads, () => {
-                f.get(dst).get(dst).v128Load().get(src).v128Load().f32x4Add().v128Store()
-                f.inc(dst, 16).inc(src, 16)
-              })
-              f.forRange(k, rest, () => {
-                f.get(dst).get(dst).f32Load().get(src).f32Load().f32Add().f32Store()
-                f.inc(dst, 4).inc(src, 4)
-              })
+              addFloats(f, dst, src, k, quads, rest)
             })
           })
         })
@@ -295,90 +286,39 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   )
   const exports = new wasmApi.Instance(compiled, { env: { memory } }).exports
   const kernels: SimdKernels = {
-    maxPoolGrad2x2(
-      x,
-      dy,
-      dx,
-      batch,
-      fullHeight,
-      fullWidth,
-      outHeight,
-      outWidth,
-      inHeight,
-      inWidth,
-      channels,
-    ) {
-      const pixelBytes = channels * 4
+    maxPoolGrad2x2(x, dy, dx, info, fullHeight, fullWidth) {
+      const pixelBytes = info.inChannels * 4
       exports.maxPoolGrad2x2(
         x,
         dy,
         dx,
-        batch,
+        info.batchSize,
         fullHeight,
         fullWidth,
-        channels / 4,
-        inHeight * inWidth * pixelBytes,
-        inWidth * pixelBytes,
+        info.inChannels / 4,
+        info.inHeight * info.inWidth * pixelBytes,
+        info.inWidth * pixelBytes,
         pixelBytes,
-        outHeight * outWidth * pixelBytes,
-        outWidth * pixelBytes,
+        info.outHeight * info.outWidth * pixelBytes,
+        info.outWidth * pixelBytes,
       )
     },
-    col2im(cols, dx, batch, outHeight, outWidth, fh, fw, channels, inHeight, inWidth, sh, sw, pt, pl) {
+    col2im(cols, dx, info) {
+      const channels = info.inChannels
       const pixelBytes = channels * 4
       exports.col2im(
         cols,
         dx,
-        batch,
-        outHeight,
-        outWidth,
-        fh,
-        fw,
+        ...windowParams(info),
         channels >> 2,
         channels & 3,
-        inHeight,
-        inWidth,
-        sh,
-        sw,
-        pt,
-        pl,
         pixelBytes,
-        inWidth * pixelBytes,
-        inHeight * inWidth * pixelBytes,
+        info.inWidth * pixelBytes,
+        info.inHeight * info.inWidth * pixelBytes,
       )
     },
-    im2colTransposed(
-      x,
-      cols,
-      batch,
-      outHeight,
-      outWidth,
-      fh,
-      fw,
-      channels,
-      inHeight,
-      inWidth,
-      sh,
-      sw,
-      pt,
-      pl,
-    ) {
-      exports.im2colTransposed(
-        x,
-        cols,
-        batch,
-        outHeight,
-        outWidth,
-        fh,
-        fw,
-        channels,
-        inHeight,
-        inWidth,
-        sh,
-        sw,
-        pt,
-        pl,
-      )
+    im2colTransposed(x, cols, info) {
+      exports.im2colTransposed(x, cols, ...windowParams(info), info.inChannels)
     },
     sumRows(x, out, rows, columns) {
       exports.sumRows(x, out, rows, columns >> 2, columns & 3)
