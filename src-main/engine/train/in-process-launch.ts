@@ -5,18 +5,16 @@
  * code does, so it has no place in the app.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { UserError, errorMessage } from '../errors'
 import type { LaunchTrainer } from './launch'
 import type { TrainerToMain } from './protocol'
-import { runTrainerSession } from './session'
+import { createTrainerControl } from './trainer-control'
 
+/** Starts "training processes" that train inside this process (tests only). */
 export function inProcessTrainerLaunch(): LaunchTrainer {
   return () => {
     tf.env().set('PROD', true)
     const messageListeners: ((message: unknown) => void)[] = []
     const exitListeners: ((code: number | null) => void)[] = []
-    let stopRequested = false
-    let busy = false
     let exited = false
     // Delivered on later turns of the event loop, in order, as IPC would.
     const post = (message: TrainerToMain) => setImmediate(() => messageListeners.forEach((l) => l(message)))
@@ -26,40 +24,19 @@ export function inProcessTrainerLaunch(): LaunchTrainer {
         exited = true
         exitListeners.forEach((l) => l(code))
       })
+    const control = createTrainerControl({
+      send: post,
+      finish: (message, code) => {
+        post(message)
+        exit(code)
+      },
+    })
     post({ type: 'ready', pid: process.pid })
     return {
-      send: (message) => {
-        if (message.type === 'stop') {
-          stopRequested = true
-          if (!busy) {
-            post({ type: 'finished', status: 'stopped' })
-            exit(0)
-          }
-          return
-        }
-        if (busy) return
-        busy = true
-        runTrainerSession({
-          runId: message.runId,
-          home: message.home,
-          resume: message.type === 'resume',
-          sampleIntervalMs: message.sampleIntervalMs,
-          send: post,
-          shouldStop: () => stopRequested,
-        }).then(
-          (status) => {
-            post({ type: 'finished', status })
-            exit(0)
-          },
-          (error: unknown) => {
-            post({ type: 'failed', error: errorMessage(error), userError: error instanceof UserError })
-            exit(1)
-          },
-        )
-      },
+      send: (message) => control.receive(message),
       kill: () => {
         // Nothing to kill: stop at the next batch boundary and report an exit now.
-        stopRequested = true
+        control.requestStop()
         exit(null)
       },
       onMessage: (listener) => {

@@ -6,9 +6,9 @@
  * which the run store reports as interrupted.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { UserError, errorMessage } from '../errors'
+import { errorMessage } from '../errors'
 import { isMainToTrainer, type TrainerToMain } from './protocol'
-import { runTrainerSession } from './session'
+import { createTrainerControl } from './trainer-control'
 
 /** Electron's side of a utility process's port (absent under plain Node). */
 interface ParentPort {
@@ -47,9 +47,6 @@ async function main(): Promise<void> {
   // Ctrl-C in a terminal reaches the whole process group; the parent decides, and sends `stop`.
   process.on('SIGINT', () => undefined)
   const parent = connectToParent()
-  let stopRequested = false
-  let busy = false
-
   const finish = async (message: TrainerToMain, code: number) => {
     await parent.send(message)
     // Give a utility process's port a moment to deliver the last message before leaving.
@@ -59,27 +56,12 @@ async function main(): Promise<void> {
     void finish({ type: 'failed', error: errorMessage(error), userError: false }, 1)
   })
 
+  const control = createTrainerControl({
+    send: (message) => void parent.send(message),
+    finish: (message, code) => void finish(message, code),
+  })
   parent.onMessage((message) => {
-    if (!isMainToTrainer(message)) return
-    if (message.type === 'stop') {
-      stopRequested = true
-      if (!busy) void finish({ type: 'finished', status: 'stopped' }, 0)
-      return
-    }
-    if (busy) return
-    busy = true
-    runTrainerSession({
-      runId: message.runId,
-      home: message.home,
-      resume: message.type === 'resume',
-      sampleIntervalMs: message.sampleIntervalMs,
-      send: (m) => void parent.send(m),
-      shouldStop: () => stopRequested,
-    }).then(
-      (status) => finish({ type: 'finished', status }, 0),
-      (error: unknown) =>
-        finish({ type: 'failed', error: errorMessage(error), userError: error instanceof UserError }, 1),
-    )
+    if (isMainToTrainer(message)) control.receive(message)
   })
   await parent.send({ type: 'ready', pid: process.pid })
 }
