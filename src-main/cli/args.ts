@@ -12,6 +12,15 @@ export interface FlagSpec {
 
 export type FlagSpecs = Record<string, FlagSpec>
 
+/** --home, which every command that reads or writes the workbench's folder takes. */
+export const HOME_FLAG = {
+  type: 'string',
+  description: 'folder for settings, caches and runs (default: WORKBENCH_HOME or the OS app data folder)',
+} as const satisfies FlagSpec
+
+/** --help, which every command takes. */
+export const HELP_FLAG = { type: 'boolean', description: 'show this help' } as const satisfies FlagSpec
+
 type FlagValue<F extends FlagSpec> = F['type'] extends 'boolean'
   ? boolean
   : F['type'] extends 'string'

@@ -3,13 +3,13 @@ import { resolveHome } from '../../engine/home'
 import { UserError } from '../../engine/errors'
 import { openConfStore } from '../../engine/settings/conf-store'
 import { SettingsStore } from '../../engine/settings/store'
-import { parseFlags, usage, type FlagSpecs } from '../args'
+import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 
 const FLAGS = {
-  home: { type: 'string', description: 'folder for settings, caches and runs' },
+  home: HOME_FLAG,
   json: { type: 'boolean', description: 'print JSON instead of a table' },
-  help: { type: 'boolean', description: 'show this help' },
+  help: HELP_FLAG,
 } satisfies FlagSpecs
 
 const NAMES = ['mnist', 'fashion-mnist'] as const

@@ -2,16 +2,13 @@ import type { EpochMetrics, RunDetails, RunListItem, RunRecord } from '../../api
 import { UserError } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
-import { parseFlags, usage, type FlagSpecs } from '../args'
+import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 
 const FLAGS = {
-  home: {
-    type: 'string',
-    description: 'folder for settings, caches and runs (default: WORKBENCH_HOME or the OS app data folder)',
-  },
+  home: HOME_FLAG,
   json: { type: 'boolean', description: 'print JSON instead of a table' },
-  help: { type: 'boolean', description: 'show this help' },
+  help: HELP_FLAG,
 } satisfies FlagSpecs
 
 const SUMMARY = 'list | show ID | delete ID: the recorded training runs.'
@@ -122,6 +119,7 @@ export function formatEpoch(m: EpochMetrics, epochs: number, etaMs: number | nul
   )
 }
 
+/** The backend a run trained on, as one phrase ("wasm 4.22.0 on cpu, 2 threads"). */
 export function describeBackend(record: RunRecord): string {
   const b = record.backend
   if (!b) return 'unknown'

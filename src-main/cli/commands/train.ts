@@ -6,7 +6,7 @@ import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
 import type { LaunchTrainer } from '../../engine/train'
-import { parseFlags, usage, type FlagSpecs } from '../args'
+import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 import { describeBackend, formatDuration, formatEpoch, percent } from './runs'
 
@@ -32,12 +32,9 @@ const FLAGS = {
   },
   name: { type: 'string', description: 'a name for the run' },
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
-  home: {
-    type: 'string',
-    description: 'folder for settings, caches and runs (default: WORKBENCH_HOME or the OS app data folder)',
-  },
+  home: HOME_FLAG,
   json: { type: 'boolean', description: 'print one JSON event a line instead of text' },
-  help: { type: 'boolean', description: 'show this help' },
+  help: HELP_FLAG,
 } satisfies FlagSpecs
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags']

@@ -6,16 +6,13 @@ import { openConfStore } from '../../engine/settings/conf-store'
 import { SettingsStore } from '../../engine/settings/store'
 import { UserError } from '../../engine/errors'
 import { startWebShell } from '../../web/server'
-import { parseFlags, usage, type FlagSpecs } from '../args'
+import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 
 const FLAGS = {
   port: { type: 'int', min: 0, description: 'port on 127.0.0.1 (default 5170; 0 picks a free one)' },
-  home: {
-    type: 'string',
-    description: 'folder for settings, caches and runs (default: WORKBENCH_HOME or the OS app data folder)',
-  },
-  help: { type: 'boolean', description: 'show this help' },
+  home: HOME_FLAG,
+  help: HELP_FLAG,
 } satisfies FlagSpecs
 
 /** The built renderer: beside the bundle (out/main -> out/renderer), or out/renderer from source. */
