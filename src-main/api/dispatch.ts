@@ -6,6 +6,7 @@ import { requestSchemas, type ApiError, type ApiResult, type RequestHandlers } f
 /** Where a handler's unexpected failure is reported with its stack (the user sees a sentence). */
 export type ErrorLogger = (channel: string, error: unknown) => void
 
+/** Whether `channel` names a request of the contract (anything else is refused). */
 export function isRequestChannel(channel: string): channel is RequestChannel {
   return (REQUEST_CHANNELS as readonly string[]).includes(channel)
 }
