@@ -8,5 +8,5 @@ export { RunManager, type CheckDataset, type DatasetFacts, type RunManagerOption
 export { RunStore } from './store'
 export { runPaths } from './paths'
 export { readMetrics } from './metrics'
-export { summarizeMetrics } from './summary'
+export { summarizeMetrics } from '../../api/summary'
 export { exportModel } from './export-model'

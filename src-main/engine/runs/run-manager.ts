@@ -13,6 +13,7 @@ import type {
   RunStatus,
 } from '../../api/contract'
 import type { RunConfig } from '../../api/schemas'
+import { summarizeMetrics } from '../../api/summary'
 import { loadDataset } from '../data'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
@@ -20,7 +21,6 @@ import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '.
 import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
 import { batchCurve } from './batch-curve'
 import { RunStore } from './store'
-import { summarizeMetrics } from './summary'
 
 /** What the main side learns of a data set before it creates a run on it. */
 export interface DatasetFacts {
