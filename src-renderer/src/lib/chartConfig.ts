@@ -62,9 +62,46 @@ function dataset(line: ChartLine, colors: ThemeColors): ChartDataset<'line', Poi
   }
 }
 
-function tickText(value: number, y: LineChartOptions['y']): string {
+/** An axis tick: accuracy as a percentage with at most one decimal, loss to three digits. */
+export function tickText(value: number, y: LineChartOptions['y']): string {
   if (y === 'accuracy') return `${Math.round(value * 1000) / 10}%`
   return String(Number(value.toPrecision(3)))
+}
+
+/** A value in a tooltip, more precise than a tick. */
+export function valueText(value: number, y: LineChartOptions['y']): string {
+  return y === 'accuracy' ? `${(value * 100).toFixed(2)}%` : value.toPrecision(4)
+}
+
+/** Options every line chart shares: drawn at once, from points given as {x, y}, filling its box. */
+export const baseOptions = {
+  animation: false,
+  parsing: false,
+  normalized: true,
+  responsive: true,
+  maintainAspectRatio: false,
+} as const
+
+/**
+ * The theme's look shared by every line chart: muted text, a faint grid, the y axis without its
+ * line, a tooltip on the surface colour.
+ */
+export function chartTheme(colors: ThemeColors, font: { size: number; family: string }) {
+  const text = { color: colors.muted, font }
+  return {
+    text,
+    x: { grid: { color: colors.grid }, border: { color: colors.grid } },
+    y: { grid: { color: colors.grid }, border: { display: false } },
+    tooltip: {
+      backgroundColor: colors.surface,
+      titleColor: colors.text,
+      bodyColor: colors.text,
+      borderColor: colors.grid,
+      borderWidth: 1,
+      titleFont: font,
+      bodyFont: font,
+    },
+  }
 }
 
 /**
@@ -87,57 +124,47 @@ export function focusedRange(
   return { min: Math.max(0, Math.floor((Math.min(...values) - 0.01) * 50) / 50) }
 }
 
-function niceCeil(value: number): number {
-  const step = 10 ** Math.floor(Math.log10(value)) / 2
-  return Number((Math.ceil(value / step) * step).toPrecision(6))
+/** `x` rounded up to a multiple of half its power of ten: 54 -> 55, 180 -> 200, 1.3 -> 1.5. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return 1
+  const step = 10 ** Math.floor(Math.log10(x)) / 2
+  return Number((Math.ceil(x / step - 1e-9) * step).toPrecision(12))
 }
 
 /** The configuration of a line chart over epochs. */
 export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'line', Point[]> {
   const { colors, y } = options
   const font = { size: options.fontSize ?? 11, family: getComputedStyle(document.body).fontFamily }
+  const theme = chartTheme(colors, font)
   return {
     type: 'line',
     data: { datasets: options.lines.map((line) => dataset(line, colors)) },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...baseOptions,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       layout: { padding: { right: 6 } },
-      color: colors.muted,
-      font,
+      ...theme.text,
       scales: {
         x: {
+          ...theme.x,
           type: 'linear',
           min: 0,
           max: Math.max(1, options.epochs),
-          title: { display: true, text: 'Epoch', color: colors.muted, font },
+          title: { display: true, text: 'Epoch', ...theme.text },
           ticks: {
-            color: colors.muted,
-            font,
+            ...theme.text,
             stepSize: options.epochs <= 1 ? 0.25 : options.epochs <= 12 ? 1 : undefined,
             maxTicksLimit: 13,
             callback: (value) => String(Number(Number(value).toFixed(2))),
           },
-          grid: { color: colors.grid },
-          border: { color: colors.grid },
         },
         y: {
+          ...theme.y,
           type: options.logScale && y === 'loss' ? 'logarithmic' : 'linear',
           // Accuracy never passes 100%; an empty chart shows a useful range, not 95-100%.
           ...(y === 'accuracy' ? { max: 1, suggestedMin: 0.5 } : options.logScale ? {} : { suggestedMin: 0 }),
           ...(options.logScale ? {} : (focusedRange(options.lines, y) ?? {})),
-          ticks: {
-            color: colors.muted,
-            font,
-            maxTicksLimit: 7,
-            callback: (value) => tickText(Number(value), y),
-          },
-          grid: { color: colors.grid },
-          border: { display: false },
+          ticks: { ...theme.text, maxTicksLimit: 7, callback: (value) => tickText(Number(value), y) },
         },
       },
       plugins: {
@@ -145,8 +172,7 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
           position: 'top',
           align: 'end',
           labels: {
-            color: colors.muted,
-            font,
+            ...theme.text,
             boxWidth: 8,
             boxHeight: 8,
             usePointStyle: true,
@@ -154,17 +180,10 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
           },
         },
         tooltip: {
-          backgroundColor: colors.surface,
-          titleColor: colors.text,
-          bodyColor: colors.text,
-          borderColor: colors.grid,
-          borderWidth: 1,
-          titleFont: font,
-          bodyFont: font,
+          ...theme.tooltip,
           callbacks: {
             title: (items) => (items.length ? `Epoch ${Number(items[0].parsed.x).toFixed(2)}` : ''),
-            label: (item) =>
-              `${item.dataset.label}: ${y === 'accuracy' ? `${(Number(item.parsed.y) * 100).toFixed(2)}%` : Number(item.parsed.y).toPrecision(4)}`,
+            label: (item) => `${item.dataset.label}: ${valueText(Number(item.parsed.y), y)}`,
           },
         },
       },

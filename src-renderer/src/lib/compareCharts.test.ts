@@ -4,10 +4,10 @@ import {
   compareLines,
   lineColor,
   nearestPolyline,
-  niceCeil,
   timeUnit,
   xExtent,
 } from './compareCharts'
+import { niceCeil } from './chartConfig'
 import { COMPARE_PALETTE } from './compareColors'
 import { epochs, runRecord } from './compareFixtures'
 

@@ -4,6 +4,7 @@
  * draws them, on screen and in the exported PNG. Which line a click hit is decided here too.
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js'
+import { baseOptions, chartTheme, niceCeil, tickText, valueText } from './chartConfig'
 import type { ThemeColors } from '../composables/useThemeColors'
 import { slotColor, withAlpha } from './compareColors'
 import type { ComparedRun } from './compareRuns'
@@ -121,81 +122,50 @@ function dataset(line: CompareLine, options: CompareChartOptions): ChartDataset<
   }
 }
 
-/** `x` rounded up to a multiple of half its power of ten: 54 -> 55, 180 -> 200, 1.3 -> 1.5. */
-export function niceCeil(x: number): number {
-  if (!(x > 0)) return 1
-  const step = 10 ** Math.floor(Math.log10(x)) / 2
-  return Number((Math.ceil(x / step - 1e-9) * step).toPrecision(12))
-}
-
-function tickText(value: number, metric: CompareMetric): string {
-  if (metric === 'accuracy') return `${Math.round(value * 1000) / 10}%`
-  return String(Number(value.toPrecision(3)))
-}
-
 /** The configuration of one comparison chart. */
 export function compareChartConfig(options: CompareChartOptions): ChartConfiguration<'line', Point[]> {
   const { colors, metric, axis, unit } = options
   const font = { size: options.fontSize ?? 11, family: options.fontFamily }
   const epochs = Math.max(1, Math.round(options.extent))
   const max = axis === 'epoch' ? epochs : niceCeil(Math.max(options.extent / unit.ms, 1e-3))
+  const theme = chartTheme(colors, font)
   return {
     type: 'line',
     data: { datasets: options.lines.map((line) => dataset(line, options)) },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
+      ...baseOptions,
       interaction: axis === 'epoch' ? { mode: 'x', intersect: false } : { mode: 'nearest', intersect: false },
-      color: colors.muted,
-      font,
+      ...theme.text,
       scales: {
         x: {
+          ...theme.x,
           type: 'linear',
           min: axis === 'epoch' ? (epochs <= 1 ? 0 : 1) : 0,
           max,
           title: {
             display: true,
             text: axis === 'epoch' ? 'Epoch' : `Wall time (${unit.symbol})`,
-            color: colors.muted,
-            font,
+            ...theme.text,
           },
           ticks: {
-            color: colors.muted,
-            font,
+            ...theme.text,
             precision: axis === 'epoch' ? 0 : undefined,
             stepSize: axis === 'epoch' && epochs <= 12 ? 1 : undefined,
             maxTicksLimit: 13,
           },
-          grid: { color: colors.grid },
-          border: { color: colors.grid },
         },
         y: {
+          ...theme.y,
           type: options.logScale && metric === 'loss' ? 'logarithmic' : 'linear',
           ...(metric === 'accuracy' ? { max: 1 } : {}),
-          ticks: {
-            color: colors.muted,
-            font,
-            maxTicksLimit: 7,
-            callback: (value) => tickText(Number(value), metric),
-          },
-          grid: { color: colors.grid },
-          border: { display: false },
+          ticks: { ...theme.text, maxTicksLimit: 7, callback: (value) => tickText(Number(value), metric) },
         },
       },
       plugins: {
         // The legend is drawn by the page (one entry per run, clickable) and by the PNG export.
         legend: { display: false },
         tooltip: {
-          backgroundColor: colors.surface,
-          titleColor: colors.text,
-          bodyColor: colors.text,
-          borderColor: colors.grid,
-          borderWidth: 1,
-          titleFont: font,
-          bodyFont: font,
+          ...theme.tooltip,
           usePointStyle: true,
           itemSort: (a, b) => Number(b.parsed.y) - Number(a.parsed.y),
           callbacks: {
@@ -205,8 +175,7 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
                 : axis === 'epoch'
                   ? `Epoch ${items[0].parsed.x}`
                   : `${Number(items[0].parsed.x).toPrecision(3)} ${unit.symbol}`,
-            label: (item) =>
-              `${item.dataset.label}: ${metric === 'accuracy' ? `${(Number(item.parsed.y) * 100).toFixed(2)}%` : Number(item.parsed.y).toPrecision(4)}`,
+            label: (item) => `${item.dataset.label}: ${valueText(Number(item.parsed.y), metric)}`,
           },
         },
       },
