@@ -4,7 +4,8 @@
  *   new RunManager({ home, emit, launch? })   start, stop, resume, list, get, rename, delete, waitFor
  *   summarizeMetrics(metrics)                 a run's summary from its epochs
  */
-export { RunManager, type CheckDataset, type DatasetFacts, type RunManagerOptions } from './run-manager'
+export { RunManager, type RunManagerOptions } from './run-manager'
+export type { CheckDataset, DatasetFacts } from './dataset-facts'
 export { RunStore } from './store'
 export { runPaths } from './paths'
 export { readMetrics } from './metrics'

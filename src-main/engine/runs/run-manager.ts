@@ -14,26 +14,13 @@ import type {
 } from '../../api/contract'
 import type { RunConfig } from '../../api/schemas'
 import { summarizeMetrics } from '../../api/summary'
-import { loadDataset } from '../data'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
 import { batchCurve } from './batch-curve'
+import { checkDatasetWithLoader, defaultRunName, type CheckDataset, type DatasetFacts } from './dataset-facts'
 import { RunStore } from './store'
-
-/** What the main side learns of a data set before it creates a run on it. */
-export interface DatasetFacts {
-  title: string
-  rows: number
-  cols: number
-  classCount: number
-  trainCount: number
-  testCount: number
-}
-
-/** Loads and validates a run's data set; throws UserError for a missing or broken one. */
-export type CheckDataset = (config: RunConfig, home: string) => Promise<DatasetFacts>
 
 export interface RunManagerOptions {
   home: string
@@ -92,7 +79,7 @@ export class RunManager {
     const now = new Date().toISOString()
     const record = await this.store.create(
       {
-        name: config.name || defaultName(config, facts),
+        name: config.name || defaultRunName(config, facts),
         createdAt: now,
         updatedAt: now,
         status: 'running',
@@ -412,24 +399,6 @@ export class RunManager {
     })
     return run.writes
   }
-}
-
-async function checkDatasetWithLoader(config: RunConfig, home: string): Promise<DatasetFacts> {
-  const dataset = await loadDataset(config.dataset, { home })
-  return {
-    title: dataset.title,
-    rows: dataset.rows,
-    cols: dataset.cols,
-    classCount: dataset.classNames.length,
-    trainCount: Math.min(dataset.train.count, config.trainLimit ?? Infinity),
-    testCount: dataset.test.count,
-  }
-}
-
-function defaultName(config: RunConfig, facts: DatasetFacts): string {
-  const epochs = config.epochs === 1 ? '1 epoch' : `${config.epochs} epochs`
-  const images = config.trainLimit === null ? '' : `, ${facts.trainCount} images`
-  return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${epochs}${images}`
 }
 
 function exitText(code: number | null): string {

@@ -1,0 +1,39 @@
+/**
+ * What the main side checks of a run's data set before it creates the run, and the run's default
+ * name, which those facts give.
+ */
+import type { RunConfig } from '../../api/schemas'
+import { loadDataset } from '../data'
+
+/** What the main side learns of a data set before it creates a run on it. */
+export interface DatasetFacts {
+  title: string
+  rows: number
+  cols: number
+  classCount: number
+  trainCount: number
+  testCount: number
+}
+
+/** Loads and validates a run's data set; throws UserError for a missing or broken one. */
+export type CheckDataset = (config: RunConfig, home: string) => Promise<DatasetFacts>
+
+/** Checks a run's data set by parsing it with the data helper (cached per process). */
+export async function checkDatasetWithLoader(config: RunConfig, home: string): Promise<DatasetFacts> {
+  const dataset = await loadDataset(config.dataset, { home })
+  return {
+    title: dataset.title,
+    rows: dataset.rows,
+    cols: dataset.cols,
+    classCount: dataset.classNames.length,
+    trainCount: Math.min(dataset.train.count, config.trainLimit ?? Infinity),
+    testCount: dataset.test.count,
+  }
+}
+
+/** The name of a run not given one: data set, optimizer and learning rate, epochs, images. */
+export function defaultRunName(config: RunConfig, facts: DatasetFacts): string {
+  const epochs = config.epochs === 1 ? '1 epoch' : `${config.epochs} epochs`
+  const images = config.trainLimit === null ? '' : `, ${facts.trainCount} images`
+  return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${epochs}${images}`
+}
