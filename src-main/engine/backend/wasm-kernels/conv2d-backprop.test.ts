@@ -27,30 +27,33 @@ function shapes([n, h, w, ci, co, k, s, pad]: (typeof CASES)[number]) {
 const name = (c: (typeof CASES)[number]) =>
   `n${c[0]} ${c[1]}x${c[2]}x${c[3]}->${c[4]} k${c[5]} s${c[6]} ${c[7]}`
 
+/** Runs `kernel` on cpu and on wasm, each operand [shape, seed] filled by `values`, and compares. */
+async function expectWasmMatchesCpu(
+  kernel: string,
+  operands: Record<string, [number[], number]>,
+  attrs: Record<string, unknown>,
+): Promise<void> {
+  const filled = Object.entries(operands).map(([input, [shape, seed]]) => {
+    const size = shape.reduce((a, b) => a * b)
+    return { input, shape, data: values(size, seed) }
+  })
+  const { cpu, wasm } = await onCpuAndWasm(() => {
+    const inputs = Object.fromEntries(filled.map((o) => [o.input, tf.tensor(o.data, o.shape)]))
+    return tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor
+  })
+  expectClose(wasm[0], cpu[0])
+}
+
 describe.each(['gemm', 'conv', null] as const)('Conv2DBackpropFilter on wasm, route %s', (route) => {
   afterAll(() => forceBackpropFilterRoute(null))
   it.each(CASES.map((c) => [name(c), c] as const))('matches cpu: %s', async (_, c) => {
     forceBackpropFilterRoute(route)
     const s = shapes(c)
-    const x = values(
-      s.x.reduce((a, b) => a * b),
-      1,
+    await expectWasmMatchesCpu(
+      'Conv2DBackpropFilter',
+      { x: [s.x, 1], dy: [s.dy, 2] },
+      { strides: [s.stride, s.stride], pad: s.pad, dataFormat: 'NHWC', filterShape: s.filter },
     )
-    const dy = values(
-      s.dy.reduce((a, b) => a * b),
-      2,
-    )
-    const { cpu, wasm } = await onCpuAndWasm(
-      () =>
-        tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropFilter',
-            { x: tf.tensor(x, s.x), dy: tf.tensor(dy, s.dy) },
-            { strides: [s.stride, s.stride], pad: s.pad, dataFormat: 'NHWC', filterShape: s.filter },
-          ) as tf.Tensor,
-    )
-    expectClose(wasm[0], cpu[0])
   })
 })
 
@@ -59,24 +62,10 @@ describe.each(['gemm', 'padded', null] as const)('Conv2DBackpropInput on wasm, r
   it.each(CASES.map((c) => [name(c), c] as const))('matches cpu: %s', async (_, c) => {
     forceBackpropInputRoute(route)
     const s = shapes(c)
-    const filter = values(
-      s.filter.reduce((a, b) => a * b),
-      3,
+    await expectWasmMatchesCpu(
+      'Conv2DBackpropInput',
+      { dy: [s.dy, 4], filter: [s.filter, 3] },
+      { strides: [s.stride, s.stride], pad: s.pad, dataFormat: 'NHWC', inputShape: s.x },
     )
-    const dy = values(
-      s.dy.reduce((a, b) => a * b),
-      4,
-    )
-    const { cpu, wasm } = await onCpuAndWasm(
-      () =>
-        tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropInput',
-            { dy: tf.tensor(dy, s.dy), filter: tf.tensor(filter, s.filter) },
-            { strides: [s.stride, s.stride], pad: s.pad, dataFormat: 'NHWC', inputShape: s.x },
-          ) as tf.Tensor,
-    )
-    expectClose(wasm[0], cpu[0])
   })
 })
