@@ -5,18 +5,23 @@ import { dirname, basename, join } from 'node:path'
 /** Write a file so that readers see the old content or the new, never a half-written one. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  const handle = await open(tmp, 'w')
-  try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
+  await writeFileSynced(tmp, data)
   try {
     await rename(tmp, path)
   } catch (error) {
     await rm(tmp, { force: true })
     throw error
+  }
+}
+
+/** Write a file and flush it to the disk before returning (not atomic: see writeFileAtomic). */
+export async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, 'w')
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 

@@ -6,10 +6,11 @@
  * only the latest is kept.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { writeFileSynced } from '../fs-atomic'
 import type { RngState } from './rng'
 import { checkpointFolder, isCheckpointFolderName, latestCheckpointEpoch } from './checkpoint-paths'
 
@@ -63,20 +64,20 @@ export async function saveCheckpoint(
           modelTopology: artifacts.modelTopology,
           weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
         }
-        await writeSynced(join(tmp, 'model.json'), JSON.stringify(modelJson))
-        await writeSynced(join(tmp, 'weights.bin'), new Uint8Array(weightData))
+        await writeFileSynced(join(tmp, 'model.json'), JSON.stringify(modelJson))
+        await writeFileSynced(join(tmp, 'weights.bin'), new Uint8Array(weightData))
         return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }
       }),
     )
     const optimizerWeights = await optimizer.getWeights()
     try {
       const encoded = await tf.io.encodeWeights(optimizerWeights)
-      await writeSynced(
+      await writeFileSynced(
         join(tmp, 'optimizer.bin'),
         new Uint8Array(tf.io.concatenateArrayBuffers(encoded.data)),
       )
       const stateFile: StateFile = { format: FORMAT, ...state, optimizerWeights: encoded.specs }
-      await writeSynced(join(tmp, 'state.json'), JSON.stringify(stateFile, null, 2))
+      await writeFileSynced(join(tmp, 'state.json'), JSON.stringify(stateFile, null, 2))
     } finally {
       // getWeights makes a fresh tensor for the step counter; the rest are the optimizer's own.
       for (const w of optimizerWeights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose()
@@ -127,16 +128,6 @@ async function removeOtherCheckpoints(checkpointsDir: string, keepEpoch: number)
     const path = join(checkpointsDir, name)
     if (path !== keep && (isCheckpointFolderName(name) || name.startsWith('.tmp-')))
       await rm(path, { recursive: true, force: true })
-  }
-}
-
-async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(path, 'w')
-  try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }
 
