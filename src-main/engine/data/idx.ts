@@ -47,11 +47,7 @@ export async function decodeIdxBytes(bytes: Uint8Array, fileName: string): Promi
   try {
     return await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES })
   } catch (error) {
-    throw new UserError(
-      `${fileName} looks gzipped but cannot be decompressed (${errorMessage(error)}).`,
-      'invalid',
-      'dataset',
-    )
+    throw undecompressable(fileName, error)
   }
 }
 
@@ -65,12 +61,16 @@ export function decodeIdxPrefix(prefix: Uint8Array, fileName: string): Uint8Arra
     // A sync flush returns what the bytes so far decompress to instead of failing on the cut.
     return gunzipSync(prefix, { finishFlush: constants.Z_SYNC_FLUSH })
   } catch (error) {
-    throw new UserError(
-      `${fileName} looks gzipped but cannot be decompressed (${errorMessage(error)}).`,
-      'invalid',
-      'dataset',
-    )
+    throw undecompressable(fileName, error)
   }
+}
+
+function undecompressable(fileName: string, error: unknown): UserError {
+  return new UserError(
+    `${fileName} looks gzipped but cannot be decompressed (${errorMessage(error)}).`,
+    'invalid',
+    'dataset',
+  )
 }
 
 /** The header of an image file; checks magic number and sizes but not the length of the file. */
