@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunListItem, RunRecord } from '../../../src-main/api/contract'
 import { defaultConfig } from './runForm'
-import { filterRows, nextSort, sortRows, toRow } from './runsTable'
+import { ariaSort, filterRows, nextSort, sortRows, toRow } from './runsTable'
 
 function record(
   id: string,
@@ -81,5 +81,11 @@ describe('runs table', () => {
       key: 'bestValAccuracy',
       direction: 'desc',
     })
+  })
+
+  it('tells assistive technology which column sorts, and which way', () => {
+    const order = { key: 'name', direction: 'desc' } as const
+    expect([ariaSort(order, 'name'), ariaSort(order, 'status')]).toEqual(['descending', 'none'])
+    expect(ariaSort({ key: 'name', direction: 'asc' }, 'name')).toBe('ascending')
   })
 })

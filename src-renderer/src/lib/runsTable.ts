@@ -108,3 +108,9 @@ export function nextSort(current: SortOrder, key: SortKey): SortOrder {
   const textual = key === 'name' || key === 'dataset' || key === 'status' || key === 'backend'
   return { key, direction: textual ? 'asc' : 'desc' }
 }
+
+/** The aria-sort of a column's head under `order`. */
+export function ariaSort(order: SortOrder, key: SortKey): 'ascending' | 'descending' | 'none' {
+  if (order.key !== key) return 'none'
+  return order.direction === 'asc' ? 'ascending' : 'descending'
+}
