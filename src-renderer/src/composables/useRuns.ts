@@ -66,7 +66,12 @@ function start(): () => void {
     }),
   ]
   void reload()
-  return () => offs.forEach((off) => off())
+  return () => {
+    offs.forEach((off) => off())
+    // A reload still waiting would run for nobody.
+    if (timer) clearTimeout(timer)
+    timer = null
+  }
 }
 
 /**
