@@ -1,7 +1,7 @@
 /** Runs for the comparison's unit tests: records and epochs as the engine stores them. */
 import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
 import { runConfigSchema, type RunConfigInput } from '../../../src-main/api/schemas'
-import { summarizeMetrics } from './compareRuns'
+import { summarizeMetrics } from '../../../src-main/api/summary'
 
 /** Epochs with the given validation accuracies (training a little above, losses falling). */
 export function epochs(valAccuracies: readonly number[], msPerEpoch = 10_000): EpochMetrics[] {

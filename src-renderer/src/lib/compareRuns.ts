@@ -1,5 +1,6 @@
 /** What the comparison knows of each chosen run, and the names it shows them by. */
-import type { EpochMetrics, RunRecord, RunSummary } from '../../../src-main/api/contract'
+import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
+import { summarizeMetrics } from '../../../src-main/api/summary'
 
 export interface ComparedRun {
   id: string
@@ -29,24 +30,6 @@ export function cleanMetrics(metrics: readonly EpochMetrics[]): EpochMetrics[] {
   const byEpoch = new Map<number, EpochMetrics>()
   for (const m of metrics) byEpoch.set(m.epoch, m)
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch)
-}
-
-/** A run's summary from its epochs (in order): the last one's figures, the best validation accuracy, the mean speed. */
-export function summarizeMetrics(metrics: readonly EpochMetrics[]): RunSummary | null {
-  const last = metrics.at(-1)
-  if (!last) return null
-  const best = metrics.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a))
-  return {
-    epochs: last.epoch,
-    trainLoss: last.trainLoss,
-    trainAccuracy: last.trainAccuracy,
-    valLoss: last.valLoss,
-    valAccuracy: last.valAccuracy,
-    bestValAccuracy: best.valAccuracy,
-    bestEpoch: best.epoch,
-    samplesPerSec: metrics.reduce((sum, m) => sum + m.samplesPerSec, 0) / metrics.length,
-    durationMs: last.elapsedMs,
-  }
 }
 
 /**
