@@ -3,21 +3,14 @@
  * and into `run.json` (which only this class writes while a run trains), and answers the run
  * requests. It never touches tensors.
  */
-import type {
-  BatchProgress,
-  EmitEvent,
-  EpochMetrics,
-  RunDetails,
-  RunListItem,
-  RunRecord,
-  RunStatus,
-} from '../../api/contract'
+import type { EmitEvent, EpochMetrics, RunDetails, RunListItem, RunRecord } from '../../api/contract'
 import type { RunConfig } from '../../api/schemas'
 import { summarizeMetrics } from '../../api/summary'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
+import { MAX_BATCHES, type ActiveRun } from './active-run'
 import { batchCurve } from './batch-curve'
 import { checkDatasetWithLoader, defaultRunName, type CheckDataset, type DatasetFacts } from './dataset-facts'
 import { RunStore } from './store'
@@ -33,27 +26,6 @@ export interface RunManagerOptions {
   stopTimeoutMs?: number
   /** How often a training process keeps a batch sample in metrics.jsonl; the trainer's default when absent. */
   sampleIntervalMs?: number
-}
-
-/** The latest per-batch samples of the epoch in progress kept per run (earlier epochs' are on disk). */
-const MAX_BATCHES = 600
-
-interface ActiveRun {
-  record: RunRecord
-  process: TrainerProcess
-  mode: 'start' | 'resume'
-  metrics: EpochMetrics[]
-  batches: BatchProgress[]
-  ready: boolean
-  started: boolean
-  stopRequested: boolean
-  outcome: { status: RunStatus; error?: string } | null
-  /** Writes of the run's files, one after the other; they never reject. */
-  writes: Promise<void>
-  /** Why the last failed write failed, reported when the run ends. */
-  writeError: string | null
-  done: Promise<RunRecord>
-  resolveDone: (record: RunRecord) => void
 }
 
 export class RunManager {
