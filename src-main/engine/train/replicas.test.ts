@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import '@tensorflow/tfjs-backend-cpu'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '../../api/contract'
@@ -33,6 +34,26 @@ afterAll(async () => {
 
 const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
 
+/** Starts `replicas` - 1 worker replicas of `model` on the cpu backend. */
+function startGroup(
+  replicas: number,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  data: TrainingData,
+  architecture = TINY_ARCHITECTURE,
+): Promise<ReplicaGroup> {
+  const groupConfig = { ...config, architecture }
+  return startReplicaGroup({
+    replicas,
+    backend: 'cpu',
+    model,
+    optimizer,
+    config: groupConfig,
+    data,
+    timeoutMs: 60_000,
+  })
+}
+
 /** Trains with `replicas` (1: the plain loop); returns the metrics, the model and the group. */
 async function train(
   replicas: number,
@@ -43,17 +64,7 @@ async function train(
   const model = extra.model ?? buildModel(architecture, [12, 12, 1], 10, 5)
   const optimizer = extra.optimizer ?? createOptimizer(config)
   const group: ReplicaGroup | null =
-    replicas > 1
-      ? await startReplicaGroup({
-          replicas,
-          backend: 'cpu',
-          model,
-          optimizer,
-          config: { ...config, architecture },
-          data,
-          timeoutMs: 60_000,
-        })
-      : null
+    replicas > 1 ? await startGroup(replicas, model, optimizer, data, architecture) : null
   const metrics: EpochMetrics[] = []
   try {
     const outcome = await runTrainingLoop({
@@ -153,14 +164,7 @@ describe('data-parallel replicas', () => {
     const data = barData(84, 20)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
     const optimizer = createOptimizer(config)
-    const group = await startReplicaGroup({
-      replicas: 2,
-      backend: 'cpu',
-      model,
-      optimizer,
-      config: { ...config, architecture: TINY_ARCHITECTURE },
-      data,
-    })
+    const group = await startGroup(2, model, optimizer, data)
     const exited = new Promise((resolve) => group.workers[0].once('exit', resolve))
     let batches = 0
     const outcome = await runTrainingLoop({
@@ -185,15 +189,7 @@ describe('data-parallel replicas', () => {
     const data = barData(84, 20)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
     const optimizer = createOptimizer(config)
-    const group = await startReplicaGroup({
-      replicas: 2,
-      backend: 'cpu',
-      model,
-      optimizer,
-      config: { ...config, architecture: TINY_ARCHITECTURE },
-      data,
-      timeoutMs: 60_000,
-    })
+    const group = await startGroup(2, model, optimizer, data)
     let steps = 0
     const started = performance.now()
     const run = runTrainingLoop({
