@@ -5,8 +5,12 @@ import vue from '@vitejs/plugin-vue'
 // conf and electron-store are ESM-only; bundling them keeps the CommonJS main bundle loadable on Node 20.
 const bundled = ['conf', 'electron-store']
 
+/** src-common: the contract, schemas and pure helpers both sides share (see docs/ARCHITECTURE.md). */
+const resolveCommon = { alias: { '@common': resolve(__dirname, 'src-common') } }
+
 export default defineConfig({
   main: {
+    resolve: resolveCommon,
     build: {
       externalizeDeps: { exclude: bundled },
       rollupOptions: {
@@ -20,6 +24,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: resolveCommon,
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-main/electron/preload.ts') },
@@ -28,6 +33,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
+    resolve: resolveCommon,
     plugins: [vue()],
     build: {
       rollupOptions: {

@@ -3,6 +3,47 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import globals from 'globals'
 
+/**
+ * The import boundaries of docs/ARCHITECTURE.md, as lint rules: a wrong import fails `npm test`
+ * (scripts/boundaries.test.ts shows each rule firing).
+ */
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
+const boundaries = [
+  {
+    files: ['src-main/engine/**/*.ts'],
+    rules: restrict(
+      {
+        regex: '^(\\.\\./)+(api|electron|web|cli)(/|$)',
+        message: 'engine/ is below api/, electron/, web/ and cli/: it must not import them.',
+      },
+      { regex: '^(electron|vue|@vue/.*)$', message: 'engine/ is plain Node: no electron, no vue.' },
+      { regex: 'src-renderer', message: 'engine/ never imports the renderer.' },
+    ),
+  },
+  {
+    files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
+    rules: restrict(
+      {
+        regex: '(^|/)src-main(/|$)',
+        message:
+          'The renderer imports nothing of src-main: share pure code through src-common (@common/...).',
+      },
+      {
+        regex: '^(node:.*|electron|@tensorflow/.*)$',
+        message: 'The renderer never touches Node, Electron or tensors.',
+      },
+    ),
+  },
+  {
+    files: ['src-common/**/*.ts'],
+    ignores: ['src-common/**/*.test.ts'],
+    rules: restrict({
+      regex: '^(?!zod$|\\./).*',
+      message: 'src-common is pure and shared: it imports only zod and its own files.',
+    }),
+  },
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'e2e/screenshots/**', '.home/**'] },
   js.configs.recommended,
@@ -27,4 +68,5 @@ export default tseslint.config(
       'vue/multiline-html-element-content-newline': 'off',
     },
   },
+  ...boundaries,
 )

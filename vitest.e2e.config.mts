@@ -1,7 +1,9 @@
+import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 /** Browser tests: the built app in the web shell, driven by Debian's Chromium. */
 export default defineConfig({
+  resolve: { alias: { '@common': resolve(import.meta.dirname, 'src-common') } },
   test: {
     include: ['e2e/**/*.spec.ts'],
     environment: 'node',

@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Interface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import type { BackendName } from '../src-main/api/contract'
+import type { BackendName } from '@common/contract'
 import { probeBackends } from '../src-main/engine/backend'
 
 const PYTHON = '/usr/bin/python3'

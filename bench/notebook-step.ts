@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { NOTEBOOK_ARCHITECTURE } from '../src-main/api/schemas'
+import { NOTEBOOK_ARCHITECTURE } from '@common/schemas'
 import { buildModel, forward } from '../src-main/engine/model/build-model'
 import { crossEntropy } from '../src-main/engine/train/optimizer'
 

@@ -5,7 +5,7 @@
  * and each applies the same Adam update.
  */
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads'
-import type { BackendPreference } from '../src-main/api/schemas'
+import type { BackendPreference } from '@common/schemas'
 import { activateBackend } from '../src-main/engine/backend'
 import { applyAveragedGradients } from '../src-main/engine/backend/data-parallel/averaged-step'
 import {

@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
-import { backendPreferenceSchema } from '../src-main/api/schemas'
+import { backendPreferenceSchema } from '@common/schemas'
 import { activateBackend } from '../src-main/engine/backend'
 import { profileTrainingStep } from '../src-main/engine/backend/profile'
 import { startReplicaGroup } from './replica'

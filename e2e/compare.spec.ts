@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunRecord } from '../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 import {
   launchBrowser,
   makeHome,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import type { RunRecord } from '../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 
 export const ROOT = resolve(__dirname, '..')
 export const SCREENSHOTS = join(ROOT, 'e2e', 'screenshots')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../engine/errors'
-import type { RequestHandlers } from './contract'
+import type { RequestHandlers } from '@common/contract'
 import { dispatch } from './dispatch'
 
 const handlers = {

@@ -1,7 +1,8 @@
 import type { z } from 'zod'
 import { UserError, errorMessage } from '../engine/errors'
-import { REQUEST_CHANNELS, type RequestChannel } from './channels'
-import { requestSchemas, type ApiError, type ApiResult, type RequestHandlers } from './contract'
+import { REQUEST_CHANNELS, type RequestChannel } from '@common/channels'
+import type { ApiError, ApiResult, RequestHandlers } from '@common/contract'
+import { requestSchemas } from '@common/requests'
 
 /** Where a handler's unexpected failure is reported with its stack (the user sees a sentence). */
 export type ErrorLogger = (channel: string, error: unknown) => void

@@ -1,4 +1,4 @@
-import type { AppInfo, EmitEvent, RequestHandlers } from './contract'
+import type { AppInfo, EmitEvent, RequestHandlers } from '@common/contract'
 import { createAppHandlers } from './handlers/app'
 import { createDatasetHandlers } from './handlers/datasets'
 import { createInspectHandlers } from './handlers/inspect'

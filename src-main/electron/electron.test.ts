@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { REQUEST_CHANNELS } from '../api/channels'
-import type { RequestHandlers } from '../api/contract'
+import { REQUEST_CHANNELS } from '@common/channels'
+import type { RequestHandlers } from '@common/contract'
 import { readHomeFlag } from './argv'
 import { isTrustedSender, registerIpcHandlers } from './ipc'
 

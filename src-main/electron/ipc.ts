@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { REQUEST_CHANNELS } from '../api/channels'
+import { REQUEST_CHANNELS } from '@common/channels'
 import { dispatch, type ErrorLogger } from '../api/dispatch'
-import type { ApiResult, EmitEvent, RequestHandlers } from '../api/contract'
+import type { ApiResult, EmitEvent, RequestHandlers } from '@common/contract'
 
 /** Only our own window's top frame, showing our own page, may call the API. */
 export function isTrustedSender(frameUrl: string | undefined, appUrl: string): boolean {

@@ -4,7 +4,7 @@
  * It never exposes ipcRenderer itself, so the page can reach nothing but the contract.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../api/channels'
+import { EVENT_CHANNELS, REQUEST_CHANNELS } from '@common/channels'
 
 const requests = Object.fromEntries(
   REQUEST_CHANNELS.map((channel) => [

@@ -1,6 +1,6 @@
 import { BrowserWindow, shell, type BrowserWindowConstructorOptions } from 'electron'
 import { join } from 'node:path'
-import type { Settings } from '../api/schemas'
+import type { Settings } from '@common/schemas'
 
 /** The security settings of every window: isolated, sandboxed, no Node in the page. */
 export const SECURE_WEB_PREFERENCES = {

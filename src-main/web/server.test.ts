@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { RequestHandlers } from '../api/contract'
+import type { RequestHandlers } from '@common/contract'
 import { startWebShell, type WebShell } from './server'
 
 const handlers = { 'settings.get': async () => ({ backend: 'wasm' }) } as unknown as RequestHandlers

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch, type ErrorLogger } from '../api/dispatch'
-import type { ApiErrorCode, ApiResult, EmitEvent, RequestHandlers } from '../api/contract'
+import type { ApiErrorCode, ApiResult, EmitEvent, RequestHandlers } from '@common/contract'
 
 /** The page's policy; the meta tag in index.html has the same minus what only a header can say. */
 const CONTENT_SECURITY_POLICY =

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { WorkbenchBridge } from '../../src-main/api/contract'
+import type { WorkbenchBridge } from '@common/contract'
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue'

@@ -1,5 +1,5 @@
 import { version } from '../../../package.json'
-import type { AppInfo, RequestHandlers } from '../contract'
+import type { AppInfo, RequestHandlers } from '@common/contract'
 import type { SettingsStore } from '../../engine/settings/store'
 import { probeBackends } from '../../engine/backend'
 import { UserError } from '../../engine/errors'

@@ -1,4 +1,4 @@
-import type { DatasetInfo, EmitEvent, RequestHandlers } from '../contract'
+import type { DatasetInfo, EmitEvent, RequestHandlers } from '@common/contract'
 import {
   describeDatasets,
   downloadDataset,

@@ -1,4 +1,4 @@
-import type { EmitEvent, RequestHandlers } from '../contract'
+import type { EmitEvent, RequestHandlers } from '@common/contract'
 import type { RunInspector } from '../../engine/inspect'
 
 /** `inspect.*`: one image's activations, the test-set evaluation, and test images by index. */

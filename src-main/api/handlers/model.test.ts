@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NOTEBOOK_ARCHITECTURE } from '../schemas'
+import { NOTEBOOK_ARCHITECTURE } from '@common/schemas'
 import { createModelHandlers } from './model'
 
 describe('model.summary', () => {

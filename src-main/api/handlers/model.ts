@@ -1,4 +1,4 @@
-import type { RequestHandlers } from '../contract'
+import type { RequestHandlers } from '@common/contract'
 import { summarizeModel } from '../../engine/model/architecture'
 
 /** `model.summary`: layers, output shapes and parameter counts, computed without tfjs. */

@@ -1,4 +1,4 @@
-import type { RequestHandlers } from '../contract'
+import type { RequestHandlers } from '@common/contract'
 import { exportModel, type RunManager } from '../../engine/runs'
 
 /** `runs.*`: starting, stopping, resuming, listing, reading, renaming and deleting runs. */

@@ -1,4 +1,4 @@
-import type { EpochMetrics, RunDetails, RunListItem, RunRecord } from '../../api/contract'
+import type { EpochMetrics, RunDetails, RunListItem, RunRecord } from '@common/contract'
 import { UserError } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'

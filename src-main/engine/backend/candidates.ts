@@ -3,8 +3,8 @@
  * Everything that touches Node or tfjs comes in through `BackendEnvironment`, so the rules
  * (order, the setting, the reason shown for each) are tested without the native packages.
  */
-import type { BackendCandidate, BackendName, BackendReport } from '../../api/contract'
-import type { BackendPreference } from '../../api/schemas'
+import type { BackendCandidate, BackendName, BackendReport } from '@common/contract'
+import type { BackendPreference } from '@common/schemas'
 import { errorMessage } from '../errors'
 
 export interface CandidateSpec {

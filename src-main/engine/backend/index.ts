@@ -3,8 +3,8 @@
  * machine can use and why the better ones cannot; `activateBackend` makes the chosen one
  * current (for wasm, with our training kernels registered first).
  */
-import type { BackendReport, BackendUsed } from '../../api/contract'
-import type { BackendPreference } from '../../api/schemas'
+import type { BackendReport, BackendUsed } from '@common/contract'
+import type { BackendPreference } from '@common/schemas'
 import { nodeEnvironment } from './node-environment'
 import { createBackendSelector } from './selector'
 

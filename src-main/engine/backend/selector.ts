@@ -2,8 +2,8 @@
  * Probing and activation of the compute backend over a `BackendEnvironment`, with the
  * per-process cache. `index.ts` binds it to the real Node environment.
  */
-import type { BackendName, BackendReport, BackendUsed } from '../../api/contract'
-import type { BackendPreference } from '../../api/schemas'
+import type { BackendName, BackendReport, BackendUsed } from '@common/contract'
+import type { BackendPreference } from '@common/schemas'
 import { UserError, errorMessage } from '../errors'
 import { CANDIDATES, probeCandidates, unavailableMessage } from './candidates'
 import type { BackendEnvironment } from './candidates'

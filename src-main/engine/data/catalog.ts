@@ -3,7 +3,7 @@
  * is made of, the named sets with their class names, mirrors and published checksums.
  */
 import { basename, resolve } from 'node:path'
-import type { DatasetRef } from '../../api/schemas'
+import type { DatasetRef } from '@common/schemas'
 
 /** A data set the engine can download by name. */
 export type NamedDataset = 'mnist' | 'fashion-mnist'

@@ -2,8 +2,8 @@
  * The list of data sets a person can pick from, with whether each is on this machine and, when
  * not, why. Counts come from the files' headers (or the parsed set), never from a full parse.
  */
-import type { DatasetInfo } from '../../api/contract'
-import type { DatasetRef } from '../../api/schemas'
+import type { DatasetInfo } from '@common/contract'
+import type { DatasetRef } from '@common/schemas'
 import { UserError, errorMessage } from '../errors'
 import { classNamesOf, datasetTitle } from './catalog'
 import { summarizeIdxSet } from './idx-set'

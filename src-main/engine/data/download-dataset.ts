@@ -3,8 +3,8 @@
  * the four `.gz` files, each checked against its published checksums, and the set parsed once
  * before it replaces any earlier copy.
  */
-import type { DatasetInfo, DownloadProgress } from '../../api/contract'
-import type { DatasetRef } from '../../api/schemas'
+import type { DatasetInfo, DownloadProgress } from '@common/contract'
+import type { DatasetRef } from '@common/schemas'
 import {
   IDX_FILE_NAMES,
   IDX_ROLES,

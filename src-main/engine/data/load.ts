@@ -3,7 +3,7 @@
  * its ref, and reused as long as its files keep their size and modification time.
  */
 import { stat } from 'node:fs/promises'
-import type { DatasetRef } from '../../api/schemas'
+import type { DatasetRef } from '@common/schemas'
 import { IDX_ROLES, classNamesOf, datasetKey, datasetTitle, type IdxFiles } from './catalog'
 import { loadIdxSet, type DatasetSplit } from './idx-set'
 import { locateDataset, type LocateOptions } from './sources'

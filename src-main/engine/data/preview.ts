@@ -2,8 +2,8 @@
  * A look at a data set before training on it: a spread of test images covering every class,
  * and how many images each class has in both splits.
  */
-import type { DatasetPreview } from '../../api/contract'
-import type { DatasetRef } from '../../api/schemas'
+import type { DatasetPreview } from '@common/contract'
+import type { DatasetRef } from '@common/schemas'
 import { CLASS_COUNT } from './catalog'
 import type { DatasetSplit } from './idx-set'
 import { loadDataset, type Dataset } from './load'

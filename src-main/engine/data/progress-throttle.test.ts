@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { DownloadProgress } from '../../api/contract'
+import type { DownloadProgress } from '@common/contract'
 import { throttleProgress } from './progress-throttle'
 
 const report = (file: string, receivedBytes: number, totalBytes: number | null = 1000): DownloadProgress => ({

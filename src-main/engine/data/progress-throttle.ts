@@ -1,4 +1,4 @@
-import type { DownloadProgress } from '../../api/contract'
+import type { DownloadProgress } from '@common/contract'
 
 export interface ProgressThrottle {
   /** Offers a report; it goes out now, later (as the newest of its file), or is replaced. */

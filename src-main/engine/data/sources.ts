@@ -3,7 +3,7 @@
  * `<home>/datasets/<name>/`, or a folder the user picked.
  */
 import { join } from 'node:path'
-import type { DatasetRef } from '../../api/schemas'
+import type { DatasetRef } from '@common/schemas'
 import { UserError } from '../errors'
 import { homePaths } from '../home'
 import { builtinMnistFiles, sha256Check } from './builtin'

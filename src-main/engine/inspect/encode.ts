@@ -2,7 +2,7 @@
  * Float tensors as they cross to the renderer: base64 of the float32 bytes (a quarter of the
  * size of a JSON array of numbers, and no parsing of numbers on the other side), with the range.
  */
-import type { EncodedTensor } from '../../api/contract'
+import type { EncodedTensor } from '@common/contract'
 
 /** Encodes `data` (row-major, channel-last) as an EncodedTensor of `shape`. */
 export function encodeTensor(data: Float32Array, shape: number[]): EncodedTensor {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { MisclassifiedImage } from '../../api/contract'
+import type { MisclassifiedImage } from '@common/contract'
 import { normalizePixels } from '../data'
 import { argmax } from './probe'
 

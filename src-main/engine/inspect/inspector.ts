@@ -3,8 +3,8 @@
  * evaluation, and test images by index. Each request reads the run's record (for its data set),
  * uses the newest checkpoint (see ModelCache) and answers in the contract's compact shapes.
  */
-import type { ActivationsResult, EvaluationResult, ImagesResult, RunRecord } from '../../api/contract'
-import type { BackendPreference } from '../../api/schemas'
+import type { ActivationsResult, EvaluationResult, ImagesResult, RunRecord } from '@common/contract'
+import type { BackendPreference } from '@common/schemas'
 import { activateBackend } from '../backend'
 import { loadDataset, normalizePixels, type Dataset } from '../data'
 import { UserError } from '../errors'

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { NOTEBOOK_ARCHITECTURE } from '../../api/schemas'
+import { NOTEBOOK_ARCHITECTURE } from '@common/schemas'
 import { activateBackend } from '../backend'
 import { buildModel } from '../model/build-model'
 import { argmax, createLayerProbe, softmax } from './probe'

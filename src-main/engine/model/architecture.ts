@@ -3,8 +3,8 @@
  * outputs and how many parameters it has. The main process uses it to validate a configuration
  * and to answer `model.summary` without loading a compute backend.
  */
-import type { Architecture, ConvBlock, DenseLayer } from '../../api/schemas'
-import type { LayerSummary, ModelSummary } from '../../api/contract'
+import type { Architecture, ConvBlock, DenseLayer } from '@common/schemas'
+import type { LayerSummary, ModelSummary } from '@common/contract'
 import { UserError } from '../errors'
 
 /** Height, width, channels of one input image. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { NOTEBOOK_ARCHITECTURE, architectureSchema, type Architecture } from '../../api/schemas'
+import { NOTEBOOK_ARCHITECTURE, architectureSchema, type Architecture } from '@common/schemas'
 import { UserError } from '../errors'
 import { summarizeModel } from './architecture'
 import { buildModel, forward } from './build-model'

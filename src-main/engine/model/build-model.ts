@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import type { Architecture } from '../../api/schemas'
+import type { Architecture } from '@common/schemas'
 import { DEFAULT_CLASS_COUNT, DEFAULT_INPUT_SHAPE, planLayers, type InputShape } from './architecture'
 
 /** Builds the untrained model; the same seed gives the same initial weights. Throws UserError. */

@@ -1,5 +1,5 @@
 /** What the main side holds of a run while its training process lives. */
-import type { BatchProgress, EpochMetrics, RunRecord, RunStatus } from '../../api/contract'
+import type { BatchProgress, EpochMetrics, RunRecord, RunStatus } from '@common/contract'
 import type { TrainerProcess } from '../train/launch'
 
 /** The latest per-batch samples of the epoch in progress kept per run (earlier epochs' are on disk). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { BatchProgress, EpochMetrics, RunRecord } from '../../api/contract'
+import type { BatchProgress, EpochMetrics, RunRecord } from '@common/contract'
 import { batchCurve, thinEvenly } from './batch-curve'
-import type { BatchSample } from './metrics'
+import type { BatchSample } from '@common/run-record'
 
 const record = {
   id: '20260101-000000-abcd',

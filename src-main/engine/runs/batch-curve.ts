@@ -2,8 +2,8 @@
  * A run's per-batch curve as `runs.get` returns it: the samples kept in metrics.jsonl, then the
  * live ones of the epoch in progress, thinned evenly to a size a chart draws at once.
  */
-import type { BatchProgress, EpochMetrics, RunRecord } from '../../api/contract'
-import type { BatchSample } from './metrics'
+import type { BatchProgress, EpochMetrics, RunRecord } from '@common/contract'
+import type { BatchSample } from '@common/run-record'
 
 /** The most per-batch points `runs.get` returns. */
 export const MAX_CURVE_POINTS = 3000

@@ -2,7 +2,7 @@
  * What the main side checks of a run's data set before it creates the run, and the run's default
  * name, which those facts give.
  */
-import type { RunConfig } from '../../api/schemas'
+import type { RunConfig } from '@common/schemas'
 import { loadDataset } from '../data'
 
 /** What the main side learns of a data set before it creates a run on it. */

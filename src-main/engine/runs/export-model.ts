@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ModelExport } from '../../api/contract'
+import type { ModelExport } from '@common/contract'
 import { UserError } from '../errors'
 import { checkpointEpochs, checkpointFolder } from '../train/checkpoint-paths'
 import { runPaths } from './paths'

@@ -2,15 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EpochMetrics } from '../../api/contract'
-import {
-  MetricsAppender,
-  parseMetricsLines,
-  readMetrics,
-  readMetricsFile,
-  trimMetrics,
-  type BatchSample,
-} from './metrics'
+import type { BatchSample, EpochMetrics } from '@common/run-record'
+import { MetricsAppender, parseMetricsLines, readMetrics, readMetricsFile, trimMetrics } from './metrics'
 
 let dir: string
 beforeAll(async () => {

@@ -5,37 +5,14 @@
  * checkpoint, so that every epoch's lines appear exactly once.
  */
 import { appendFile, open, readFile } from 'node:fs/promises'
-import { z } from 'zod'
-import type { EpochMetrics } from '../../api/contract'
+import {
+  batchSampleSchema,
+  epochMetricsSchema,
+  type BatchSample,
+  type EpochMetrics,
+} from '@common/run-record'
 import { errorMessage } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
-
-const epochMetricsSchema = z.object({
-  type: z.literal('epoch'),
-  epoch: z.number().int().min(1),
-  trainLoss: z.number(),
-  trainAccuracy: z.number(),
-  valLoss: z.number(),
-  valAccuracy: z.number(),
-  samplesPerSec: z.number(),
-  elapsedMs: z.number(),
-  time: z.string(),
-})
-
-/** Keys in the order the trainer writes them, so a parsed line serializes back to the same text. */
-const batchSampleSchema = z.object({
-  type: z.literal('batch'),
-  epoch: z.number().int().min(1),
-  batch: z.number().int().min(1),
-  /** Steps since the run began: (epoch - 1) * batches + batch. */
-  step: z.number().int().min(1),
-  loss: z.number(),
-  accuracy: z.number(),
-  elapsedMs: z.number(),
-})
-
-/** One line of `metrics.jsonl` for a sampled training batch (its loss and accuracy alone). */
-export type BatchSample = z.infer<typeof batchSampleSchema>
 
 /** The valid lines of a metrics file, in file order, epochs and batch samples apart. */
 export interface MetricsLines {

@@ -3,53 +3,8 @@
  * writing it atomically.
  */
 import { readFile } from 'node:fs/promises'
-import { z } from 'zod'
-import type { RunRecord } from '../../api/contract'
-import { datasetRefSchema, runConfigSchema } from '../../api/schemas'
+import { runRecordSchema, type RunRecord } from '@common/run-record'
 import { writeJsonAtomic } from '../fs-atomic'
-
-const finite = z.number()
-
-const runSummarySchema = z.object({
-  epochs: z.number().int().min(0),
-  trainLoss: finite,
-  trainAccuracy: finite,
-  valLoss: finite,
-  valAccuracy: finite,
-  bestValAccuracy: finite,
-  bestEpoch: z.number().int().min(0),
-  samplesPerSec: finite,
-  durationMs: finite,
-})
-
-/** What a valid `run.json` holds; unknown keys are dropped. */
-export const runRecordSchema = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  createdAt: z.string().min(1),
-  updatedAt: z.string().min(1),
-  status: z.enum(['running', 'completed', 'stopped', 'failed', 'interrupted']),
-  config: runConfigSchema,
-  dataset: z
-    .object({
-      ref: datasetRefSchema,
-      title: z.string(),
-      trainCount: z.number().int(),
-      testCount: z.number().int(),
-    })
-    .nullable(),
-  backend: z
-    .object({
-      name: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
-      version: z.string(),
-      device: z.string(),
-      threads: z.number(),
-    })
-    .nullable(),
-  summary: runSummarySchema.nullable(),
-  checkpointEpoch: z.number().int().min(0),
-  error: z.string().optional(),
-})
 
 export type ReadRecordResult =
   { ok: true; record: RunRecord } | { ok: false; reason: string; missing: boolean }
@@ -81,7 +36,7 @@ export async function readRecord(path: string, id: string): Promise<ReadRecordRe
     }
   }
   // The folder's name is the run's id, even in a folder copied under another name.
-  return { ok: true, record: { ...parsed.data, id } as RunRecord }
+  return { ok: true, record: { ...parsed.data, id } }
 }
 
 /** Writes `run.json` atomically. */

@@ -3,9 +3,9 @@
  * and into `run.json` (which only this class writes while a run trains), and answers the run
  * requests. It never touches tensors.
  */
-import type { EmitEvent, EpochMetrics, RunDetails, RunListItem, RunRecord } from '../../api/contract'
-import type { RunConfig } from '../../api/schemas'
-import { summarizeMetrics } from '../../api/summary'
+import type { EmitEvent, EpochMetrics, RunDetails, RunListItem, RunRecord } from '@common/contract'
+import type { RunConfig } from '@common/schemas'
+import { summarizeMetrics } from '@common/summary'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'

@@ -1,4 +1,4 @@
-import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../api/schemas'
+import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '@common/schemas'
 import { UserError } from '../errors'
 
 /**

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { BatchProgress, EpochMetrics } from '../../api/contract'
+import type { BatchProgress, EpochMetrics } from '@common/contract'
 import { forward } from '../model/build-model'
-import type { BatchSample } from '../runs/metrics'
+import type { BatchSample } from '@common/run-record'
 import { gatherBatch, sliceBatch, type ImageSet } from './batches'
 import { crossEntropy } from './optimizer'
 import type { Rng } from './rng'

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { RunConfig } from '../../api/schemas'
+import type { RunConfig } from '@common/schemas'
 
 /** The optimizer a run asks for: Adam, SGD (with momentum when it is above 0) or RMSProp. */
 export function createOptimizer(

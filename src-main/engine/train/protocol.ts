@@ -11,7 +11,7 @@ import type {
   BatchProgress,
   EpochMetrics,
   RunDatasetInfo,
-} from '../../api/contract'
+} from '@common/contract'
 
 export type MainToTrainer =
   /** Train run `runId` of `home` from its first epoch. */

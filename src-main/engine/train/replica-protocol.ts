@@ -2,7 +2,7 @@
  * What the training process's main thread and its replica worker threads tell each other. The
  * exchange of gradients goes through shared memory; these messages only start steps and report.
  */
-import type { Architecture, BackendPreference, RunConfig } from '../../api/schemas'
+import type { Architecture, BackendPreference, RunConfig } from '@common/schemas'
 import type { ExchangeShape } from '../backend/data-parallel/gradient-exchange'
 
 /** A tensor's values as they cross to a worker. */

@@ -15,8 +15,8 @@ import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { BackendName, BackendUsed } from '../../api/contract'
-import type { BackendPreference, RunConfig } from '../../api/schemas'
+import type { BackendName, BackendUsed } from '@common/contract'
+import type { BackendPreference, RunConfig } from '@common/schemas'
 import {
   ExchangeAbortedError,
   GradientExchange,

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { RunConfig } from '../../api/schemas'
+import type { RunConfig } from '@common/schemas'
 import { activateBackend } from '../backend'
 import { loadDataset, type Dataset } from '../data'
 import { UserError } from '../errors'

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { architectureSchema, type Architecture } from '../../api/schemas'
+import { architectureSchema, type Architecture } from '@common/schemas'
 import type { ImageSet } from './batches'
 import type { TrainingData } from './loop'
 import { Rng } from './rng'

@@ -11,7 +11,7 @@ import type {
   RequestChannel,
   RequestInput,
   RequestOutput,
-} from '../../../src-main/api/contract'
+} from '@common/contract'
 
 /** A request that came back as a typed error. */
 export class ApiRequestError extends Error {

@@ -1,5 +1,5 @@
 import { shallowRef } from 'vue'
-import type { AppInfo } from '../../../src-main/api/contract'
+import type { AppInfo } from '@common/contract'
 import { request } from '../api/client'
 import { errorText } from '../lib/errors'
 

@@ -1,5 +1,5 @@
 import { shallowRef, watch, type Ref } from 'vue'
-import type { Architecture } from '../../../src-main/api/schemas'
+import type { Architecture } from '@common/schemas'
 import { request } from '../api/client'
 import { architectureKey } from '../lib/compareRuns'
 

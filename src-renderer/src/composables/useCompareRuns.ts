@@ -1,5 +1,5 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { RunDetails } from '../../../src-main/api/contract'
+import type { RunDetails } from '@common/contract'
 import { onConnection, request, subscribe } from '../api/client'
 import { cleanMetrics } from '../lib/compareRuns'
 import { errorText } from '../lib/errors'

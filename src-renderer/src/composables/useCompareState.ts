@@ -1,5 +1,5 @@
 import { computed } from 'vue'
-import type { RunRecord } from '../../../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 import { assignColorSlots, slotColor } from '../lib/compareColors'
 import { compareRows, configDifference } from '../lib/compareRows'
 import { uniqueLabels, withLiveSummary, type ComparedRun } from '../lib/compareRuns'

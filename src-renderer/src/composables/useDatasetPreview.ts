@@ -1,6 +1,6 @@
 import { shallowRef, watch, type Ref } from 'vue'
-import type { DatasetPreview } from '../../../src-main/api/contract'
-import type { DatasetRef } from '../../../src-main/api/schemas'
+import type { DatasetPreview } from '@common/contract'
+import type { DatasetRef } from '@common/schemas'
 import { request } from '../api/client'
 import { errorText } from '../lib/errors'
 

@@ -1,5 +1,5 @@
 import { onScopeDispose, shallowRef } from 'vue'
-import type { DatasetInfo, DownloadProgress } from '../../../src-main/api/contract'
+import type { DatasetInfo, DownloadProgress } from '@common/contract'
 import { request, subscribe } from '../api/client'
 import { errorText } from '../lib/errors'
 

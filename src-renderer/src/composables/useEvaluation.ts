@@ -1,5 +1,5 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { EvaluationResult } from '../../../src-main/api/contract'
+import type { EvaluationResult } from '@common/contract'
 import { request, subscribe } from '../api/client'
 import { errorText } from '../lib/errors'
 

@@ -1,5 +1,5 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { ActivationsResult, ApiErrorCode, InspectImageInput } from '../../../src-main/api/contract'
+import type { ActivationsResult, ApiErrorCode, InspectImageInput } from '@common/contract'
 import { ApiRequestError, request, subscribe } from '../api/client'
 import { errorText } from '../lib/errors'
 

@@ -1,6 +1,6 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { ModelSummary } from '../../../src-main/api/contract'
-import type { Architecture } from '../../../src-main/api/schemas'
+import type { ModelSummary } from '@common/contract'
+import type { Architecture } from '@common/schemas'
 import { request } from '../api/client'
 import { errorField, errorText } from '../lib/errors'
 

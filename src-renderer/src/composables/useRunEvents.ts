@@ -1,5 +1,5 @@
 import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { BatchProgress, RunRecord } from '../../../src-main/api/contract'
+import type { BatchProgress, RunRecord } from '@common/contract'
 import { onConnection, request, subscribe } from '../api/client'
 import { errorText } from '../lib/errors'
 import { RunSeries } from '../lib/runSeries'

@@ -1,5 +1,5 @@
 import { computed, reactive, ref, watch } from 'vue'
-import type { Preset } from '../../../src-main/api/schemas'
+import type { Preset } from '@common/schemas'
 import {
   applyPreset,
   BUILTIN_PRESETS,

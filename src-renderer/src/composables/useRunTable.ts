@@ -1,5 +1,5 @@
 import { computed, ref } from 'vue'
-import type { RunListItem } from '../../../src-main/api/contract'
+import type { RunListItem } from '@common/contract'
 import {
   filterRows,
   nextSort,

@@ -1,5 +1,5 @@
 import { onScopeDispose, shallowRef } from 'vue'
-import type { BatchProgress, RunListItem } from '../../../src-main/api/contract'
+import type { BatchProgress, RunListItem } from '@common/contract'
 import { onConnection, request, subscribe } from '../api/client'
 import { errorText } from '../lib/errors'
 

@@ -1,5 +1,5 @@
 import { shallowRef } from 'vue'
-import type { Settings, SettingsPatch } from '../../../src-main/api/schemas'
+import type { Settings, SettingsPatch } from '@common/schemas'
 import { request } from '../api/client'
 import { errorText } from '../lib/errors'
 

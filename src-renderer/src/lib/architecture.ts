@@ -1,5 +1,5 @@
 /** How a network is written for people. */
-import type { RunRecord } from '../../../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 
 /** A network as one line: `conv5×5·32 maxpool → conv5×5·64 maxpool → dense 500 drop 0.4 → dense 10`. */
 export function describeArchitecture(architecture: RunRecord['config']['architecture']): string {

@@ -1,7 +1,7 @@
 /** Runs for the comparison's unit tests: records and epochs as the engine stores them. */
-import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
-import { runConfigSchema, type RunConfigInput } from '../../../src-main/api/schemas'
-import { summarizeMetrics } from '../../../src-main/api/summary'
+import type { EpochMetrics, RunRecord } from '@common/contract'
+import { runConfigSchema, type RunConfigInput } from '@common/schemas'
+import { summarizeMetrics } from '@common/summary'
 
 /** Epochs with the given validation accuracies (training a little above, losses falling). */
 export function epochs(valAccuracies: readonly number[], msPerEpoch = 10_000): EpochMetrics[] {

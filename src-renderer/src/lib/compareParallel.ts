@@ -3,7 +3,7 @@
  * the best validation accuracy, one line per run, coloured by that accuracy. Pure layout: the
  * component draws what this returns.
  */
-import type { RunRecord } from '../../../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 import { formatCount, formatLearningRate } from './format'
 
 export interface ParallelRun {

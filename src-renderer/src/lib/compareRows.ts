@@ -2,7 +2,7 @@
  * The comparison table: one row per field, one column per run. A row differs when the runs show
  * different values; result rows also say which run did best.
  */
-import type { RunRecord } from '../../../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 import { describeArchitecture } from './architecture'
 import {
   formatCount,

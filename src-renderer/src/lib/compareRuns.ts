@@ -1,6 +1,6 @@
 /** What the comparison knows of each chosen run, and the names it shows them by. */
-import type { EpochMetrics, RunRecord } from '../../../src-main/api/contract'
-import { summarizeMetrics } from '../../../src-main/api/summary'
+import type { EpochMetrics, RunRecord } from '@common/contract'
+import { summarizeMetrics } from '@common/summary'
 
 export interface ComparedRun {
   id: string

@@ -2,7 +2,7 @@
  * "Which learned faster, and by how much": epochs to reach a validation accuracy, the accuracy
  * gap at each epoch, and the one-sentence headline made from them.
  */
-import type { EpochMetrics } from '../../../src-main/api/contract'
+import type { EpochMetrics } from '@common/contract'
 
 export interface CurveRun {
   id: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EpochMetrics } from '../../../src-main/api/contract'
+import type { EpochMetrics } from '@common/contract'
 import { csvField, fileSafeName, metricsCsv } from './csv'
 
 const epoch = (n: number): EpochMetrics => ({

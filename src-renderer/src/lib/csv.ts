@@ -1,5 +1,5 @@
 /** Metrics of a run as CSV, one row an epoch, for spreadsheets and pandas. */
-import type { EpochMetrics } from '../../../src-main/api/contract'
+import type { EpochMetrics } from '@common/contract'
 
 const COLUMNS = [
   ['epoch', 'epoch'],

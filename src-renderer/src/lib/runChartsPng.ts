@@ -1,5 +1,5 @@
 /** A run's loss and accuracy charts as one PNG, titled with the run's name and result. */
-import type { RunRecord } from '../../../src-main/api/contract'
+import type { RunRecord } from '@common/contract'
 import { lineChartConfig } from './chartConfig'
 import { chartsPng, EXPORT_COLORS } from './chartsPng'
 import { formatPercent } from './format'

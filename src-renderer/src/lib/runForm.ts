@@ -13,7 +13,7 @@ import {
   type Preset,
   type RunConfig,
   type RunConfigInput,
-} from '../../../src-main/api/schemas'
+} from '@common/schemas'
 import { formatLearningRate } from './format'
 
 export interface ConvBlockForm {

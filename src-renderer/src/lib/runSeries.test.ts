@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BatchProgress, EpochMetrics } from '../../../src-main/api/contract'
+import type { BatchProgress, EpochMetrics } from '@common/contract'
 import { MAX_BATCH_POINTS, RunSeries } from './runSeries'
 
 const batch = (epoch: number, batchNo: number, loss = 1): BatchProgress => ({

@@ -4,7 +4,7 @@
  * training and validation loss and accuracy. Events may repeat what `runs.get` already gave;
  * adding is idempotent.
  */
-import type { BatchProgress, EpochMetrics } from '../../../src-main/api/contract'
+import type { BatchProgress, EpochMetrics } from '@common/contract'
 
 export interface Point {
   x: number

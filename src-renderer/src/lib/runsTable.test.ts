@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RunListItem, RunRecord } from '../../../src-main/api/contract'
+import type { RunListItem, RunRecord } from '@common/contract'
 import { defaultConfig } from './runForm'
 import { ariaSort, filterRows, nextSort, sortRows, toRow } from './runsTable'
 

@@ -1,5 +1,5 @@
 /** The rows of the runs library: what each column shows, how it sorts and what a filter matches. */
-import type { RunListItem, RunStatus } from '../../../src-main/api/contract'
+import type { RunListItem, RunStatus } from '@common/contract'
 
 export interface RunRow {
   id: string

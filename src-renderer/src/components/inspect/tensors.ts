@@ -1,5 +1,5 @@
 /** Reading the compact tensors and images the inspector sends (base64 of their bytes). */
-import type { EncodedTensor } from '../../../../src-main/api/contract'
+import type { EncodedTensor } from '@common/contract'
 
 /** The bytes of a base64 string. */
 export function base64ToBytes(base64: string): Uint8Array {

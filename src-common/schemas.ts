@@ -7,6 +7,10 @@ import { z } from 'zod'
 export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
 export type OptimizerName = z.infer<typeof optimizerSchema>
 
+/** A compute backend the engine knows how to load, best first. */
+export const backendNameSchema = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+export type BackendName = z.infer<typeof backendNameSchema>
+
 /** What the user asks for; `tensorflow` means tfjs-node-gpu, then tfjs-node. */
 export const backendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu'])
 export type BackendPreference = z.infer<typeof backendPreferenceSchema>

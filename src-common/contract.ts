@@ -1,0 +1,263 @@
+/**
+ * The one typed contract between the renderer and the main side: requests that return a result,
+ * and events pushed from main to the renderer. Shells (Electron IPC, HTTP + WebSocket) carry it;
+ * `dispatch.ts` validates every request against `requestSchemas` where it is received.
+ */
+import type { EventChannel, RequestChannel } from './channels'
+import type { HandlerInput, RequestInput, inspectImageSchema } from './requests'
+import type { EpochMetrics, RunRecord, RunStatus } from './run-record'
+import type { BackendName, BackendPreference, DatasetRef, Settings } from './schemas'
+import type { z } from 'zod'
+
+export type { EventChannel, RequestChannel } from './channels'
+export type { HandlerInput, RequestInput } from './requests'
+export type {
+  BackendUsed,
+  BatchSample,
+  EpochMetrics,
+  RunDatasetInfo,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from './run-record'
+export type { BackendName } from './schemas'
+
+export interface BackendCandidate {
+  name: BackendName
+  /** The npm package that provides it. */
+  package: string
+  available: boolean
+  /** Why it was not chosen or could not load; absent for the chosen one. */
+  reason?: string
+}
+
+/** Which backend runs, and why the better ones do not. */
+export interface BackendReport {
+  preference: BackendPreference
+  selected: BackendName | null
+  candidates: BackendCandidate[]
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  platform: string
+  arch: string
+  nodeVersion: string
+  electronVersion: string | null
+  shell: 'electron' | 'web' | 'cli'
+  home: string
+  backend: BackendReport
+}
+
+export interface LayerSummary {
+  name: string
+  type: string
+  outputShape: number[]
+  params: number
+}
+
+export interface ModelSummary {
+  layers: LayerSummary[]
+  totalParams: number
+}
+
+export interface DatasetInfo {
+  ref: DatasetRef
+  title: string
+  /** Whether its files are on this machine (built in, downloaded, or the folder checked). */
+  available: boolean
+  trainCount: number | null
+  testCount: number | null
+  classNames: string[]
+  /** Why it is unavailable, when it is. */
+  reason?: string
+}
+
+export interface DatasetPreview {
+  ref: DatasetRef
+  rows: number
+  cols: number
+  /** `count` images, row-major 8-bit grey, concatenated. Base64 so it survives JSON. */
+  pixelsBase64: string
+  labels: number[]
+  classNames: string[]
+  /** Images per class in the training set. */
+  trainClassCounts: number[]
+  testClassCounts: number[]
+}
+
+/** A throttled per-batch sample, as the live view receives it. */
+export interface BatchProgress {
+  runId: string
+  epoch: number
+  epochs: number
+  batch: number
+  batches: number
+  loss: number
+  accuracy: number
+  samplesPerSec: number
+  elapsedMs: number
+  etaMs: number | null
+}
+
+export type RunListItem =
+  { id: string; damaged: false; record: RunRecord } | { id: string; damaged: true; reason: string }
+
+export interface RunDetails {
+  record: RunRecord
+  metrics: EpochMetrics[]
+  /** The latest per-batch losses of the current or last epoch, for the live curve. */
+  batches: BatchProgress[]
+}
+
+export interface DownloadProgress {
+  dataset: DatasetRef
+  file: string
+  receivedBytes: number
+  totalBytes: number | null
+}
+
+/** The image an inspection looks at. */
+export type InspectImageInput = z.input<typeof inspectImageSchema>
+
+/** A float32 tensor, channel-last, as base64 of its little-endian bytes (compact over JSON). */
+export interface EncodedTensor {
+  shape: number[]
+  dataBase64: string
+  min: number
+  max: number
+}
+
+export interface LayerActivations {
+  /** As in the model summary: conv1, pool1, ... */
+  name: string
+  type: string
+  /** [height, width, channels] */
+  activations: EncodedTensor
+}
+
+export interface ActivationsResult {
+  runId: string
+  checkpointEpoch: number
+  /** The input as the network sees it, after preprocessing, [rows, cols, 1] in [-1, 1]. */
+  input: EncodedTensor
+  /** Test-set index and true label when the image came from the test set. */
+  index: number | null
+  label: number | null
+  classNames: string[]
+  probabilities: number[]
+  predicted: number
+  layers: LayerActivations[]
+  /** The first conv layer's kernels, [kh, kw, inChannels, filters]. */
+  filters: EncodedTensor
+}
+
+export interface MisclassifiedImage {
+  index: number
+  label: number
+  predicted: number
+  confidence: number
+}
+
+export interface EvaluationResult {
+  runId: string
+  checkpointEpoch: number
+  count: number
+  accuracy: number
+  loss: number
+  classNames: string[]
+  /** confusion[true][predicted] = count */
+  confusion: number[][]
+  perClass: { label: number; count: number; accuracy: number }[]
+  /** Every misclassified test image, most confident mistakes first. */
+  misclassified: MisclassifiedImage[]
+  /** Every test image's true class, one byte each, base64 (to list the images of any confusion cell). */
+  labelsBase64: string
+  /** Every test image's predicted class, one byte each, base64. */
+  predictedBase64: string
+}
+
+export interface ImagesResult {
+  rows: number
+  cols: number
+  /** The images in the order asked, 8-bit grey, concatenated. */
+  pixelsBase64: string
+  labels: number[]
+}
+
+export interface ModelExport {
+  epoch: number
+  /** model.json, whose weightsManifest names `weightsFileName`. */
+  modelJson: string
+  weightsFileName: string
+  weightsBase64: string
+}
+
+/** Each request's result; its payload type comes from its schema in `requests.ts`. */
+export interface RequestOutputs {
+  'app.info': AppInfo
+  'settings.get': Settings
+  'settings.update': Settings
+  'model.summary': ModelSummary
+  'datasets.list': DatasetInfo[]
+  'datasets.preview': DatasetPreview
+  'datasets.download': DatasetInfo
+  'runs.start': RunRecord
+  'runs.stop': RunRecord
+  'runs.resume': RunRecord
+  'runs.list': RunListItem[]
+  'runs.get': RunDetails
+  'runs.rename': RunRecord
+  'runs.delete': { id: string }
+  'runs.exportModel': ModelExport
+  'app.chooseFolder': { path: string | null }
+  'inspect.activations': ActivationsResult
+  'inspect.evaluate': EvaluationResult
+  'inspect.images': ImagesResult
+}
+
+/** Events: pushed from main to every renderer. */
+export interface EventMap {
+  'runs.progress': BatchProgress
+  'runs.epoch': { runId: string; metrics: EpochMetrics; epochs: number; etaMs: number | null }
+  'runs.status': { runId: string; status: RunStatus; error?: string }
+  /** Something in the run store changed (created, renamed, deleted): lists should reload. */
+  'runs.changed': { runId: string }
+  'datasets.progress': DownloadProgress
+  /** Progress of a test-set evaluation. */
+  'inspect.progress': { runId: string; done: number; total: number }
+}
+
+export type RequestOutput<C extends RequestChannel> = RequestOutputs[C]
+export type EventPayload<E extends EventChannel> = EventMap[E]
+
+/** Codes of the typed errors a request can return. */
+export type ApiErrorCode = 'invalid' | 'not_found' | 'conflict' | 'unavailable' | 'internal'
+
+export interface ApiError {
+  code: ApiErrorCode
+  /** One sentence for a person. */
+  message: string
+  /** The payload field that was wrong, as a dotted path, for `invalid`. */
+  field?: string
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+/** The implementation of every request; the shells call it only through `dispatch`. */
+export type RequestHandlers = {
+  [C in RequestChannel]: (input: HandlerInput<C>) => Promise<RequestOutput<C>>
+}
+
+/** Delivers an event to every subscriber of the shell. */
+export type EmitEvent = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void
+
+/**
+ * What the preload exposes as `window.workbench`: one function per request, and one subscribe
+ * function per event that returns its unsubscribe.
+ */
+export interface WorkbenchBridge {
+  requests: { [C in RequestChannel]: (input: RequestInput<C>) => Promise<ApiResult<RequestOutput<C>>> }
+  events: { [E in EventChannel]: (listener: (payload: EventPayload<E>) => void) => () => void }
+}

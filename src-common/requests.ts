@@ -1,0 +1,84 @@
+/**
+ * The schema each request's payload is checked against where it is received (`dispatch`), and
+ * from which its input types (`z.input`, what a caller sends) and handler types (`z.output`,
+ * defaults filled in) are derived.
+ */
+import { z } from 'zod'
+import type { RequestChannel } from './channels'
+import {
+  datasetRefSchema,
+  emptySchema,
+  modelSummaryRequestSchema,
+  runConfigSchema,
+  runIdSchema,
+  runRefSchema,
+  runRenameSchema,
+  settingsPatchSchema,
+} from './schemas'
+
+export const datasetPreviewRequestSchema = z
+  .object({ dataset: datasetRefSchema, count: z.number().int().min(1).max(200).default(40) })
+  .strict()
+export const datasetDownloadRequestSchema = z.object({ dataset: z.enum(['mnist', 'fashion-mnist']) }).strict()
+
+export const inspectImageSchema = z.discriminatedUnion('kind', [
+  /** A test-set image by index. */
+  z.object({ kind: z.literal('test'), index: z.number().int().min(0) }),
+  /** A random test image of a class (seeded so a refresh shows the same one). */
+  z.object({
+    kind: z.literal('random'),
+    label: z.number().int().min(0).max(9),
+    seed: z.number().int().min(0).default(0),
+  }),
+  /** Grey pixels from a drawing or an image file, 0 = background, 255 = ink. */
+  z.object({
+    kind: z.literal('pixels'),
+    width: z.number().int().min(1).max(1024),
+    height: z.number().int().min(1).max(1024),
+    pixelsBase64: z.string().max(1_500_000),
+    /** 'mnist' centres by mass and scales into a 20x20 box like MNIST's digits; 'resize' only resizes. */
+    preprocess: z.enum(['mnist', 'resize']).default('mnist'),
+  }),
+])
+export const inspectActivationsRequestSchema = z
+  .object({ runId: runIdSchema, image: inspectImageSchema })
+  .strict()
+export const inspectImagesRequestSchema = z
+  .object({ runId: runIdSchema, indices: z.array(z.number().int().min(0)).min(1).max(500) })
+  .strict()
+export const inspectRunSchema = z.object({ runId: runIdSchema }).strict()
+
+export const requestSchemas = {
+  'app.info': emptySchema,
+  'settings.get': emptySchema,
+  'settings.update': settingsPatchSchema,
+  'model.summary': modelSummaryRequestSchema,
+  'datasets.list': emptySchema,
+  'datasets.preview': datasetPreviewRequestSchema,
+  'datasets.download': datasetDownloadRequestSchema,
+  'runs.start': runConfigSchema,
+  'runs.stop': runRefSchema,
+  'runs.resume': runRefSchema,
+  'runs.list': emptySchema,
+  /** `batches: false` leaves out the per-batch curve (views that need only the epochs). */
+  'runs.get': z.object({ id: runIdSchema, batches: z.boolean().default(true) }).strict(),
+  'runs.rename': runRenameSchema,
+  'runs.delete': runRefSchema,
+  /** A checkpoint's model in tfjs layers format, to save as model.json + weights file. */
+  'runs.exportModel': z.object({ id: runIdSchema, epoch: z.number().int().min(1).optional() }).strict(),
+  /** A native folder picker (desktop app only; `unavailable` in a browser). */
+  'app.chooseFolder': z.object({ title: z.string().max(200).optional() }).strict(),
+  'inspect.activations': inspectActivationsRequestSchema,
+  'inspect.evaluate': inspectRunSchema,
+  'inspect.images': inspectImagesRequestSchema,
+} satisfies Record<RequestChannel, z.ZodType>
+
+type RequestSchemas = typeof requestSchemas
+
+/** What a caller sends on a channel (`void` where the request takes nothing). */
+export type RequestInput<C extends RequestChannel> = RequestSchemas[C] extends typeof emptySchema
+  ? void
+  : z.input<RequestSchemas[C]>
+
+/** What a handler receives: the payload after its schema parsed it (defaults filled in). */
+export type HandlerInput<C extends RequestChannel> = z.output<RequestSchemas[C]>

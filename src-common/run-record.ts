@@ -1,0 +1,88 @@
+/**
+ * The documents of a run folder, as zod schemas: `run.json` (the record and its summary) and the
+ * lines of `metrics.jsonl` (epochs and batch samples). The writer, the reader and the renderer
+ * all use these; the types are inferred from them.
+ */
+import { z } from 'zod'
+import { backendNameSchema, datasetRefSchema, runConfigSchema } from './schemas'
+
+export const runStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed', 'interrupted'])
+export type RunStatus = z.infer<typeof runStatusSchema>
+
+/** A run's figures at its last epoch, its best validation accuracy and its speed. */
+export const runSummarySchema = z.object({
+  epochs: z.number().int().min(0),
+  trainLoss: z.number(),
+  trainAccuracy: z.number(),
+  valLoss: z.number(),
+  valAccuracy: z.number(),
+  bestValAccuracy: z.number(),
+  bestEpoch: z.number().int().min(0),
+  samplesPerSec: z.number(),
+  durationMs: z.number(),
+})
+export type RunSummary = z.infer<typeof runSummarySchema>
+
+export const runDatasetInfoSchema = z.object({
+  ref: datasetRefSchema,
+  title: z.string(),
+  trainCount: z.number().int(),
+  testCount: z.number().int(),
+})
+export type RunDatasetInfo = z.infer<typeof runDatasetInfoSchema>
+
+/** The backend a run actually used. */
+export const backendUsedSchema = z.object({
+  name: backendNameSchema,
+  version: z.string(),
+  device: z.string(),
+  threads: z.number(),
+})
+export type BackendUsed = z.infer<typeof backendUsedSchema>
+
+/** What `run.json` holds; unknown keys are dropped when it is read. */
+export const runRecordSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  createdAt: z.string().min(1),
+  updatedAt: z.string().min(1),
+  status: runStatusSchema,
+  config: runConfigSchema,
+  dataset: runDatasetInfoSchema.nullable(),
+  backend: backendUsedSchema.nullable(),
+  summary: runSummarySchema.nullable(),
+  /** Last epoch whose checkpoint is on disk; 0 before the first. */
+  checkpointEpoch: z.number().int().min(0),
+  error: z.string().optional(),
+})
+export type RunRecord = z.infer<typeof runRecordSchema>
+
+/** One line of `metrics.jsonl` for a finished epoch. */
+export const epochMetricsSchema = z.object({
+  type: z.literal('epoch'),
+  epoch: z.number().int().min(1),
+  trainLoss: z.number(),
+  trainAccuracy: z.number(),
+  valLoss: z.number(),
+  valAccuracy: z.number(),
+  samplesPerSec: z.number(),
+  elapsedMs: z.number(),
+  time: z.string(),
+})
+export type EpochMetrics = z.infer<typeof epochMetricsSchema>
+
+/**
+ * One line of `metrics.jsonl` for a sampled training batch (its loss and accuracy alone). Keys in
+ * the order the trainer writes them, so a parsed line serializes back to the same text.
+ */
+export const batchSampleSchema = z.object({
+  type: z.literal('batch'),
+  epoch: z.number().int().min(1),
+  batch: z.number().int().min(1),
+  /** Steps since the run began: (epoch - 1) * batches + batch. */
+  step: z.number().int().min(1),
+  loss: z.number(),
+  accuracy: z.number(),
+  elapsedMs: z.number(),
+})
+export type BatchSample = z.infer<typeof batchSampleSchema>
