@@ -8,17 +8,31 @@ import globals from 'globals'
  * (scripts/boundaries.test.ts shows each rule firing).
  */
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
-const boundaries = [
+const engine = [
   {
-    files: ['src-main/engine/**/*.ts'],
-    rules: restrict(
-      {
-        regex: '^(\\.\\./)+(api|electron|web|cli)(/|$)',
-        message: 'engine/ is below api/, electron/, web/ and cli/: it must not import them.',
-      },
-      { regex: '^(electron|vue|@vue/.*)$', message: 'engine/ is plain Node: no electron, no vue.' },
-      { regex: 'src-renderer', message: 'engine/ never imports the renderer.' },
-    ),
+    regex: '^(\\.\\./)+(api|electron|web|cli)(/|$)',
+    message: 'engine/ is below api/, electron/, web/ and cli/: it must not import them.',
+  },
+  { regex: '^(electron|vue|@vue/.*)$', message: 'engine/ is plain Node: no electron, no vue.' },
+  { regex: 'src-renderer', message: 'engine/ never imports the renderer.' },
+]
+const boundaries = [
+  { files: ['src-main/engine/**/*.ts'], rules: restrict(...engine) },
+  // A run's files (run-files/) sit below training (train/) and the run manager (runs/), which
+  // starts training: the imports go runs/ -> train/ -> run-files/ only, never in a cycle.
+  {
+    files: ['src-main/engine/train/**/*.ts'],
+    rules: restrict(...engine, {
+      regex: '^\\.\\./runs(/|$)',
+      message: 'train/ is below runs/: put what both need in run-files/.',
+    }),
+  },
+  {
+    files: ['src-main/engine/run-files/**/*.ts'],
+    rules: restrict(...engine, {
+      regex: '^\\.\\./(runs|train)(/|$)',
+      message: 'run-files/ is below train/ and runs/: it must not import them.',
+    }),
   },
   {
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],

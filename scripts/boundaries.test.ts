@@ -26,6 +26,9 @@ describe('import boundaries', () => {
     ['src-renderer/src/lib/x.ts', 'node:fs', 'never touches Node'],
     ['src-common/x.ts', 'vue', 'imports only zod'],
     ['src-common/x.ts', '../src-main/engine/errors', 'imports only zod'],
+    ['src-main/engine/train/x.ts', '../runs/store', 'train/ is below runs/'],
+    ['src-main/engine/run-files/x.ts', '../train/rng', 'run-files/ is below train/ and runs/'],
+    ['src-main/engine/run-files/x.ts', '../runs/store', 'run-files/ is below train/ and runs/'],
   ])('%s may not import %s', async (filePath, specifier, expected) => {
     const errors = await lintImport(filePath, specifier)
     expect(errors).toHaveLength(1)
@@ -34,7 +37,8 @@ describe('import boundaries', () => {
 
   it.each([
     ['src-main/engine/train/x.ts', '@common/schemas'],
-    ['src-main/engine/train/x.ts', '../runs/metrics'],
+    ['src-main/engine/train/x.ts', '../run-files/metrics'],
+    ['src-main/engine/runs/x.ts', '../train/launch'],
     ['src-renderer/src/lib/x.ts', '@common/contract'],
     ['src-common/x.ts', 'zod'],
     ['src-common/x.ts', './schemas'],

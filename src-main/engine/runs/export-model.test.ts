@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { checkpointFolder } from '../train/checkpoint-paths'
+import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { exportModel } from './export-model'
-import { runPaths } from './paths'
+import { runPaths } from '../run-files/paths'
 
 function homeWithCheckpoint(id: string, epoch: number) {
   const home = mkdtempSync(join(tmpdir(), 'export-'))

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ModelExport } from '@common/contract'
 import { UserError } from '../errors'
-import { checkpointEpochs, checkpointFolder } from '../train/checkpoint-paths'
-import { runPaths } from './paths'
+import { checkpointEpochs, checkpointFolder } from '../run-files/checkpoint-paths'
+import { runPaths } from '../run-files/paths'
 
 /**
  * A run's checkpoint in tfjs layers format: model.json (its weights manifest renamed to the

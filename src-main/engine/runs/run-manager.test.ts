@@ -10,7 +10,7 @@ import { UserError } from '../errors'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
 import { readProcessInfo } from './liveness'
 import type { BatchSample } from '@common/run-record'
-import { runPaths } from './paths'
+import { runPaths } from '../run-files/paths'
 import { RunManager } from './run-manager'
 
 let root: string

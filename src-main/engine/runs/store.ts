@@ -11,9 +11,9 @@ import { runIdSchema } from '@common/schemas'
 import { UserError } from '../errors'
 import { homePaths } from '../home'
 import { isRunProcessAlive, writeProcessInfo, type RunProcessInfo } from './liveness'
-import { readMetrics, readMetricsFile, type MetricsLines } from './metrics'
-import { runPaths } from './paths'
-import { readRecord, writeRecord } from './record'
+import { readMetrics, readMetricsFile, type MetricsLines } from '../run-files/metrics'
+import { runPaths } from '../run-files/paths'
+import { readRecord, writeRecord } from '../run-files/record'
 import { newRunId } from './run-id'
 
 export class RunStore {

@@ -12,7 +12,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { writeFileSynced } from '../fs-atomic'
 import type { RngState } from './rng'
-import { checkpointFolder, isCheckpointFolderName, latestCheckpointEpoch } from './checkpoint-paths'
+import {
+  checkpointFolder,
+  isCheckpointFolderName,
+  latestCheckpointEpoch,
+} from '../run-files/checkpoint-paths'
 
 export { checkpointFolder, latestCheckpointEpoch }
 
