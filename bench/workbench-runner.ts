@@ -1,17 +1,39 @@
 /**
  * The workbench side of the benchmark, as a child process of bench.ts: activates one backend,
- * builds the notebook network (optionally as data-parallel replicas on worker threads) and
- * answers the same line-JSON commands as pytorch_peer.py --serve.
+ * builds the notebook network and trains it with the engine's own step (the single-replica
+ * loop's step, or the data-parallel replica group of a training run), and answers the same
+ * line-JSON commands as pytorch_peer.py --serve. Inference is the validation step.
  *
  *   tsx bench/workbench-runner.ts --backend wasm --replicas 2 --batch 100
  */
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
-import { backendPreferenceSchema } from '@common/schemas'
+import { NOTEBOOK_ARCHITECTURE, backendPreferenceSchema } from '@common/schemas'
 import { activateBackend } from '../src-main/engine/backend'
 import { profileTrainingStep } from '../src-main/engine/backend/profile'
-import { startReplicaGroup } from './replica'
+import { buildModel } from '../src-main/engine/model/build-model'
+import type { ImageSet } from '../src-main/engine/train/batches'
+import {
+  singleReplicaStep,
+  stepImages,
+  type TrainingData,
+  type TrainStep,
+} from '../src-main/engine/train/loop'
+import { createOptimizer } from '../src-main/engine/train/optimizer'
+import { startReplicaGroup } from '../src-main/engine/train/replicas'
+import { Rng } from '../src-main/engine/train/rng'
+import { TrainingStep, evaluateBatch } from '../src-main/engine/train/step'
+
+/** The notebook's optimizer and the seed of the bench's model and data. */
+const CONFIG = { optimizer: 'adam', learningRate: 1e-4, momentum: 0, seed: 1 } as const
+
+/** `count` random 28x28 images and labels: the speed of a step does not depend on the pixels. */
+function randomImages(count: number, rng: Rng): ImageSet {
+  const images = new Uint8Array(count * 28 * 28).map(() => rng.nextUint32() & 255)
+  const labels = new Uint8Array(count).map(() => rng.nextUint32() % 10)
+  return { images, labels, count }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,8 +46,38 @@ async function main(): Promise<void> {
   const backend = backendPreferenceSchema.parse(values.backend)
   const replicas = Number(values.replicas)
   const batch = Number(values.batch)
+  tf.env().set('PROD', true)
   const { used } = await activateBackend(backend)
-  const group = await startReplicaGroup(backend, replicas, batch)
+  const rng = new Rng(CONFIG.seed)
+  const data: TrainingData = {
+    rows: 28,
+    cols: 28,
+    numClasses: 10,
+    train: randomImages(20 * batch, rng),
+    test: randomImages(1000, rng),
+  }
+  const model = buildModel(NOTEBOOK_ARCHITECTURE, [28, 28, 1], 10, CONFIG.seed)
+  const optimizer = createOptimizer(CONFIG)
+  const group =
+    replicas > 1
+      ? await startReplicaGroup({
+          replicas,
+          backend,
+          model,
+          optimizer,
+          config: { ...CONFIG, architecture: NOTEBOOK_ARCHITECTURE },
+          data,
+        })
+      : null
+  const step: TrainStep =
+    group?.step ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
+  const order = rng.shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i))
+  let next = 0
+  const trainOnce = () => {
+    const start = (next++ * batch) % data.train.count
+    return step({ indices: order.subarray(start, start + batch), rng })
+  }
+
   const reply = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`)
   const stats = () => ({
     framework: 'workbench',
@@ -41,20 +93,22 @@ async function main(): Promise<void> {
       const steps = command.steps ?? 1
       const cpu = process.cpuUsage()
       const started = performance.now()
-      const loss = await group.train(steps)
+      let loss = NaN
+      for (let s = 0; s < steps; s++) loss = (await trainOnce()).loss
       const seconds = (performance.now() - started) / 1000
       const cpuUsed = process.cpuUsage(cpu)
       reply({ samples: steps * batch, seconds, cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6, loss })
     } else if (command.cmd === 'infer') {
-      const count = command.count ?? 1000
+      const count = Math.min(command.count ?? batch, data.test.count)
       const rounds = command.rounds ?? 3
-      await group.trainer.infer(count)
+      const images = stepImages(data, 'test')
+      await evaluateBatch(model, images, 0, count)
       const started = performance.now()
-      for (let r = 0; r < rounds; r++) await group.trainer.infer(count)
+      for (let r = 0; r < rounds; r++) await evaluateBatch(model, images, 0, count)
       reply({ samples: count * rounds, seconds: (performance.now() - started) / 1000 })
     } else if (command.cmd === 'profile') {
-      // One replica's step (its share of the batch), kernel by kernel.
-      const profile = await profileTrainingStep(() => group.trainer.step())
+      // The main thread's kernels during one whole step (with replicas: its part, and the wait).
+      const profile = await profileTrainingStep(trainOnce)
       reply({ ...profile, kernels: profile.kernels.slice(0, 15), tensors: tf.memory().numTensors })
     } else if (command.cmd === 'stats') {
       reply(stats())
@@ -64,7 +118,7 @@ async function main(): Promise<void> {
       reply({ error: `unknown command ${command.cmd}` })
     }
   }
-  await group.close()
+  await group?.close()
 }
 
 main().catch((error: unknown) => {

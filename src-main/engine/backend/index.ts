@@ -21,7 +21,6 @@ export {
   createExchangeBuffer,
 } from './data-parallel/gradient-exchange'
 export type { ExchangeShape } from './data-parallel/gradient-exchange'
-export { applyAveragedGradients } from './data-parallel/averaged-step'
 
 const selector = createBackendSelector(nodeEnvironment)
 

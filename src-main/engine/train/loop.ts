@@ -4,14 +4,13 @@
  * through), throttled progress for the live view and sparser samples to keep in metrics.jsonl.
  * Stop ends it at the next batch boundary; the unfinished epoch is dropped.
  */
-import * as tf from '@tensorflow/tfjs-core'
+import type * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { BatchProgress, EpochMetrics } from '@common/contract'
-import { forward } from '../model/build-model'
 import type { BatchSample } from '@common/run-record'
-import { gatherBatch, sliceBatch, type ImageSet } from './batches'
-import { crossEntropy } from './optimizer'
+import type { ImageSet } from './batches'
 import type { Rng } from './rng'
+import { TrainingStep, drawSeeds, evaluateBatch, type StepImages, type StepStats } from './step'
 
 export interface TrainingData {
   rows: number
@@ -66,10 +65,18 @@ export type LoopOutcome = 'completed' | 'stopped'
 export const MAX_SAMPLES_PER_EPOCH = 200
 
 /**
- * One optimizer step on the training images at `indices`, drawing its dropout seeds from `rng`;
- * resolves to the batch's mean loss and how many it classified right.
+ * What the loop hands a step. Per-step inputs of later features (a training flag, a scheduled
+ * learning rate) are added here and passed on to `StepInput`.
  */
-export type TrainStep = (indices: Int32Array, rng: Rng) => Promise<[number, number]>
+export interface StepRequest {
+  /** The training images of the whole batch. */
+  indices: Int32Array
+  /** The run's generator: the step draws its dropout seeds from it. */
+  rng: Rng
+}
+
+/** One optimizer step on a batch; resolves to the batch's mean loss and how many it classified right. */
+export type TrainStep = (request: StepRequest) => Promise<StepStats>
 
 /** Trains epochs `startEpoch..epochs`; resolves 'stopped' when `shouldStop` cut it short. */
 export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome> {
@@ -78,9 +85,8 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const interval = options.progressIntervalMs ?? 100
   const sampleInterval = options.sampleIntervalMs ?? 500
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const step: TrainStep =
-    options.trainStep ?? ((indices, r) => trainStep(model, optimizer, variables, data, indices, r))
+    options.trainStep ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
   const sessionStart = now()
   const elapsedBefore = options.elapsedBeforeMs ?? 0
   const count = data.train.count
@@ -101,7 +107,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
     for (let b = 0; b < batches; b++) {
       if (shouldStop()) return 'stopped'
       const indices = order.subarray(b * batchSize, Math.min(count, (b + 1) * batchSize))
-      const [loss, hits] = await step(indices, rng)
+      const { loss, correct: hits } = await step({ indices, rng })
       lossSum += loss * indices.length
       correct += hits
       seen += indices.length
@@ -166,35 +172,14 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   return 'completed'
 }
 
-/** One optimizer step on a batch; returns its mean loss and how many it classified right. */
-async function trainStep(
-  model: tfl.LayersModel,
-  optimizer: tf.Optimizer,
-  variables: tf.Variable[],
-  data: TrainingData,
-  indices: Int32Array,
-  rng: Rng,
-): Promise<[number, number]> {
-  let hits: tf.Scalar | null = null
-  const stats = tf.tidy(() => {
-    const batch = gatherBatch(data.train, indices, data.rows, data.cols)
-    const oneHot = tf.oneHot(batch.labels, data.numClasses) as tf.Tensor2D
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = forward(model, batch.inputs, () => rng.nextUint32())
-      // Kept out of the gradient's tidy, which would dispose it; released below.
-      hits = tf.keep(countCorrect(logits, batch.labels))
-      return crossEntropy(logits, oneHot)
-    }, variables)
-    optimizer.applyGradients(grads)
-    return tf.stack([value, hits!])
-  })
-  try {
-    const [loss, correct] = await stats.data()
-    return [loss, correct]
-  } finally {
-    stats.dispose()
-    ;(hits as tf.Scalar | null)?.dispose()
-  }
+/** The training or the test images of `data`, as a step reads them. */
+export function stepImages(data: TrainingData, split: 'train' | 'test'): StepImages {
+  return { set: data[split], rows: data.rows, cols: data.cols, numClasses: data.numClasses }
+}
+
+/** The loop's step on one replica: the batch's dropout seeds from the run's generator, then the step. */
+export function singleReplicaStep(step: TrainingStep): TrainStep {
+  return ({ indices, rng }) => step.run({ indices, dropoutSeeds: drawSeeds(rng, step.dropoutLayers) })
 }
 
 /** Mean loss and accuracy over the whole test set, or null when stopped midway. */
@@ -204,29 +189,19 @@ async function validate(
   evalBatchSize: number,
   shouldStop: () => boolean,
 ): Promise<{ loss: number; accuracy: number } | null> {
+  const images = stepImages(data, 'test')
   let lossSum = 0
   let correct = 0
   for (let start = 0; start < data.test.count; start += evalBatchSize) {
     if (shouldStop()) return null
     const size = Math.min(evalBatchSize, data.test.count - start)
-    const stats = tf.tidy(() => {
-      const batch = sliceBatch(data.test, start, size, data.rows, data.cols)
-      const logits = forward(model, batch.inputs)
-      const oneHot = tf.oneHot(batch.labels, data.numClasses) as tf.Tensor2D
-      return tf.stack([crossEntropy(logits, oneHot, tf.Reduction.SUM), countCorrect(logits, batch.labels)])
-    })
-    const [loss, hits] = await stats.data()
-    stats.dispose()
-    lossSum += loss
-    correct += hits
+    const stats = await evaluateBatch(model, images, start, size)
+    lossSum += stats.lossSum
+    correct += stats.correct
     await yieldToEventLoop()
   }
   const total = Math.max(1, data.test.count)
   return { loss: lossSum / total, accuracy: correct / total }
-}
-
-function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'))
 }
 
 function yieldToEventLoop(): Promise<void> {

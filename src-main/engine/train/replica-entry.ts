@@ -14,6 +14,7 @@ import { buildModel } from '../model/build-model'
 import { createOptimizer } from './optimizer'
 import { ReplicaStepper } from './parallel-step'
 import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
+import { TrainingStep } from './step'
 
 const toTensor = (t: TensorData) => tf.tensor(t.values, t.shape, t.dtype)
 
@@ -39,19 +40,17 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
       tf.dispose(state.map((w) => w.tensor))
     }
     const images = { images: data.images, labels: data.labels, count: data.count }
-    const stepper = new ReplicaStepper(
-      model,
-      optimizer,
-      exchange,
-      { set: images, rows: data.rows, cols: data.cols, numClasses: data.numClasses },
-      data.replicas,
-    )
+    const step = new TrainingStep(model, optimizer, {
+      set: images,
+      rows: data.rows,
+      cols: data.cols,
+      numClasses: data.numClasses,
+    })
+    const stepper = new ReplicaStepper(step, exchange, data.replicas)
     // A step's message can arrive before the previous step has applied its update: queue them.
     let queue = Promise.resolve()
     port.on('message', (message: MainToReplica) => {
-      queue = queue.then(() =>
-        stepper.step(message.indices, message.batchSize, message.seeds).then(() => {}, fail),
-      )
+      queue = queue.then(() => stepper.run(message.input, message.batchSize).then(() => {}, fail))
     })
     post({ type: 'ready' })
   } catch (error) {

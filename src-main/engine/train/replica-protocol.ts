@@ -4,6 +4,7 @@
  */
 import type { Architecture, BackendPreference, RunConfig } from '@common/schemas'
 import type { ExchangeShape } from '../backend/data-parallel/gradient-exchange'
+import type { StepInput } from './step'
 
 /** A tensor's values as they cross to a worker. */
 export interface TensorData {
@@ -38,10 +39,10 @@ export interface ReplicaWorkerData {
 
 export type MainToReplica = {
   type: 'step'
-  /** This replica's part of the batch (possibly empty). */
-  indices: Int32Array
+  /** This replica's part of the batch (possibly empty) and its dropout seeds. */
+  input: StepInput
+  /** Images in the whole batch, over all replicas. */
   batchSize: number
-  seeds: number[]
 }
 
 export type ReplicaToMain = { type: 'ready' } | { type: 'failed'; error: string }

@@ -201,9 +201,9 @@ describe('data-parallel replicas', () => {
       rng: new Rng(5),
       shouldStop: () => false,
       onEpoch: async () => undefined,
-      trainStep: async (indices, rng) => {
+      trainStep: async (request) => {
         if (++steps === 3) void group.workers[0].terminate()
-        return group.step(indices, rng)
+        return group.step(request)
       },
     })
     await expect(run).rejects.toThrow(/replica 2 of 2 \(a worker thread\) ended unexpectedly/)

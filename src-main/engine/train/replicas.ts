@@ -22,9 +22,10 @@ import {
   GradientExchange,
   createExchangeBuffer,
 } from '../backend/data-parallel/gradient-exchange'
-import type { TrainingData, TrainStep } from './loop'
-import { ReplicaStepper, dropoutLayerCount, exchangeSizes, splitBatch } from './parallel-step'
-import type { ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
+import { stepImages, type TrainingData, type TrainStep } from './loop'
+import { ReplicaStepper, exchangeSizes, splitBatch } from './parallel-step'
+import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
+import { TrainingStep, drawSeeds } from './step'
 
 /** Replicas a run uses: its setting, or 2 on wasm with two cores; backends other than wasm and cpu use 1. */
 export function replicaCount(
@@ -66,9 +67,9 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
   const shape = { replicas, sizes: exchangeSizes(model) }
   const buffer = createExchangeBuffer(shape)
   const exchange = new GradientExchange(buffer, 0, shape, timeoutMs)
-  const images = { set: data.train, rows: data.rows, cols: data.cols, numClasses: data.numClasses }
-  const stepper = new ReplicaStepper(model, optimizer, exchange, images, replicas)
-  const dropouts = dropoutLayerCount(model)
+  const trainingStep = new TrainingStep(model, optimizer, stepImages(data, 'train'))
+  const stepper = new ReplicaStepper(trainingStep, exchange, replicas)
+  const dropouts = trainingStep.dropoutLayers
   const base: Omit<ReplicaWorkerData, 'replica'> = {
     replicas,
     backend: options.backend,
@@ -133,18 +134,19 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     })
   }
 
-  const step: TrainStep = async (indices, rng) => {
+  const step: TrainStep = async ({ indices, rng }) => {
     if (failure !== null) throw new Error(`Training replica failed: ${failure}`)
-    const seeds = Array.from({ length: replicas * dropouts }, () => rng.nextUint32())
-    const parts = splitBatch(indices.length, replicas)
-    const seedsOf = (r: number) => seeds.slice(r * dropouts, (r + 1) * dropouts)
+    const seeds = drawSeeds(rng, replicas * dropouts)
+    const inputs = splitBatch(indices.length, replicas).map(({ start, count }, r) => ({
+      indices: indices.slice(start, start + count),
+      dropoutSeeds: seeds.slice(r * dropouts, (r + 1) * dropouts),
+    }))
     workers.forEach((worker, i) => {
-      const { start, count } = parts[i + 1]
-      const part = indices.slice(start, start + count)
-      worker.postMessage({ type: 'step', indices: part, batchSize: indices.length, seeds: seedsOf(i + 1) })
+      const message: MainToReplica = { type: 'step', input: inputs[i + 1], batchSize: indices.length }
+      worker.postMessage(message)
     })
     try {
-      return await stepper.step(indices.subarray(0, parts[0].count), indices.length, seedsOf(0))
+      return await stepper.run(inputs[0], indices.length)
     } catch (error) {
       exchange.abort()
       if (!(error instanceof ExchangeAbortedError)) throw error
