@@ -1,7 +1,8 @@
 /**
  * The schema each request's payload is checked against where it is received (`dispatch`), and
  * from which its input types (`z.input`, what a caller sends) and handler types (`z.output`,
- * defaults filled in) are derived.
+ * defaults filled in) are derived. Every one is strict all the way down: an unknown key
+ * anywhere in a request is refused, never dropped.
  */
 import { z } from 'zod'
 import type { RequestChannel } from './channels'
@@ -15,6 +16,7 @@ import {
   runRenameSchema,
   settingsPatchSchema,
 } from './schemas'
+import { strictDeep } from './strict'
 
 export const datasetPreviewRequestSchema = z
   .object({ dataset: datasetRefSchema, count: z.number().int().min(1).max(200).default(40) })
@@ -48,7 +50,7 @@ export const inspectImagesRequestSchema = z
   .strict()
 export const inspectRunSchema = z.object({ runId: runIdSchema }).strict()
 
-export const requestSchemas = {
+const declaredSchemas = {
   'app.info': emptySchema,
   'settings.get': emptySchema,
   'settings.update': settingsPatchSchema,
@@ -73,7 +75,12 @@ export const requestSchemas = {
   'inspect.images': inspectImagesRequestSchema,
 } satisfies Record<RequestChannel, z.ZodType>
 
-type RequestSchemas = typeof requestSchemas
+type RequestSchemas = typeof declaredSchemas
+
+/** The schema of each request channel, strict at every depth. */
+export const requestSchemas = Object.fromEntries(
+  Object.entries(declaredSchemas).map(([channel, schema]) => [channel, strictDeep(schema)]),
+) as RequestSchemas
 
 /** What a caller sends on a channel (`void` where the request takes nothing). */
 export type RequestInput<C extends RequestChannel> = RequestSchemas[C] extends typeof emptySchema

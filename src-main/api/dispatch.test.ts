@@ -53,3 +53,53 @@ describe('dispatch', () => {
     expect(logged).toHaveLength(1)
   })
 })
+
+describe('an unknown field', () => {
+  const cases: [channel: string, payload: unknown, field: string][] = [
+    ['runs.start', { epoch: 1 }, 'epoch'],
+    [
+      'runs.start',
+      {
+        architecture: {
+          convBlocks: [{ filters: 8, kernelSize: 3, kernal: 5 }],
+          denseLayers: [],
+        },
+      },
+      'architecture.convBlocks.0.kernal',
+    ],
+    ['runs.start', { dataset: { kind: 'mnist', path: '/tmp' } }, 'dataset.path'],
+    ['settings.update', { defaults: { epoch: 3 } }, 'defaults.epoch'],
+    ['settings.update', { presets: [{ name: 'a', config: { lr: 1 } }] }, 'presets.0.config.lr'],
+    ['settings.update', { window: { width: 800, height: 600, fullscreen: true } }, 'window.fullscreen'],
+    ['app.info', { verbose: true }, 'verbose'],
+    ['inspect.activations', { runId: 'r1', image: { kind: 'test', index: 0, invert: true } }, 'image.invert'],
+    [
+      'model.summary',
+      { architecture: { convBlocks: [{ filters: 8, kernelSize: 3 }], denseLayers: [], extra: 1 } },
+      'architecture.extra',
+    ],
+    // A typo of a required key: the unknown key is what the sender needs to hear about.
+    [
+      'runs.start',
+      { architecture: { convBlocks: [{ filters: 8, kernel: 3 }], denseLayers: [] } },
+      'architecture.convBlocks.0.kernel',
+    ],
+  ]
+  it.each(cases)('in %s is an invalid error naming it (%j)', async (channel, payload, field) => {
+    const result = await dispatch(handlers, channel, payload)
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid', field } })
+    if (!result.ok) expect(result.error.message).toBe(`Field "${field}" is not a field of this request.`)
+  })
+
+  it('names every unknown key of one object', async () => {
+    const result = await dispatch(handlers, 'runs.start', { epoch: 1, lr: 0.1 })
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid',
+        field: 'epoch',
+        message: 'Fields "epoch", "lr" are not fields of this request.',
+      },
+    })
+  })
+})

@@ -15,6 +15,14 @@ export function isRequestChannel(channel: string): channel is RequestChannel {
 /** The one sentence naming what was wrong with a payload. */
 export function describeIssue(issue: z.core.$ZodIssue): ApiError {
   const field = issue.path.map(String).join('.')
+  if (issue.code === 'unrecognized_keys') {
+    const names = issue.keys.map((key) => (field ? `${field}.${key}` : key))
+    const message =
+      names.length === 1
+        ? `Field "${names[0]}" is not a field of this request.`
+        : `Fields ${names.map((name) => `"${name}"`).join(', ')} are not fields of this request.`
+    return { code: 'invalid', message, field: names[0] }
+  }
   const message = field
     ? `Field "${field}" is invalid: ${issue.message}.`
     : `The request is invalid: ${issue.message}.`
@@ -35,7 +43,13 @@ export async function dispatch(
     return { ok: false, error: { code: 'not_found', message: `There is no request named "${channel}".` } }
   }
   const parsed = requestSchemas[channel].safeParse(payload)
-  if (!parsed.success) return { ok: false, error: describeIssue(parsed.error.issues[0]) }
+  if (!parsed.success) {
+    // An unknown key is most often a typo of a known one, which then also looks missing or
+    // defaulted: the unknown key is the issue worth naming.
+    const issues = parsed.error.issues
+    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]
+    return { ok: false, error: describeIssue(issue) }
+  }
   try {
     const handler = handlers[channel] as (input: unknown) => Promise<unknown>
     return { ok: true, value: await handler(parsed.data) }
