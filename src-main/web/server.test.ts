@@ -99,3 +99,60 @@ describe('web shell', () => {
     ws.close()
   })
 })
+
+/** Sends raw bytes and resolves with everything the server answered before it closed. */
+async function raw(port: number, bytes: string): Promise<string> {
+  const { connect } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes))
+    let answer = ''
+    socket.on('data', (d) => (answer += d.toString()))
+    socket.on('end', () => resolve(answer))
+    socket.on('error', reject)
+  })
+}
+
+describe('web shell under malformed input', () => {
+  it('answers malformed percent-encoding with 400 and logs nothing', async () => {
+    const logged: unknown[] = []
+    shell = await startWebShell({
+      staticDir: staticDir(),
+      port: 0,
+      token: 'secret-token',
+      logError: (_where, error) => logged.push(error),
+    })
+    shell.serve(handlers)
+    const page = await fetch(`http://127.0.0.1:${shell.port}/%E0%A4%A`)
+    expect(page.status).toBe(400)
+    expect(await page.json()).toEqual({
+      ok: false,
+      error: { code: 'invalid', message: 'The path is not valid percent-encoding.' },
+    })
+    const api = await fetch(`http://127.0.0.1:${shell.port}/api/runs.%ZZ`, {
+      method: 'POST',
+      headers: { 'x-workbench-token': 'secret-token' },
+    })
+    expect(api.status).toBe(400)
+    expect(logged).toEqual([])
+  })
+
+  it('answers a request target that is no URL with 400, as a request or an upgrade', async () => {
+    const s = await start()
+    const host = `Host: 127.0.0.1:${s.port}\r\n`
+    const plain = await raw(s.port, `GET http://[ HTTP/1.1\r\n${host}Connection: close\r\n\r\n`)
+    expect(plain).toMatch(/^HTTP\/1\.1 400 /)
+    const upgrade = await raw(
+      s.port,
+      `GET http://[ HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    )
+    expect(upgrade).toMatch(/^HTTP\/1\.1 400 /)
+    expect((await fetch(`http://127.0.0.1:${s.port}/`)).status).toBe(200)
+  })
+
+  it('answers bytes that are not HTTP with 400 and keeps serving', async () => {
+    const s = await start()
+    expect(await raw(s.port, 'HELLO THERE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /)
+    expect((await fetch(`http://127.0.0.1:${s.port}/`)).status).toBe(200)
+  })
+})

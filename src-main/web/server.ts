@@ -2,8 +2,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
+import { pipeline } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch, type ErrorLogger } from '../api/dispatch'
 import type { ApiErrorCode, ApiResult, EmitEvent, RequestHandlers } from '@common/contract'
@@ -56,18 +57,30 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const sockets = new Set<WebSocket>()
   const server = createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
+      // A client that went away mid-request is not a server failure: there is no one to answer.
+      if (req.destroyed || res.destroyed) return void res.destroy()
       options.logError?.('http', error)
       if (!res.headersSent) sendJson(res, 500, failure('internal', 'The server failed to answer.'))
       else res.destroy()
     })
   })
+  // Bytes that are not HTTP, or a connection reset before a request was read: answer if the
+  // socket can still take it, never let its error escape (an unhandled one ends the process).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  })
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 })
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const target = parseTarget(req.url)
+    if (!target) return sendJson(res, 400, failure('invalid', 'The request target is not a valid URL.'))
+    const { url, path } = target
+    if (path === null)
+      return sendJson(res, 400, failure('invalid', 'The path is not valid percent-encoding.'))
     if (!isLocalHost(req.headers.host, port))
       return sendJson(res, 421, failure('invalid', 'Unexpected Host header.'))
-    if (url.pathname.startsWith('/api/')) {
+    if (path.startsWith('/api/')) {
       if (!hasToken(req, url, token))
         return sendJson(res, 401, failure('invalid', 'Missing or wrong API token.'))
       if (req.method !== 'POST') return sendJson(res, 405, failure('invalid', 'API requests must be POST.'))
@@ -80,28 +93,25 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       } catch {
         return sendJson(res, 400, failure('invalid', 'The request body is not valid JSON.'))
       }
-      const result = await dispatch(
-        handlers,
-        decodeURIComponent(url.pathname.slice('/api/'.length)),
-        payload,
-        options.logError,
-      )
+      const result = await dispatch(handlers, path.slice('/api/'.length), payload, options.logError)
       // A typed error is an answer, not a transport failure: it travels in the 200 body.
       return sendJson(res, 200, result)
     }
-    return serveStatic(res, options.staticDir, url.pathname)
+    return serveStatic(res, options.staticDir, path)
   }
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Once upgraded, the socket is ours alone: a client that resets it while we answer must not
+    // raise an error nobody listens to.
+    socket.on('error', () => socket.destroy())
+    const target = parseTarget(req.url)
+    if (!target || target.path === null) return refuseUpgrade(socket, '400 Bad Request')
     if (
-      url.pathname !== '/api/events' ||
+      target.path !== '/api/events' ||
       !isLocalHost(req.headers.host, port) ||
-      !hasToken(req, url, token)
-    ) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
-      return
-    }
+      !hasToken(req, target.url, token)
+    )
+      return refuseUpgrade(socket, '401 Unauthorized')
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws)
       ws.on('close', () => sockets.delete(ws))
@@ -133,6 +143,26 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/** The URL of a request and its decoded path (null when its percent-encoding is malformed). */
+function parseTarget(target: string | undefined): { url: URL; path: string | null } | null {
+  let url: URL
+  try {
+    url = new URL(target ?? '/', 'http://127.0.0.1')
+  } catch {
+    return null // answered as a 400 by the caller
+  }
+  try {
+    return { url, path: decodeURIComponent(url.pathname) }
+  } catch {
+    return { url, path: null } // a URIError: malformed percent-encoding, a 400
+  }
+}
+
+function refuseUpgrade(socket: Socket, status: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`)
+  else socket.destroy()
 }
 
 function failure(code: ApiErrorCode, message: string): ApiResult<never> {
@@ -167,8 +197,9 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/** Serves a file of the built renderer; `pathname` is already decoded. */
 async function serveStatic(res: ServerResponse, root: string, pathname: string): Promise<void> {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
+  const relative = normalize(pathname).replace(/^([/\\])+/, '')
   let file = join(root, relative)
   if (!file.startsWith(root + sep) && file !== root)
     return sendJson(res, 404, failure('not_found', 'Not found.'))
@@ -189,5 +220,6 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string):
     'referrer-policy': 'no-referrer',
     'cache-control': file.endsWith('index.html') ? 'no-cache' : 'max-age=3600',
   })
-  createReadStream(file).pipe(res)
+  // pipeline closes the file when the client goes away mid-transfer; there is no one to tell.
+  pipeline(createReadStream(file), res, () => undefined)
 }
