@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createWorkbench } from '../api/workbench'
 import { resolveHome } from '../engine/home'
-import { SettingsStore, type DocumentStore } from '../engine/settings/store'
+import { openSettingsStore, type DocumentStore } from '../engine/settings/store'
 import { createIpcEmitter, registerIpcHandlers } from './ipc'
 import { createMainWindow } from './window'
 import { utilityProcessLauncher } from './trainer-launcher'
@@ -22,7 +22,12 @@ app.on('web-contents-created', (_event, contents) => {
 })
 
 void app.whenReady().then(() => {
-  const settings = new SettingsStore(new Store({ cwd: home, name: 'settings' }) as unknown as DocumentStore)
+  // A corrupt settings file is kept aside by the store; the person is told where it went.
+  const settings = openSettingsStore(
+    join(home, 'settings.json'),
+    () => new Store({ cwd: home, name: 'settings' }) as unknown as DocumentStore,
+    (sentence) => void dialog.showMessageBox({ type: 'warning', message: sentence }),
+  )
   const appUrl =
     process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href
   const logError = (where: string, error: unknown) => console.error(`[${where}]`, error)

@@ -1,8 +1,7 @@
 import { describeDatasets, downloadDataset } from '../../engine/data'
 import { resolveHome } from '../../engine/home'
 import { UserError } from '../../engine/errors'
-import { openConfStore } from '../../engine/settings/conf-store'
-import { SettingsStore } from '../../engine/settings/store'
+import { openConfSettings } from '../../engine/settings/conf-store'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 
@@ -25,7 +24,7 @@ export async function runDatasets(argv: string[], io: CommandIO): Promise<number
   if (extra.length) throw new UserError(`Unexpected argument "${extra[0]}".`)
   const home = resolveHome(flags.home)
   if (action === 'list') {
-    const settings = new SettingsStore(openConfStore(home)).get()
+    const settings = openConfSettings(home, (sentence) => io.stderr.write(`${sentence}\n`)).get()
     const list = await describeDatasets({ home, dataFolder: settings.dataFolder })
     if (flags.json) io.stdout.write(JSON.stringify(list) + '\n')
     else

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createWorkbench } from '../../api/workbench'
 import { resolveHome } from '../../engine/home'
-import { openConfStore } from '../../engine/settings/conf-store'
-import { SettingsStore } from '../../engine/settings/store'
+import { openConfSettings } from '../../engine/settings/conf-store'
 import { UserError } from '../../engine/errors'
 import { startWebShell } from '../../web/server'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
@@ -23,6 +22,56 @@ export function rendererDir(): string {
   return found
 }
 
+export interface WebOptions {
+  home: string
+  /** 0 picks a free port. */
+  port: number
+  /** The built renderer to serve; found with `rendererDir` when absent. */
+  staticDir?: string
+  io: CommandIO
+}
+
+/** A started browser shell. */
+export interface RunningWeb {
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * Serves the workbench on `home`: settings first (the step most likely to fail), then the
+ * port. A start that fails at any step closes what it had opened and rethrows, so that no port
+ * stays open without a URL shown and the command can exit.
+ */
+export async function startWeb(options: WebOptions): Promise<RunningWeb> {
+  const { io } = options
+  const settings = openConfSettings(options.home, (sentence) => io.stderr.write(`${sentence}\n`))
+  const logError = (where: string, error: unknown) =>
+    io.stderr.write(`[${where}] ${(error as Error)?.stack ?? String(error)}\n`)
+  const shell = await startWebShell({
+    staticDir: options.staticDir ?? rendererDir(),
+    port: options.port,
+    logError,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE')
+      throw new UserError(`Port ${options.port} is in use; pick another with --port.`, 'conflict', 'port')
+    throw error
+  })
+  try {
+    const workbench = createWorkbench({ home: options.home, shell: 'web', settings, emit: shell.emit })
+    shell.serve(workbench.handlers)
+    return {
+      url: shell.url,
+      close: async () => {
+        await workbench.shutdown()
+        await shell.close()
+      },
+    }
+  } catch (error) {
+    await shell.close()
+    throw error
+  }
+}
+
 /** `npm run web`: the browser shell, until Ctrl-C. */
 export async function runWeb(argv: string[], io: CommandIO): Promise<number> {
   const { flags } = parseFlags(argv, FLAGS)
@@ -33,28 +82,12 @@ export async function runWeb(argv: string[], io: CommandIO): Promise<number> {
   if (flags.port !== undefined && flags.port > 65535)
     throw new UserError('--port must be at most 65535.', 'invalid', 'port')
   const home = resolveHome(flags.home)
-  const logError = (where: string, error: unknown) =>
-    io.stderr.write(`[${where}] ${(error as Error)?.stack ?? String(error)}\n`)
-  const shell = await startWebShell({ staticDir: rendererDir(), port: flags.port ?? 5170, logError }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
-        throw new UserError(
-          `Port ${flags.port ?? 5170} is in use; pick another with --port.`,
-          'conflict',
-          'port',
-        )
-      throw error
-    },
-  )
-  const settings = new SettingsStore(openConfStore(home))
-  const workbench = createWorkbench({ home, shell: 'web', settings, emit: shell.emit })
-  shell.serve(workbench.handlers)
-  io.stdout.write(`CNN Workbench is serving ${home}\nOpen ${shell.url}\n`)
+  const web = await startWeb({ home, port: flags.port ?? 5170, io })
+  io.stdout.write(`CNN Workbench is serving ${home}\nOpen ${web.url}\n`)
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', resolveStop)
     process.once('SIGTERM', resolveStop)
   })
-  await workbench.shutdown()
-  await shell.close()
+  await web.close()
   return 0
 }

@@ -1,11 +1,13 @@
 import Conf from 'conf'
-import type { DocumentStore } from './store'
+import { join } from 'node:path'
+import { openSettingsStore, type SettingsReport, type SettingsStore } from './store'
 
-/** The settings document outside Electron: `<home>/settings.json` through conf. */
-export function openConfStore(home: string): DocumentStore {
-  return new Conf<Record<string, unknown>>({
-    cwd: home,
-    configName: 'settings',
-    projectName: 'cnn-workbench',
-  })
+/** The settings outside Electron: `<home>/settings.json` through conf. */
+export function openConfSettings(home: string, report: SettingsReport): SettingsStore {
+  return openSettingsStore(
+    join(home, 'settings.json'),
+    () =>
+      new Conf<Record<string, unknown>>({ cwd: home, configName: 'settings', projectName: 'cnn-workbench' }),
+    report,
+  )
 }

@@ -1,0 +1,82 @@
+/** Test helpers: the web shell in a process of its own, started from source. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createConnection, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+/** The repository root: tsx and the training process entry resolve from here. */
+export const ROOT = resolve(__dirname, '../../..')
+
+export interface WebProcess {
+  origin: string
+  port: number
+  token: string
+  process: ChildProcess
+  /** Everything the process printed. */
+  output(): string
+  /** Whether the process is still running. */
+  alive(): boolean
+  stop(): Promise<void>
+}
+
+/** A folder holding a one-line index.html, standing in for the built renderer. */
+export function fakeRenderer(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'renderer-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>CNN Workbench</title>')
+  return dir
+}
+
+/** Starts `web-process.fixtures.ts` (the web command's startWeb) and waits for its URL. */
+export async function startWebProcess(home: string): Promise<WebProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'web-process.fixtures.ts'), home, fakeRenderer()],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+  const url = await new Promise<URL>((resolveUrl, reject) => {
+    child.stdout.on('data', () => {
+      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
+      if (match) resolveUrl(new URL(match[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`the web shell exited with ${code}:\n${output}`)))
+  })
+  return {
+    origin: url.origin,
+    port: Number(url.port),
+    token: url.searchParams.get('token') ?? '',
+    process: child,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done()
+        child.once('exit', () => done())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as { port: number }
+  await new Promise((done) => server.close(done))
+  return port
+}
+
+/** Resolves true when something accepts a TCP connection on the port. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolveListening) => {
+    const socket = createConnection(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolveListening(true)
+    })
+    socket.once('error', () => resolveListening(false))
+  })
+}
