@@ -23,6 +23,17 @@ export const datasetPreviewRequestSchema = z
   .strict()
 export const datasetDownloadRequestSchema = z.object({ dataset: z.enum(['mnist', 'fashion-mnist']) }).strict()
 
+/** The longest grey image a request may carry, as base64 (a 1024 x 1024 image is 1,398,104). */
+const MAX_PIXELS_BASE64_LENGTH = 1_500_000
+
+/**
+ * The largest request body the contract allows, which the HTTP shell takes as its limit: an
+ * image for inspect.activations at the longest pixel string above, plus room for the rest of
+ * that request (its run id and the image's other fields take a few hundred bytes). No other
+ * request comes near it.
+ */
+export const MAX_REQUEST_BYTES = MAX_PIXELS_BASE64_LENGTH + 16 * 1024
+
 export const inspectImageSchema = z.discriminatedUnion('kind', [
   /** A test-set image by index. */
   z.object({ kind: z.literal('test'), index: z.number().int().min(0) }),
@@ -37,7 +48,7 @@ export const inspectImageSchema = z.discriminatedUnion('kind', [
     kind: z.literal('pixels'),
     width: z.number().int().min(1).max(1024),
     height: z.number().int().min(1).max(1024),
-    pixelsBase64: z.string().max(1_500_000),
+    pixelsBase64: z.string().max(MAX_PIXELS_BASE64_LENGTH),
     /** 'mnist' centres by mass and scales into a 20x20 box like MNIST's digits; 'resize' only resizes. */
     preprocess: z.enum(['mnist', 'resize']).default('mnist'),
   }),

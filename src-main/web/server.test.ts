@@ -4,9 +4,15 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { RequestHandlers } from '@common/contract'
+import { MAX_REQUEST_BYTES, inspectActivationsRequestSchema } from '@common/requests'
 import { startWebShell, type WebShell } from './server'
 
-const handlers = { 'settings.get': async () => ({ backend: 'wasm' }) } as unknown as RequestHandlers
+const handlers = {
+  'settings.get': async () => ({ backend: 'wasm' }),
+  'inspect.activations': async ({ image }: { image: { pixelsBase64: string } }) => ({
+    received: image.pixelsBase64.length,
+  }),
+} as unknown as RequestHandlers
 
 function staticDir() {
   const dir = mkdtempSync(join(tmpdir(), 'renderer-'))
@@ -154,5 +160,41 @@ describe('web shell under malformed input', () => {
     const s = await start()
     expect(await raw(s.port, 'HELLO THERE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /)
     expect((await fetch(`http://127.0.0.1:${s.port}/`)).status).toBe(200)
+  })
+})
+
+describe('the body limit', () => {
+  const pixels = inspectActivationsRequestSchema.shape.image.options[2].shape.pixelsBase64
+  const longest = pixels.maxLength ?? 0
+
+  it('lets through the largest image the request schema allows', async () => {
+    const s = await start()
+    const body = JSON.stringify({
+      runId: 'r1',
+      image: {
+        kind: 'pixels',
+        width: 1024,
+        height: 1024,
+        pixelsBase64: 'A'.repeat(longest),
+        preprocess: 'resize',
+      },
+    })
+    const answer = await fetch(`http://127.0.0.1:${s.port}/api/inspect.activations`, {
+      method: 'POST',
+      headers: { 'x-workbench-token': 'secret-token' },
+      body,
+    })
+    expect(answer.status).toBe(200)
+    expect(await answer.json()).toEqual({ ok: true, value: { received: longest } })
+  })
+
+  it('refuses a body past it with 413', async () => {
+    const s = await start()
+    const answer = await fetch(`http://127.0.0.1:${s.port}/api/inspect.activations`, {
+      method: 'POST',
+      headers: { 'x-workbench-token': 'secret-token' },
+      body: 'x'.repeat(MAX_REQUEST_BYTES + 1),
+    })
+    expect(answer.status).toBe(413)
   })
 })

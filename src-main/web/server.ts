@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch, type ErrorLogger } from '../api/dispatch'
 import type { ApiErrorCode, ApiResult, EmitEvent, RequestHandlers } from '@common/contract'
+import { MAX_REQUEST_BYTES } from '@common/requests'
 
 /** The page's policy; the meta tag in index.html has the same minus what only a header can say. */
 const CONTENT_SECURITY_POLICY =
@@ -35,7 +36,6 @@ export interface WebShell {
   close(): Promise<void>
 }
 
-const MAX_BODY_BYTES = 1 << 20
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -191,7 +191,7 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) return undefined
+    if (size > MAX_REQUEST_BYTES) return undefined
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')
