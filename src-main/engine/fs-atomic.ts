@@ -2,16 +2,21 @@ import { randomBytes } from 'node:crypto'
 import { open, rename, rm } from 'node:fs/promises'
 import { dirname, basename, join } from 'node:path'
 
-/** Write a file so that readers see the old content or the new, never a half-written one. */
+/**
+ * Write a file so that readers see the old content or the new, never a half-written one, and
+ * so that the new one survives a power cut once this resolves. A write that fails (a full disk)
+ * removes its temporary file and leaves the old content in place.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  await writeFileSynced(tmp, data)
   try {
+    await writeFileSynced(tmp, data)
     await rename(tmp, path)
   } catch (error) {
     await rm(tmp, { force: true })
     throw error
   }
+  await syncFolder(dirname(path))
 }
 
 /** Write a file and flush it to the disk before returning (not atomic: see writeFileAtomic). */
@@ -19,6 +24,20 @@ export async function writeFileSynced(path: string, data: string | Uint8Array): 
   const handle = await open(path, 'w')
   try {
     await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Flush a folder's entries, which is what makes a rename in it durable. Windows cannot open a
+ * folder to flush it; there the rename is as durable as the file system makes it.
+ */
+async function syncFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const handle = await open(folder, 'r')
+  try {
     await handle.sync()
   } finally {
     await handle.close()
