@@ -18,7 +18,18 @@ describe('parseFlags', () => {
     expect(positionals).toEqual(['list'])
   })
 
+  it('takes a negative number as the value of a number flag', () => {
+    expect(parseFlags(['--learning-rate', '-1e-3', '--epochs', '2', 'list'], specs)).toEqual({
+      flags: { 'learning-rate': -0.001, epochs: 2 },
+      positionals: ['list'],
+    })
+    expect(parseFlags(['--learning-rate', '-.5'], specs).flags).toEqual({ 'learning-rate': -0.5 })
+  })
+
   it.each([
+    [['--epochs', '-3'], '--epochs must be at least 1, not -3.'],
+    [['--epochs', '--json'], 'Flag --epochs needs a value.'],
+    [['--optimizer', '-1'], '--optimizer must be one of adam, sgd, not "-1".'],
     [['--bogus'], 'Unknown flag --bogus; run with --help to see the flags.'],
     [['--epochs', 'two'], '--epochs must be a whole number, not "two".'],
     [['--epochs', '1.5'], '--epochs must be a whole number, not "1.5".'],

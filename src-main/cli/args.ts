@@ -42,7 +42,12 @@ export function parseFlags<S extends FlagSpecs>(
   ) as Record<string, { type: 'boolean' | 'string' }>
   let parsed: ReturnType<typeof parseArgs>
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, specs),
+      options,
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     throw new UserError(describeParseError(error), 'invalid')
   }
@@ -53,6 +58,28 @@ export function parseFlags<S extends FlagSpecs>(
     flags[name] = convert(name, spec, raw as string | boolean)
   }
   return { flags: flags as ParsedFlags<S>, positionals: parsed.positionals }
+}
+
+/** An argument that is a negative number (`-1`, `-0.5`, `-.5`, `-1e-3`), not a flag. */
+const NEGATIVE_NUMBER = /^-\.?\d/
+
+/**
+ * `--flag -1` becomes `--flag=-1`: parseArgs refuses a value starting with a dash as ambiguous,
+ * and a negative number is a value the flag's own check then judges (and names what is wrong).
+ */
+function joinNegativeValues(argv: string[], specs: FlagSpecs): string[] {
+  const joined: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--') return [...joined, ...argv.slice(i)]
+    const spec = arg.startsWith('--') ? specs[arg.slice(2)] : undefined
+    const next = argv[i + 1]
+    if (spec && spec.type !== 'boolean' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`${arg}=${next}`)
+      i++
+    } else joined.push(arg)
+  }
+  return joined
 }
 
 function convert(name: string, spec: FlagSpec, raw: string | boolean): unknown {
@@ -83,7 +110,8 @@ function describeParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   const unknown = /Unknown option '([^']+)'/.exec(message)
   if (unknown) return `Unknown flag ${unknown[1]}; run with --help to see the flags.`
-  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message)
+  // Ambiguous: the next argument is another flag (a negative number was joined above).
+  const missing = /Option '([^']+?)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message)
   if (missing) return `Flag ${missing[1].replace(/^-\w, /, '')} needs a value.`
   return message.split('\n')[0].replace(/\.?$/, '.')
 }

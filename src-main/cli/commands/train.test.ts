@@ -110,7 +110,14 @@ describe('npm run train', () => {
     const cases = [
       [['--epochs', 'many'], /^--epochs must be a whole number, not "many"\.\n$/],
       [['--optimizer', 'lbfgs'], /^--optimizer must be one of adam, sgd, rmsprop/],
-      [['--learning-rate', '0'], /^--learning-rate is not accepted: /],
+      [['--learning-rate', '0'], /^--learning-rate must be greater than 0, not 0\.\n$/],
+      [['--learning-rate', '-1'], /^--learning-rate must be greater than 0, not -1\.\n$/],
+      [['--learning-rate', '20'], /^--learning-rate must be at most 10, not 20\.\n$/],
+      [['--momentum', '-0.5'], /^--momentum must be at least 0, not -0\.5\.\n$/],
+      [
+        ['--architecture', '{"convBlocks":[{"filters":8,"kernelSize":3,"kernal":5}],"denseLayers":[]}'],
+        /^--architecture has "convBlocks\.0\.kernal", which is not a field of a network\.\n$/,
+      ],
       [['--dataset', join(root, 'nowhere')], /^The folder .*nowhere does not exist\.\n$/],
       [['--resume', '20260101-000000-none'], /^There is no run 20260101-000000-none\.\n$/],
       [['--resume', 'x', '--epochs', '3'], /^--resume keeps the run's own settings; drop --epochs\.\n$/],

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
-import { runConfigSchema, type DatasetRef, type RunConfig } from '@common/schemas'
+import { requestSchemas } from '@common/requests'
+import type { DatasetRef, RunConfig } from '@common/schemas'
+import type { z } from 'zod'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
@@ -132,7 +134,8 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
 }
 
 function configFromFlags(flags: Flags, architecture: unknown): RunConfig {
-  const parsed = runConfigSchema.safeParse({
+  // The same strict check as a runs.start request: a misspelt key in --architecture is refused.
+  const parsed = requestSchemas['runs.start'].safeParse({
     name: flags.name,
     dataset: flags.dataset === undefined ? undefined : datasetRef(flags.dataset),
     architecture,
@@ -147,14 +150,25 @@ function configFromFlags(flags: Flags, architecture: unknown): RunConfig {
     replicas: flags.replicas,
   })
   if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]
+  const issues = parsed.error.issues
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]
   const flag = FLAG_OF_FIELD[String(issue.path[0])] ?? String(issue.path[0])
-  const where = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : ''
-  throw new UserError(
-    `--${flag} is not accepted${where}: ${issue.message.replace(/\.$/, '')}.`,
-    'invalid',
-    flag,
-  )
+  throw new UserError(describeFlagIssue(issue, flag, flags[flag as keyof Flags]), 'invalid', flag)
+}
+
+/** What is wrong with the value of a flag, in the flag's own terms. */
+function describeFlagIssue(issue: z.core.$ZodIssue, flag: string, value: unknown): string {
+  const inside = issue.path.slice(1).join('.')
+  if (issue.code === 'unrecognized_keys') {
+    const key = [inside, issue.keys[0]].filter(Boolean).join('.')
+    return `--${flag} has "${key}", which is not a field of a network.`
+  }
+  if (!inside && issue.code === 'too_small')
+    return `--${flag} must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, not ${String(value)}.`
+  if (!inside && issue.code === 'too_big')
+    return `--${flag} must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}, not ${String(value)}.`
+  const where = inside ? ` (at ${inside})` : ''
+  return `--${flag} is not accepted${where}: ${issue.message.replace(/\.$/, '')}.`
 }
 
 /** The value of --architecture: inline JSON, or the path of a JSON file. */
