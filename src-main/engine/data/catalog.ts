@@ -42,8 +42,12 @@ export const FASHION_CLASS_NAMES = [
   'Ankle boot',
 ]
 
-/** What a downloaded file must hash to: MD5 of the `.gz` as served, SHA-256 of its content. */
+/**
+ * What a downloaded file must be: its size and MD5 as served (the `.gz`), the SHA-256 of its
+ * content. A mirror that sends more than the size is cut off there.
+ */
 export interface FileChecksums {
+  bytesGz: number
   md5Gz?: string
   sha256?: string
 }
@@ -52,7 +56,7 @@ export interface NamedDatasetSpec {
   name: NamedDataset
   title: string
   classNames: string[]
-  /** Base URLs tried in order; a file's URL is the base followed by `<file name>.gz`. */
+  /** Base URLs tried in order, https first; a file's URL is the base followed by `<file name>.gz`. */
   mirrors: string[]
   checksums: IdxFiles<FileChecksums>
 }
@@ -70,26 +74,53 @@ export const NAMED_DATASETS: Record<NamedDataset, NamedDatasetSpec> = {
     name: 'mnist',
     title: 'MNIST',
     classNames: DIGIT_CLASS_NAMES,
-    // The mirrors torchvision uses; LeCun's own site is the last resort (it often refuses).
-    mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'http://yann.lecun.com/exdb/mnist/'],
+    // torchvision's mirror, then TensorFlow's (CVDF); LeCun's own site, over https, is the last
+    // resort (it often refuses).
+    mirrors: [
+      'https://ossci-datasets.s3.amazonaws.com/mnist/',
+      'https://storage.googleapis.com/cvdf-datasets/mnist/',
+      'https://yann.lecun.com/exdb/mnist/',
+    ],
+    // The sizes LeCun's page publishes.
     checksums: {
-      trainImages: { md5Gz: 'f68b3c2dcbeaaa9fbdd348bbdeb94873', sha256: MNIST_SHA256.trainImages },
-      trainLabels: { md5Gz: 'd53e105ee54ea40749a09fcbcd1e9432', sha256: MNIST_SHA256.trainLabels },
-      testImages: { md5Gz: '9fb629c4189551a2d022fa330f9573f3', sha256: MNIST_SHA256.testImages },
-      testLabels: { md5Gz: 'ec29112dd5afa0611ce80d1b7f02629c', sha256: MNIST_SHA256.testLabels },
+      trainImages: {
+        bytesGz: 9_912_422,
+        md5Gz: 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+        sha256: MNIST_SHA256.trainImages,
+      },
+      trainLabels: {
+        bytesGz: 28_881,
+        md5Gz: 'd53e105ee54ea40749a09fcbcd1e9432',
+        sha256: MNIST_SHA256.trainLabels,
+      },
+      testImages: {
+        bytesGz: 1_648_877,
+        md5Gz: '9fb629c4189551a2d022fa330f9573f3',
+        sha256: MNIST_SHA256.testImages,
+      },
+      testLabels: {
+        bytesGz: 4_542,
+        md5Gz: 'ec29112dd5afa0611ce80d1b7f02629c',
+        sha256: MNIST_SHA256.testLabels,
+      },
     },
   },
   'fashion-mnist': {
     name: 'fashion-mnist',
     title: 'Fashion-MNIST',
     classNames: FASHION_CLASS_NAMES,
-    mirrors: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
-    // The MD5s published in the Fashion-MNIST README.
+    // The files in the project's repository over https; its S3 website, which has no https,
+    // only when GitHub fails. The MD5s are checked either way.
+    mirrors: [
+      'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+    ],
+    // The MD5s published in the Fashion-MNIST README, and the files' sizes.
     checksums: {
-      trainImages: { md5Gz: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
-      trainLabels: { md5Gz: '25c81989df183df01b3e8a0aad5dffbe' },
-      testImages: { md5Gz: 'bef4ecab320f06d8554ea6380940ec79' },
-      testLabels: { md5Gz: 'bb300cfdad3c16e7a12a480ee83fd310' },
+      trainImages: { bytesGz: 26_421_880, md5Gz: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
+      trainLabels: { bytesGz: 29_515, md5Gz: '25c81989df183df01b3e8a0aad5dffbe' },
+      testImages: { bytesGz: 4_422_102, md5Gz: 'bef4ecab320f06d8554ea6380940ec79' },
+      testLabels: { bytesGz: 5_148, md5Gz: 'bb300cfdad3c16e7a12a480ee83fd310' },
     },
   },
 }

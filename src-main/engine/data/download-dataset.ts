@@ -44,6 +44,7 @@ export async function downloadDataset(
     targetDir: downloadFolder(options.home, name),
     files: IDX_ROLES.map((role) => ({
       name: fileName(role),
+      bytes: checksums[role].bytesGz,
       md5: checksums[role].md5Gz,
       sha256: checksums[role].sha256,
     })),

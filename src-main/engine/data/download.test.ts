@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DownloadProgress } from '@common/contract'
-import { IDX_FILE_NAMES, IDX_ROLES, type FileChecksums, type IdxFiles } from './catalog'
+import { IDX_FILE_NAMES, IDX_ROLES, NAMED_DATASETS, type FileChecksums, type IdxFiles } from './catalog'
 import { idxLabelBytes, idxSetBytes, tempFolder } from './idx-fixtures'
 import { clearDatasetCache, downloadDataset, loadDataset } from './index'
 
@@ -20,6 +20,7 @@ function fixtureMirror(replace: Partial<IdxFiles<Buffer>> = {}) {
     const gz = gzipSync(raw[role])
     served.set(`/${IDX_FILE_NAMES[role]}.gz`, gz)
     checksums[role] = {
+      bytesGz: gz.length,
       md5Gz: createHash('md5').update(gz).digest('hex'),
       sha256: createHash('sha256').update(raw[role]).digest('hex'),
     }
@@ -255,5 +256,63 @@ describe('downloadDataset', () => {
       }),
     ).rejects.toThrow('The download of Fashion-MNIST was cancelled.')
     expect(datasetsContent()).toEqual([])
+  })
+
+  it('cuts a download that announces more bytes than the published file, before reading it', async () => {
+    const { served, checksums } = fixtureMirror()
+    const base = await listen((req, res) => {
+      const body = served.get(req.url!.slice(3))!
+      res.writeHead(200, { 'content-length': body.length + 1_000_000 })
+      res.write(body) // ... and the rest never comes: the length alone must stop it
+    })
+    const expected = checksums.trainImages.bytesGz
+    await expect(
+      downloadDataset('fashion-mnist', { home, mirrors: [`${base}/ok/`], checksums }),
+    ).rejects.toThrow(
+      `${new URL(base).host} announced ${expected + 1_000_000} bytes for train-images-idx3-ubyte.gz, more than the ${expected} of the published file.`,
+    )
+    expect(datasetsContent()).toEqual([])
+  })
+
+  it('cuts a download that keeps sending past the published size, and says so', async () => {
+    const { served, checksums } = fixtureMirror()
+    let written = 0
+    const base = await listen((req, res) => {
+      const body = served.get(req.url!.slice(3))!
+      // No length announced: a chunked answer that never ends.
+      res.writeHead(200, { 'content-type': 'application/gzip' })
+      const more = () => {
+        if (res.destroyed) return
+        written += body.length
+        res.write(body, () => setImmediate(more))
+      }
+      more()
+    })
+    const expected = checksums.trainImages.bytesGz
+    await expect(
+      downloadDataset('fashion-mnist', { home, mirrors: [`${base}/ok/`], checksums }),
+    ).rejects.toThrow(
+      new RegExp(
+        `127\\.0\\.0\\.1:\\d+ sent more than the ${expected} bytes of the published train-images-idx3-ubyte\\.gz; the download was cut\\.$`,
+      ),
+    )
+    // Cut at the limit, not after the server gave up: at most a few chunks past it.
+    expect(written).toBeLessThan(expected * 64)
+    expect(datasetsContent()).toEqual([])
+  })
+})
+
+describe('the named data sets', () => {
+  it('are fetched over https first, and every file has a published size to cut at', () => {
+    for (const spec of Object.values(NAMED_DATASETS)) {
+      const secure = spec.mirrors.map((mirror) => new URL(mirror).protocol === 'https:')
+      expect(secure[0], `${spec.title}'s first mirror`).toBe(true)
+      expect(secure, `${spec.title}: https mirrors before http ones`).toEqual(
+        [...secure].sort((a, b) => +b - +a),
+      )
+      for (const role of IDX_ROLES) expect(spec.checksums[role].bytesGz).toBeGreaterThan(0)
+    }
+    // Every MNIST mirror has https.
+    expect(NAMED_DATASETS.mnist.mirrors.every((mirror) => mirror.startsWith('https://'))).toBe(true)
   })
 })

@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises'
 import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import { UserError, errorMessage } from '../errors'
+import { MAX_DECOMPRESSED_BYTES } from './idx'
 
 const gunzipAsync = promisify(gunzip)
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
@@ -24,6 +25,8 @@ const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000
 export interface DownloadFile {
   /** The name on the mirror and on disk, e.g. `train-images-idx3-ubyte.gz`. */
   name: string
+  /** Its size as published; a mirror that announces or sends more is cut off there. */
+  bytes: number
   /** MD5 of the bytes as served. */
   md5?: string
   /** SHA-256 of the bytes after gunzip. */
@@ -95,7 +98,7 @@ async function downloadFromMirrors(file: DownloadFile, path: string, options: Do
   for (const mirror of options.mirrors) {
     const url = new URL(file.name, mirror.endsWith('/') ? mirror : `${mirror}/`)
     try {
-      await fetchToFile(url, path, file.name, options)
+      await fetchToFile(url, path, file, options)
       await verifyChecksums(url, path, file)
       return
     } catch (error) {
@@ -114,11 +117,18 @@ async function downloadFromMirrors(file: DownloadFile, path: string, options: Do
   )
 }
 
-async function fetchToFile(url: URL, path: string, name: string, options: DownloadFilesOptions) {
+async function fetchToFile(url: URL, path: string, file: DownloadFile, options: DownloadFilesOptions) {
+  const { name, bytes: limit } = file
   const timeoutMs = options.timeoutMs ?? 30_000
   const response = await openResponse(url, timeoutMs, options.signal)
   const length = Number(response.headers['content-length'])
   const total = Number.isFinite(length) && length >= 0 ? length : null
+  if (total !== null && total > limit) {
+    response.destroy()
+    throw new MirrorFailure(
+      `${url.host} announced ${total} bytes for ${name}, more than the ${limit} of the published file`,
+    )
+  }
   let received = 0
   let idle: NodeJS.Timeout | undefined
   const armIdleTimer = () => {
@@ -131,6 +141,14 @@ async function fetchToFile(url: URL, path: string, name: string, options: Downlo
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length
+      // Cut here: a mirror must not fill the disk, whatever it sends.
+      if (received > limit) {
+        return callback(
+          new MirrorFailure(
+            `${url.host} sent more than the ${limit} bytes of the published ${name}; the download was cut`,
+          ),
+        )
+      }
       armIdleTimer()
       options.onProgress?.(name, received, total)
       callback(null, chunk)
@@ -211,7 +229,7 @@ async function verifyChecksums(url: URL, path: string, file: DownloadFile) {
   if (file.sha256) {
     let content: Buffer
     try {
-      content = await gunzipAsync(bytes)
+      content = await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES })
     } catch (error) {
       throw new MirrorFailure(`${url} sent a file that does not gunzip (${errorMessage(error)})`)
     }

@@ -18,7 +18,7 @@ export const IDX_LABELS_MAGIC = 0x00000801
 const IMAGES_HEADER_BYTES = 16
 const LABELS_HEADER_BYTES = 8
 /** No IDX set of ours decompresses to more than this; a larger one is broken or hostile. */
-const MAX_DECOMPRESSED_BYTES = 1 << 30
+export const MAX_DECOMPRESSED_BYTES = 1 << 30
 
 export interface IdxImagesHeader {
   count: number
