@@ -4,18 +4,26 @@ import type { RequestHandlers } from '@common/contract'
 import { readHomeFlag } from './argv'
 import { isTrustedSender, registerIpcHandlers } from './ipc'
 
+/** A top frame showing `url` (a frame with no parent). */
+const top = (url: string) => ({ url, parent: null })
+
 describe('isTrustedSender', () => {
   const fileApp = 'file:///opt/app/out/renderer/index.html'
   it('accepts only the app page itself', () => {
-    expect(isTrustedSender(fileApp, fileApp)).toBe(true)
-    expect(isTrustedSender('file:///opt/app/out/renderer/index.html#/runs', fileApp)).toBe(true)
-    expect(isTrustedSender('file:///tmp/evil.html', fileApp)).toBe(false)
-    expect(isTrustedSender('https://example.com/', fileApp)).toBe(false)
+    expect(isTrustedSender(top(fileApp), fileApp)).toBe(true)
+    expect(isTrustedSender(top('file:///opt/app/out/renderer/index.html#/runs'), fileApp)).toBe(true)
+    expect(isTrustedSender(top('file:///tmp/evil.html'), fileApp)).toBe(false)
+    expect(isTrustedSender(top('https://example.com/'), fileApp)).toBe(false)
     expect(isTrustedSender(undefined, fileApp)).toBe(false)
+    expect(isTrustedSender(null, fileApp)).toBe(false)
+  })
+  it('refuses a frame inside a page, even one showing the app', () => {
+    expect(isTrustedSender({ url: fileApp, parent: top('https://example.com/') }, fileApp)).toBe(false)
+    expect(isTrustedSender({ url: fileApp, parent: top(fileApp) }, fileApp)).toBe(false)
   })
   it('compares origins for the dev server', () => {
-    expect(isTrustedSender('http://localhost:5173/#/runs', 'http://localhost:5173/')).toBe(true)
-    expect(isTrustedSender('http://localhost:5174/', 'http://localhost:5173/')).toBe(false)
+    expect(isTrustedSender(top('http://localhost:5173/#/runs'), 'http://localhost:5173/')).toBe(true)
+    expect(isTrustedSender(top('http://localhost:5174/'), 'http://localhost:5173/')).toBe(false)
   })
 })
 
@@ -28,14 +36,18 @@ describe('registerIpcHandlers', () => {
     registerIpcHandlers(ipcMain, handlers, appUrl, () => undefined)
     expect([...registered.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort())
     const settingsGet = registered.get('settings.get')!
-    expect(await settingsGet({ senderFrame: { url: appUrl } }, undefined)).toEqual({
+    expect(await settingsGet({ senderFrame: top(appUrl) }, undefined)).toEqual({
       ok: true,
       value: { backend: 'auto' },
     })
-    const refused = (await settingsGet({ senderFrame: { url: 'https://evil.example/' } }, undefined)) as {
+    const refused = (await settingsGet({ senderFrame: top('https://evil.example/') }, undefined)) as {
       ok: boolean
     }
     expect(refused.ok).toBe(false)
+    const framed = (await settingsGet({ senderFrame: { url: appUrl, parent: top(appUrl) } }, undefined)) as {
+      ok: boolean
+    }
+    expect(framed.ok).toBe(false)
   })
 })
 

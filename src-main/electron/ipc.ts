@@ -3,14 +3,23 @@ import { REQUEST_CHANNELS } from '@common/channels'
 import { dispatch, type ErrorLogger } from '../api/dispatch'
 import type { ApiResult, EmitEvent, RequestHandlers } from '@common/contract'
 
-/** Only our own window's top frame, showing our own page, may call the API. */
-export function isTrustedSender(frameUrl: string | undefined, appUrl: string): boolean {
-  if (!frameUrl) return false
+/** The part of Electron's WebFrameMain the check needs: its page, and its parent frame (null at the top). */
+export interface SenderFrame {
+  url: string
+  parent: unknown
+}
+
+/**
+ * Only our own window's top frame, showing our own page, may call the API: not a frame inside
+ * it (were one ever loaded), even one that shows our page too.
+ */
+export function isTrustedSender(frame: SenderFrame | null | undefined, appUrl: string): boolean {
+  if (!frame || frame.parent !== null) return false
   try {
-    const frame = new URL(frameUrl)
+    const frameUrl = new URL(frame.url)
     const app = new URL(appUrl)
-    if (app.protocol === 'file:') return frame.protocol === 'file:' && frame.pathname === app.pathname
-    return frame.origin === app.origin
+    if (app.protocol === 'file:') return frameUrl.protocol === 'file:' && frameUrl.pathname === app.pathname
+    return frameUrl.origin === app.origin
   } catch {
     return false
   }
@@ -27,7 +36,7 @@ export function registerIpcHandlers(
     ipcMain.handle(
       channel,
       async (event: IpcMainInvokeEvent, payload: unknown): Promise<ApiResult<unknown>> => {
-        if (!isTrustedSender(event.senderFrame?.url, appUrl)) {
+        if (!isTrustedSender(event.senderFrame, appUrl)) {
           return {
             ok: false,
             error: { code: 'invalid', message: 'Requests are accepted only from the workbench window.' },

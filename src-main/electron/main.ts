@@ -15,13 +15,20 @@ const homeFlag = readHomeFlag(process.argv)
 if (homeFlag || process.env.WORKBENCH_HOME) app.setPath('userData', resolveHome(homeFlag))
 const home = app.getPath('userData')
 
-if (!app.requestSingleInstanceLock()) app.quit()
+// A second instance hands over to the first (its 'second-instance' focuses the window) and runs
+// nothing: app.quit() only asks Electron to quit, so nothing below may start after it.
+if (app.requestSingleInstanceLock()) startApp()
+else app.quit()
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-})
+function startApp(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+  void app.whenReady().then(onReady)
+}
 
-void app.whenReady().then(() => {
+/** Everything that needs Electron ready: settings, the workbench, IPC, permissions and the window. */
+function onReady(): void {
   // A corrupt settings file is kept aside by the store; the person is told where it went.
   const settings = openSettingsStore(
     join(home, 'settings.json'),
@@ -49,7 +56,10 @@ void app.whenReady().then(() => {
     launch: utilityProcessLauncher(utilityProcess),
   })
   registerIpcHandlers(ipcMain, workbench.handlers, appUrl, logError)
+  // The workbench needs no permission: refuse every request, and answer every check (which
+  // pages make without asking, e.g. for notifications or the clipboard) with no.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
 
   const win = createMainWindow(settings.get().window, appUrl)
   const saveWindowState = () => {
@@ -66,4 +76,4 @@ void app.whenReady().then(() => {
   app.on('window-all-closed', () => {
     void workbench.shutdown().finally(() => app.quit())
   })
-})
+}

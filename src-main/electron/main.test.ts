@@ -1,0 +1,119 @@
+/**
+ * The desktop app's main process, started against a stand-in for Electron: the real one cannot
+ * start on the machines that run these tests, and what is checked here is what main.ts asks of
+ * Electron (locks, handlers, permissions), not what Electron then does.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { REQUEST_CHANNELS } from '@common/channels'
+
+type Handler = (...args: unknown[]) => unknown
+
+/** An Electron module that records what main.ts asked of it. */
+function fakeElectron(home: string, holdsLock: boolean) {
+  const calls: string[] = []
+  const appHandlers = new Map<string, Handler>()
+  const ipcChannels: string[] = []
+  const permissions: { request?: Handler; check?: Handler } = {}
+  let ready: () => void = () => undefined
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve))
+  class BrowserWindow {
+    static getAllWindows = () => []
+    static getFocusedWindow = () => null
+    webContents = { setWindowOpenHandler: () => undefined, on: () => undefined }
+    maximize() {}
+    once() {}
+    on() {}
+    loadURL = async () => undefined
+    getNormalBounds = () => ({ x: 0, y: 0, width: 1400, height: 900 })
+    isMaximized = () => false
+    isMinimized = () => false
+  }
+  const electron = {
+    app: {
+      setPath: () => undefined,
+      getPath: () => home,
+      requestSingleInstanceLock: () => {
+        calls.push('requestSingleInstanceLock')
+        return holdsLock
+      },
+      quit: () => calls.push('quit'),
+      on: (event: string, handler: Handler) => {
+        calls.push(`on ${event}`)
+        appHandlers.set(event, handler)
+      },
+      whenReady: () => {
+        calls.push('whenReady')
+        return readyPromise
+      },
+    },
+    BrowserWindow,
+    dialog: {
+      showMessageBox: async () => ({ response: 0 }),
+      showOpenDialog: async () => ({ canceled: true }),
+    },
+    ipcMain: { handle: (channel: string) => ipcChannels.push(channel) },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (handler: Handler) => (permissions.request = handler),
+        setPermissionCheckHandler: (handler: Handler) => (permissions.check = handler),
+      },
+    },
+    shell: { openExternal: async () => undefined },
+    utilityProcess: { fork: () => undefined },
+  }
+  return { electron, calls, appHandlers, ipcChannels, permissions, ready }
+}
+
+/** A settings document in memory, standing in for electron-store. */
+class MemoryStore {
+  store: Record<string, unknown> = {}
+  path = 'settings.json'
+}
+
+let home: string
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'cnn-desktop-'))
+  vi.resetModules()
+})
+afterEach(async () => {
+  vi.doUnmock('electron')
+  vi.doUnmock('electron-store')
+  await rm(home, { recursive: true, force: true })
+})
+
+async function startMain(holdsLock: boolean) {
+  const fake = fakeElectron(home, holdsLock)
+  vi.doMock('electron', () => fake.electron)
+  vi.doMock('electron-store', () => ({ default: MemoryStore }))
+  await import('./main')
+  return fake
+}
+
+describe('the desktop main process', () => {
+  it('quits and does nothing more when another instance holds the lock', async () => {
+    const fake = await startMain(false)
+    fake.ready()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(fake.calls).toEqual(['requestSingleInstanceLock', 'quit'])
+    expect(fake.ipcChannels).toEqual([])
+  })
+
+  it('holding the lock, serves every channel and refuses every permission, asked or checked', async () => {
+    const fake = await startMain(true)
+    expect(fake.calls).not.toContain('quit')
+    fake.ready()
+    await vi.waitFor(() => expect(fake.ipcChannels.length).toBe(REQUEST_CHANNELS.length))
+    expect([...fake.appHandlers.keys()]).toEqual(
+      expect.arrayContaining(['web-contents-created', 'second-instance', 'window-all-closed']),
+    )
+    const answers: boolean[] = []
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation']) {
+      fake.permissions.request?.({}, permission, (granted: boolean) => answers.push(granted))
+      answers.push(fake.permissions.check?.({}, permission, 'file:///') as boolean)
+    }
+    expect(answers).toEqual(Array(8).fill(false))
+  })
+})
