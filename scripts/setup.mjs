@@ -1,9 +1,11 @@
 // `npm run setup`: install the dependencies, try to fetch the Electron binary, and build.
 // The install always skips Electron's own download, which fails where GitHub is unreachable, and
 // then fetches the binary separately so that its failure costs only the desktop window.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { EngineWarningFolder } from './engine-warnings.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -14,8 +16,26 @@ function run(command, args, env = {}) {
   )
 }
 
-const install = existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install'
-if (run(npm, [install, '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }) !== 0) {
+/** npm install, its output shown as it comes but for Electron's engine warnings (see engine-warnings.mjs). */
+async function install(args) {
+  const child = spawn(npm, args, {
+    cwd: root,
+    stdio: ['inherit', 'inherit', 'pipe'],
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  })
+  const closed = new Promise((resolve) => child.on('close', (status) => resolve(status ?? 1)))
+  const folder = new EngineWarningFolder()
+  const show = (lines) => lines.forEach((line) => process.stderr.write(`${line}\n`))
+  for await (const line of createInterface({ input: child.stderr })) show(folder.push(line))
+  show(folder.end())
+  const code = await closed
+  const summary = folder.summary()
+  if (summary) console.log(summary)
+  return code
+}
+
+const mode = existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install'
+if ((await install([mode, '--no-audit', '--no-fund'])) !== 0) {
   console.error('npm could not install the dependencies; see the messages above.')
   process.exit(1)
 }

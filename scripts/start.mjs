@@ -1,8 +1,7 @@
 // `npm start`: build if needed, then open the desktop app; where the Electron binary is not
 // installed (ELECTRON_SKIP_BINARY_DOWNLOAD), say so and start the browser shell instead.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -13,13 +12,16 @@ if (!existsSync(join(root, 'node_modules'))) {
 const built = spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdio: 'inherit' })
 if (built.status !== 0) process.exit(built.status ?? 1)
 
+/**
+ * The Electron binary setup downloaded, or null. Read from the package's path.txt rather than by
+ * requiring `electron`, which would try to download the binary itself, noisily, where it cannot.
+ */
 function electronBinary() {
-  try {
-    const path = createRequire(import.meta.url)('electron')
-    return typeof path === 'string' && existsSync(path) ? path : null
-  } catch {
-    return null // the electron package throws when its binary was never downloaded
-  }
+  const pkg = join(root, 'node_modules/electron')
+  const pathFile = join(pkg, 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8'))
+  return existsSync(binary) ? binary : null
 }
 
 const args = process.argv.slice(2)
