@@ -17,6 +17,8 @@ export interface WorkbenchOptions {
   launch?: LaunchTrainer
   /** The native folder picker (desktop app only). */
   chooseFolder?: (title: string) => Promise<string | null>
+  /** Base URLs to download the named data sets from instead of their published mirrors. */
+  downloadMirrors?: string[]
 }
 
 /** The one implementation of the contract, on top of the engine; every shell serves this. */
@@ -29,6 +31,7 @@ export function createWorkbench(options: WorkbenchOptions) {
       home: options.home,
       emit: options.emit,
       getSettings: () => options.settings.get(),
+      mirrors: options.downloadMirrors,
     }),
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),

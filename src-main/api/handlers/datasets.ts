@@ -11,6 +11,8 @@ export interface DatasetContext {
   home: string
   emit: EmitEvent
   getSettings: () => { dataFolder: string | null }
+  /** Mirrors to download from instead of the published ones. */
+  mirrors?: string[]
 }
 
 /** `datasets.list`, `datasets.preview` and `datasets.download` (which emits `datasets.progress`). */
@@ -28,7 +30,8 @@ export function createDatasetHandlers(
       const running = downloads.get(dataset)
       if (running) return running
       const progress = throttleProgress((p) => ctx.emit('datasets.progress', p))
-      const download = downloadDataset(dataset, { home: ctx.home, onProgress: progress.push }).finally(() => {
+      const options = { home: ctx.home, onProgress: progress.push, mirrors: ctx.mirrors }
+      const download = downloadDataset(dataset, options).finally(() => {
         progress.flush()
         downloads.delete(dataset)
       })
