@@ -1,7 +1,7 @@
 /** Test helpers: the web shell in a process of its own, started from source. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
+import { connect, createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -78,5 +78,20 @@ export function isListening(port: number): Promise<boolean> {
       resolveListening(true)
     })
     socket.once('error', () => resolveListening(false))
+  })
+}
+
+/** Opens a WebSocket upgrade without the token and resets the connection while it is refused. */
+export function upgradeAndReset(port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      )
+      setImmediate(() => socket.resetAndDestroy())
+    })
+    socket.on('error', () => undefined) // our own reset, or the server's refusal: both expected
+    socket.on('close', () => resolve())
   })
 }

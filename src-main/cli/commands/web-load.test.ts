@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { RunDetails } from '@common/contract'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
-import { startWebProcess, type WebProcess } from './testing'
+import { startWebProcess, upgradeAndReset, type WebProcess } from './testing'
 
 const REQUESTS = 2400
 const SOCKETS = 200
@@ -110,21 +110,6 @@ function resetMidRequest(i: number): Promise<void> {
   })
 }
 
-/** A token-less WebSocket upgrade, reset while the server refuses it. */
-function upgradeAndReset(): Promise<void> {
-  return new Promise((resolve) => {
-    const socket = connect(shell.port, '127.0.0.1', () => {
-      socket.write(
-        `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-      )
-      setImmediate(() => socket.resetAndDestroy())
-    })
-    socket.on('error', () => undefined) // our own reset, or the refusal's
-    socket.on('close', () => resolve())
-  })
-}
-
 describe('the web shell under load', () => {
   it('answers every request and the run it trains completes unharmed', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS })
@@ -169,7 +154,7 @@ describe('the web shell under load', () => {
         wrong.push(`${method} ${path}: ${answer.status}`)
     })
     const resets = Array.from({ length: RESETS }, (_, i) => resetMidRequest(i))
-    const upgrades = Array.from({ length: UPGRADE_RESETS }, () => upgradeAndReset())
+    const upgrades = Array.from({ length: UPGRADE_RESETS }, () => upgradeAndReset(shell.port))
     await Promise.all([...load, ...resets, ...upgrades])
 
     expect(wrong).toEqual([])

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fakeRenderer, freePort, isListening, ROOT, startWebProcess } from './testing'
+import { fakeRenderer, freePort, isListening, ROOT, startWebProcess, upgradeAndReset } from './testing'
 import { startWeb } from './web'
 
 let root: string
@@ -16,21 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
-
-/** Opens a WebSocket upgrade without the token and resets the connection right after. */
-function upgradeAndReset(port: number): Promise<void> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write(
-        `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
-          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-      )
-      setImmediate(() => socket.resetAndDestroy())
-    })
-    socket.on('error', () => undefined) // our own reset, or the server's refusal: both expected
-    socket.on('close', () => resolve())
-  })
-}
 
 describe('web', () => {
   it('exits non-zero with a sentence and leaves no port open when its start fails', async () => {
