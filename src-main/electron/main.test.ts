@@ -40,6 +40,7 @@ function fakeElectron(home: string, holdsLock: boolean) {
         return holdsLock
       },
       quit: () => calls.push('quit'),
+      exit: (code: number) => calls.push(`exit ${code}`),
       on: (event: string, handler: Handler) => {
         calls.push(`on ${event}`)
         appHandlers.set(event, handler)
@@ -53,6 +54,7 @@ function fakeElectron(home: string, holdsLock: boolean) {
     dialog: {
       showMessageBox: async () => ({ response: 0 }),
       showOpenDialog: async () => ({ canceled: true }),
+      showErrorBox: (title: string, content: string) => calls.push(`showErrorBox ${title}: ${content}`),
     },
     ipcMain: { handle: (channel: string) => ipcChannels.push(channel) },
     session: {
@@ -73,6 +75,13 @@ class MemoryStore {
   path = 'settings.json'
 }
 
+/** electron-store over a settings file that cannot be read at all. */
+class UnreadableStore {
+  constructor() {
+    throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
+  }
+}
+
 let home: string
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'cnn-desktop-'))
@@ -84,10 +93,10 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true })
 })
 
-async function startMain(holdsLock: boolean) {
+async function startMain(holdsLock: boolean, Store: new () => unknown = MemoryStore) {
   const fake = fakeElectron(home, holdsLock)
   vi.doMock('electron', () => fake.electron)
-  vi.doMock('electron-store', () => ({ default: MemoryStore }))
+  vi.doMock('electron-store', () => ({ default: Store }))
   await import('./main')
   return fake
 }
@@ -115,5 +124,15 @@ describe('the desktop main process', () => {
       answers.push(fake.permissions.check?.({}, permission, 'file:///') as boolean)
     }
     expect(answers).toEqual(Array(8).fill(false))
+  })
+
+  it('says why and exits non-zero when it cannot start', async () => {
+    const fake = await startMain(true, UnreadableStore)
+    fake.ready()
+    await vi.waitFor(() => expect(fake.calls).toContain('exit 1'))
+    expect(fake.calls).toContain(
+      `showErrorBox CNN Workbench could not start: The settings file ${join(home, 'settings.json')} could not be read: EACCES: permission denied.`,
+    )
+    expect(fake.ipcChannels).toEqual([])
   })
 })

@@ -4,6 +4,7 @@ import Store from 'electron-store'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createWorkbench } from '../api/workbench'
+import { errorMessage } from '../engine/errors'
 import { resolveHome } from '../engine/home'
 import { openSettingsStore, type DocumentStore } from '../engine/settings/store'
 import { createIpcEmitter, registerIpcHandlers } from './ipc'
@@ -24,7 +25,14 @@ function startApp(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
-  void app.whenReady().then(onReady)
+  void app
+    .whenReady()
+    .then(onReady)
+    .catch((error: unknown) => {
+      // Nothing is usable without settings, the workbench or the window: say why and end.
+      dialog.showErrorBox('CNN Workbench could not start', errorMessage(error))
+      app.exit(1)
+    })
 }
 
 /** Everything that needs Electron ready: settings, the workbench, IPC, permissions and the window. */
