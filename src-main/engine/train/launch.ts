@@ -4,6 +4,8 @@
  */
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import type { Writable } from 'node:stream'
+import { DawnWarningFilter } from '../backend/webgpu/dawn-warnings'
 import { resolveProcessEntry, type ProcessEntry } from '../process-entry'
 import type { MainToTrainer } from './protocol'
 
@@ -31,16 +33,22 @@ export function resolveTrainerEntry(
   return resolveProcessEntry(moduleUrl, 'trainer-entry.ts', 'trainer.js', mainFile)
 }
 
-/** Launches training processes with `child_process.fork`. */
-export function forkTrainerLaunch(entry: TrainerEntry = resolveTrainerEntry()): LaunchTrainer {
+/**
+ * Launches training processes with `child_process.fork`. What they print goes to `output` (our
+ * stderr: nothing a trainer prints may mix into a command's --json output), without Dawn's warnings.
+ */
+export function forkTrainerLaunch(
+  entry: TrainerEntry = resolveTrainerEntry(),
+  output: Writable = process.stderr,
+): LaunchTrainer {
   return () => {
     if (!existsSync(entry.path)) throw new Error(`The training process entry ${entry.path} is missing.`)
-    // stdout goes to our stderr: nothing a trainer prints may mix into a command's --json output.
     const child = fork(entry.path, [], {
       execArgv: entry.execArgv,
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     })
-    child.stdout?.pipe(process.stderr, { end: false })
+    child.stdout?.pipe(output, { end: false })
+    child.stderr?.pipe(new DawnWarningFilter()).pipe(output, { end: false })
     let exited = false
     const exitListeners: ((code: number | null) => void)[] = []
     const onEnd = (code: number | null) => {
