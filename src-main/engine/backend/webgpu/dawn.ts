@@ -40,12 +40,13 @@ export function loadDawn(): Promise<DawnModule> {
 }
 
 /**
- * Sets what the drivers under Dawn look for, where the user has not: EGL without a display
- * (`surfaceless`, which Mesa's OpenGL ES needs on a machine with no window system) and a private
- * XDG_RUNTIME_DIR, without which Mesa's Vulkan and Wayland code print an error line per instance.
+ * Sets what the drivers under `backend` look for, where the user has not: a private
+ * XDG_RUNTIME_DIR, without which Mesa's Vulkan and Wayland code print an error line per instance,
+ * and, for OpenGL ES only, EGL without a display (`surfaceless`, which Mesa needs on a machine
+ * with no window system; set for GL alone, since the processes started later inherit it).
  */
-export function prepareDawnEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-  env.EGL_PLATFORM ??= 'surfaceless'
+export function prepareDawnEnvironment(backend: DawnBackend, env: NodeJS.ProcessEnv = process.env): void {
+  if (backend.api === 'OpenGLES') env.EGL_PLATFORM ??= 'surfaceless'
   if (!env.XDG_RUNTIME_DIR) {
     const dir = mkdtempSync(join(tmpdir(), 'cnn-workbench-xdg-'))
     env.XDG_RUNTIME_DIR = dir

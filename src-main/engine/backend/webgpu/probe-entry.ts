@@ -12,7 +12,6 @@ import { findAdapter, loadDawn, prepareDawnEnvironment } from './dawn'
 import type { ProbeAnswer } from './probe'
 
 async function probe(): Promise<ProbeAnswer> {
-  prepareDawnEnvironment()
   let module: Awaited<ReturnType<typeof loadDawn>>
   try {
     module = await loadDawn()
@@ -21,6 +20,7 @@ async function probe(): Promise<ProbeAnswer> {
   }
   const tried: string[] = []
   for (const backend of dawnBackendsFor(process.platform)) {
+    prepareDawnEnvironment(backend)
     const adapter = await findAdapter(module, backend)
     if (adapter) return { adapter }
     tried.push(backend.api)

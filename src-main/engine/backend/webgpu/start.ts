@@ -56,7 +56,7 @@ export async function startWebgpu(
   if (!backend) throw new Error(`Dawn's ${probed.api} backend is not one this app drives`)
   let taken: GpuAdapter | null = null
   if (tf.findBackend('webgpu') === null) {
-    prepareDawnEnvironment()
+    prepareDawnEnvironment(backend)
     const dawn = await loadDawn()
     const gpu = gpuFor(dawn, backend)
     const request = gpu.requestAdapter.bind(gpu)
