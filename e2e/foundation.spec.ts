@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { join } from 'node:path'
 import {
   SCREENSHOTS,
@@ -22,6 +22,15 @@ afterAll(async () => {
   await Promise.all(shells.map((s) => s.stop()))
   await browser?.close()
 })
+
+/** Goes to the Settings view through the sidebar. */
+async function openSettings(page: Page): Promise<void> {
+  await page
+    .getByRole('link', { name: 'Settings' })
+    .or(page.getByRole('button', { name: 'Settings' }))
+    .first()
+    .click()
+}
 
 async function shell(home?: string) {
   const s = await startShell(home)
@@ -66,11 +75,7 @@ describe('the app shell', () => {
     const first = await shell(home)
     const page = await openPage(browser)
     await page.goto(first.url)
-    await page
-      .getByRole('link', { name: 'Settings' })
-      .or(page.getByRole('button', { name: 'Settings' }))
-      .first()
-      .click()
+    await openSettings(page)
     const select = page.getByLabel('Backend preference')
     await select.selectOption('cpu')
     await expect
@@ -80,11 +85,7 @@ describe('the app shell', () => {
 
     const second = await shell(home)
     await page.goto(second.url)
-    await page
-      .getByRole('link', { name: 'Settings' })
-      .or(page.getByRole('button', { name: 'Settings' }))
-      .first()
-      .click()
+    await openSettings(page)
     await expect.poll(() => page.getByLabel('Backend preference').inputValue()).toBe('cpu')
     await expect.poll(() => page.getByTestId('backend-selected').textContent()).toBe('cpu')
   })
@@ -93,11 +94,7 @@ describe('the app shell', () => {
     const s = await shell()
     const page = await openPage(browser)
     await page.goto(s.url)
-    await page
-      .getByRole('link', { name: 'Settings' })
-      .or(page.getByRole('button', { name: 'Settings' }))
-      .first()
-      .click()
+    await openSettings(page)
     await page.getByLabel('Backend preference').selectOption('webgpu')
     const panel = page.getByRole('region', { name: 'Compute backend' })
     // The main side asks the adapter probe process first (a second or two).
