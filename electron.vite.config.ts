@@ -19,6 +19,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           trainer: resolve(__dirname, 'src-main/engine/train/trainer-entry.ts'),
           replica: resolve(__dirname, 'src-main/engine/train/replica-entry.ts'),
+          'gpu-probe': resolve(__dirname, 'src-main/engine/backend/webgpu/probe-entry.ts'),
         },
       },
     },

@@ -193,18 +193,21 @@ async function main(): Promise<void> {
     replicas: number
   }[] = []
   for (const { backend, replicas } of pairings) {
-    // The pure-JS cpu backend takes about a minute a step: one step, no warm-up.
+    // The pure-JS cpu backend takes about a minute a step: one step, no warm-up. A software GPU
+    // adapter (llvmpipe) takes seconds: a few steps.
     const slow = backend === 'cpu'
-    const pairSteps = slow ? 1 : steps
-    const pairRounds = slow ? 1 : rounds
+    const software = report.candidates.find((c) => c.name === backend)?.adapter?.software === true
+    const pairSteps = slow ? 1 : software ? Math.min(steps, 4) : steps
+    const pairRounds = slow ? 1 : software ? 1 : rounds
     say(
       `\n== ${backend} x${replicas} vs PyTorch ${replicas} thread(s): ${pairSteps} steps in ${pairRounds} rounds`,
     )
     const workbench = await open(
       `workbench ${backend}${replicas > 1 ? ` x${replicas}` : ''}`,
       startWorkbench(backend, replicas),
-      slow ? 0 : 2,
+      slow ? 0 : software ? 1 : 2,
     )
+    say(`  ${backend} runs on ${(workbench.info.backend as { device: string }).device}`)
     const pytorch = missing ? null : await open(`pytorch ${replicas}t`, startPytorch(replicas), 2)
     let done = 0
     for (let r = 0; r < pairRounds; r++) {
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
       }
     }
     // Inference in batches of 100 (as validation runs), 20 of them.
-    const inferRounds = slow ? 1 : 20
+    const inferRounds = slow ? 1 : software ? 4 : 20
     const wb = await finish(workbench, inferRounds)
     const pt = pytorch ? await finish(pytorch, inferRounds) : null
     workbench.peer.close()

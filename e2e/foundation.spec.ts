@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchBrowser, makeHome, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+import type { Browser, Page } from 'playwright-core'
+import { join } from 'node:path'
+import {
+  SCREENSHOTS,
+  launchBrowser,
+  makeHome,
+  openPage,
+  pageErrors,
+  screenshot,
+  startShell,
+  type Shell,
+} from './harness'
 
 let browser: Browser
 const shells: Shell[] = []
@@ -12,6 +22,15 @@ afterAll(async () => {
   await Promise.all(shells.map((s) => s.stop()))
   await browser?.close()
 })
+
+/** Goes to the Settings view through the sidebar. */
+async function openSettings(page: Page): Promise<void> {
+  await page
+    .getByRole('link', { name: 'Settings' })
+    .or(page.getByRole('button', { name: 'Settings' }))
+    .first()
+    .click()
+}
 
 async function shell(home?: string) {
   const s = await startShell(home)
@@ -30,6 +49,13 @@ describe('the app shell', () => {
       .toBe('wasm')
     const why = panel.getByRole('list', { name: 'Why better backends are not used' })
     expect(await why.textContent()).toMatch(/tensorflow-gpu.*not installed/s)
+    // Dawn finds only Mesa's llvmpipe here: the panel names it and says why wasm runs instead.
+    const webgpu = why.getByRole('listitem').filter({ hasText: 'webgpu' })
+    expect(await webgpu.getByTestId('gpu-adapter').textContent()).toMatch(
+      /llvmpipe.*Dawn on OpenGLES · software \(CPU\)/s,
+    )
+    expect(await webgpu.textContent()).toContain('not chosen: software adapter, wasm is faster on the CPU')
+    await panel.screenshot({ path: join(SCREENSHOTS, 'foundation-backend-panel.png') })
     for (const section of ['New run', 'Runs', 'Compare', 'Settings']) {
       expect(
         await page
@@ -49,11 +75,7 @@ describe('the app shell', () => {
     const first = await shell(home)
     const page = await openPage(browser)
     await page.goto(first.url)
-    await page
-      .getByRole('link', { name: 'Settings' })
-      .or(page.getByRole('button', { name: 'Settings' }))
-      .first()
-      .click()
+    await openSettings(page)
     const select = page.getByLabel('Backend preference')
     await select.selectOption('cpu')
     await expect
@@ -63,13 +85,28 @@ describe('the app shell', () => {
 
     const second = await shell(home)
     await page.goto(second.url)
-    await page
-      .getByRole('link', { name: 'Settings' })
-      .or(page.getByRole('button', { name: 'Settings' }))
-      .first()
-      .click()
+    await openSettings(page)
     await expect.poll(() => page.getByLabel('Backend preference').inputValue()).toBe('cpu')
     await expect.poll(() => page.getByTestId('backend-selected').textContent()).toBe('cpu')
+  })
+
+  it('forces webgpu from the settings, and the panel names the adapter it runs on', async () => {
+    const s = await shell()
+    const page = await openPage(browser)
+    await page.goto(s.url)
+    await openSettings(page)
+    await page.getByLabel('Backend preference').selectOption('webgpu')
+    const panel = page.getByRole('region', { name: 'Compute backend' })
+    // The main side asks the adapter probe process first (a second or two).
+    await expect
+      .poll(() => panel.getByTestId('backend-selected').textContent(), { timeout: 20_000 })
+      .toBe('webgpu')
+    expect(await panel.textContent()).toContain('forced: webgpu')
+    expect(await panel.getByTestId('gpu-adapter').first().textContent()).toMatch(
+      /^llvmpipe.*Dawn on OpenGLES/,
+    )
+    await screenshot(page, 'foundation-settings-webgpu')
+    expect(pageErrors(page)).toEqual([])
   })
 
   it('refuses API calls without the token', async () => {

@@ -6,7 +6,7 @@
 import type { EventChannel, RequestChannel } from './channels'
 import type { HandlerInput, RequestInput, inspectImageSchema } from './requests'
 import type { EpochMetrics, RunRecord, RunStatus } from './run-record'
-import type { BackendName, BackendPreference, DatasetRef, Settings } from './schemas'
+import type { BackendName, BackendPreference, DatasetRef, GpuAdapter, Settings } from './schemas'
 import type { z } from 'zod'
 
 export type { EventChannel, RequestChannel } from './channels'
@@ -29,6 +29,8 @@ export interface BackendCandidate {
   available: boolean
   /** Why it was not chosen or could not load; absent for the chosen one. */
   reason?: string
+  /** The GPU adapter it found (webgpu). */
+  adapter?: GpuAdapter
 }
 
 /** Which backend runs, and why the better ones do not. */

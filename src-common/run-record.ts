@@ -4,7 +4,7 @@
  * all use these; the types are inferred from them.
  */
 import { z } from 'zod'
-import { backendNameSchema, datasetRefSchema, runConfigSchema } from './schemas'
+import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema } from './schemas'
 
 export const runStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof runStatusSchema>
@@ -37,6 +37,8 @@ export const backendUsedSchema = z.object({
   version: z.string(),
   device: z.string(),
   threads: z.number(),
+  /** The GPU adapter it ran on (webgpu). */
+  adapter: gpuAdapterSchema.optional(),
 })
 export type BackendUsed = z.infer<typeof backendUsedSchema>
 

@@ -8,12 +8,25 @@ export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
 export type OptimizerName = z.infer<typeof optimizerSchema>
 
 /** A compute backend the engine knows how to load, best first. */
-export const backendNameSchema = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+export const backendNameSchema = z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
 export type BackendName = z.infer<typeof backendNameSchema>
 
 /** What the user asks for; `tensorflow` means tfjs-node-gpu, then tfjs-node. */
-export const backendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu'])
+export const backendPreferenceSchema = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
 export type BackendPreference = z.infer<typeof backendPreferenceSchema>
+
+/** A GPU adapter as WebGPU (Dawn) reports it. */
+export const gpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  /** The graphics API Dawn drives it through: Vulkan, Metal, D3D12, OpenGLES... */
+  api: z.string(),
+  /** It computes on the CPU (llvmpipe, SwiftShader, an adapter of CPU type). */
+  software: z.boolean(),
+})
+export type GpuAdapter = z.infer<typeof gpuAdapterSchema>
 
 export const activationSchema = z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear'])
 export type ActivationName = z.infer<typeof activationSchema>

@@ -1,5 +1,6 @@
 import type { UtilityProcess } from 'electron'
 import { join } from 'node:path'
+import { DawnWarningFilter } from '../engine/backend/webgpu/dawn-warnings'
 import type { LaunchTrainer } from '../engine/train'
 
 /** The part of Electron's `utilityProcess` the launcher uses. */
@@ -17,7 +18,10 @@ export function utilityProcessLauncher(
   entry = join(__dirname, 'trainer.js'),
 ): LaunchTrainer {
   return () => {
-    const child = utility.fork(entry, [], { serviceName: 'CNN Workbench training', stdio: 'inherit' })
+    const child = utility.fork(entry, [], { serviceName: 'CNN Workbench training', stdio: 'pipe' })
+    // As the CLI's launcher does: what it prints goes to our stderr, without Dawn's warnings.
+    child.stdout?.pipe(process.stderr, { end: false })
+    child.stderr?.pipe(new DawnWarningFilter()).pipe(process.stderr, { end: false })
     return {
       send: (message) => child.postMessage(message),
       kill: () => {

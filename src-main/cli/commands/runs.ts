@@ -119,10 +119,12 @@ export function formatEpoch(m: EpochMetrics, epochs: number, etaMs: number | nul
   )
 }
 
-/** The backend a run trained on, as one phrase ("wasm 4.22.0 on cpu, 2 threads"). */
+/** The backend a run trained on, as one phrase ("wasm 4.22.0 on cpu, 2 threads", "webgpu 4.22.0 on NVIDIA ... (Vulkan)"). */
 export function describeBackend(record: RunRecord): string {
   const b = record.backend
   if (!b) return 'unknown'
+  // A GPU adapter is the device; threads say nothing there.
+  if (b.adapter) return `${b.name} ${b.version} on ${b.device}`
   return `${b.name} ${b.version} on ${b.device}, ${b.threads} thread${b.threads === 1 ? '' : 's'}`
 }
 

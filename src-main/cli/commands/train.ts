@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
 import { requestSchemas } from '@common/requests'
-import type { DatasetRef, RunConfig } from '@common/schemas'
+import { backendPreferenceSchema, type DatasetRef, type RunConfig } from '@common/schemas'
 import type { z } from 'zod'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
@@ -25,12 +25,12 @@ const FLAGS = {
   momentum: { type: 'number', min: 0, description: 'momentum of sgd (default 0.9)' },
   seed: { type: 'int', min: 0, description: 'seed of the weights, shuffling and dropout (default 42)' },
   'train-limit': { type: 'int', min: 1, description: 'train on the first N training images only' },
-  backend: { type: 'string', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], description: 'default auto' },
+  backend: { type: 'string', choices: backendPreferenceSchema.options, description: 'default auto' },
   replicas: {
     type: 'int',
     min: 1,
     description:
-      'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1)',
+      'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1; 1 on webgpu)',
   },
   name: { type: 'string', description: 'a name for the run' },
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import type { GpuAdapter } from '@common/schemas'
 import { UserError } from '../errors'
 import type { BackendEnvironment, CandidateSpec } from './candidates'
 import { probeCandidates } from './candidates'
@@ -10,6 +11,26 @@ interface FakeMachine {
   loadError?: Record<string, string>
   unregistered?: string[]
   startError?: Record<string, string>
+  /** What the GPU adapter probe answers: an adapter, or the reason there is none. */
+  adapter?: GpuAdapter | string
+}
+
+const WEBGPU_PACKAGES = ['@tensorflow/tfjs-backend-webgpu', 'webgpu']
+const LLVMPIPE: GpuAdapter = {
+  vendor: '',
+  architecture: '',
+  device: 'llvmpipe-llvm-15-0-6-256-bits-',
+  description: 'OpenGL version OpenGL ES 3.2 Mesa 22.3.6',
+  api: 'OpenGLES',
+  software: true,
+}
+const RTX: GpuAdapter = {
+  vendor: 'nvidia',
+  architecture: 'lovelace',
+  device: 'NVIDIA GeForce RTX 4070',
+  description: 'NVIDIA: 550.54',
+  api: 'Vulkan',
+  software: false,
 }
 
 function notFound(pkg: string): Error {
@@ -35,10 +56,17 @@ function fakeEnv(machine: FakeMachine) {
     }),
     isRegistered: (name: string) => registered.has(name),
     gpuDevices: () => machine.gpus ?? [],
+    gpuAdapter: vi.fn(async () => {
+      if (typeof machine.adapter === 'object') return machine.adapter
+      throw new Error(machine.adapter ?? 'Dawn found no adapter through Vulkan or OpenGLES')
+    }),
     version: () => '4.22.0',
     start: vi.fn(async (spec: CandidateSpec) => {
       const error = machine.startError?.[spec.name]
       if (error) throw new Error(error)
+      if (spec.name === 'webgpu' && typeof machine.adapter === 'object') {
+        return { device: 'the probed adapter', threads: 1, adapter: machine.adapter }
+      }
       return { device: spec.name === 'tensorflow-gpu' ? 'RTX (CUDA)' : 'CPU', threads: 1 }
     }),
   } satisfies BackendEnvironment
@@ -54,6 +82,7 @@ describe('probeCandidates', () => {
     expect(report.selected).toBe('wasm')
     expect(reasons(report)).toEqual({
       'tensorflow-gpu': [false, 'not installed'],
+      webgpu: [false, 'not installed'],
       tensorflow: [false, 'not installed'],
       wasm: [true, undefined],
       cpu: [true, 'not chosen: wasm is used'],
@@ -105,11 +134,65 @@ describe('probeCandidates', () => {
     expect(report.selected).toBe('wasm')
     expect(reasons(report)).toEqual({
       'tensorflow-gpu': [false, 'not installed'],
+      webgpu: [false, 'not installed'],
       tensorflow: [false, 'not tried: the setting forces wasm'],
       wasm: [true, undefined],
       cpu: [true, 'not chosen: the setting forces wasm'],
     })
     expect(env.load).not.toHaveBeenCalledWith('@tensorflow/tfjs-node')
+  })
+
+  it('finds a software WebGPU adapter but takes wasm on auto, and says why', async () => {
+    const env = fakeEnv({ installed: WEBGPU_PACKAGES, adapter: LLVMPIPE })
+    const report = await probeCandidates('auto', env)
+    expect(report.selected).toBe('wasm')
+    const webgpu = report.candidates.find((c) => c.name === 'webgpu')!
+    expect(webgpu).toMatchObject({ available: true, adapter: LLVMPIPE })
+    expect(webgpu.reason).toBe(
+      'not chosen: software adapter, wasm is faster on the CPU (llvmpipe-llvm-15-0-6-256-bits (OpenGLES, software); set the backend to webgpu to use it anyway)',
+    )
+  })
+
+  it('takes a hardware WebGPU adapter on auto, before the CPU native, which it does not load', async () => {
+    const env = fakeEnv({ installed: [...WEBGPU_PACKAGES, '@tensorflow/tfjs-node'], adapter: RTX })
+    const report = await probeCandidates('auto', env)
+    expect(report.selected).toBe('webgpu')
+    const webgpu = report.candidates.find((c) => c.name === 'webgpu')!
+    expect(webgpu.adapter).toEqual(RTX)
+    expect(webgpu.reason).toBeUndefined()
+    expect(reasons(report).tensorflow).toEqual([false, 'not tried: webgpu is used'])
+    expect(env.load).not.toHaveBeenCalledWith('@tensorflow/tfjs-node')
+  })
+
+  it('uses a software adapter when the setting forces webgpu', async () => {
+    const report = await probeCandidates('webgpu', fakeEnv({ installed: WEBGPU_PACKAGES, adapter: LLVMPIPE }))
+    expect(report.selected).toBe('webgpu')
+    expect(reasons(report).wasm).toEqual([true, 'not chosen: the setting forces webgpu'])
+  })
+
+  it('says why webgpu is out: no adapter, or Dawn not installed', async () => {
+    const none = await probeCandidates('auto', fakeEnv({ installed: WEBGPU_PACKAGES }))
+    expect(reasons(none).webgpu).toEqual([
+      false,
+      'no GPU adapter: Dawn found no adapter through Vulkan or OpenGLES',
+    ])
+    const noDawn = await probeCandidates(
+      'auto',
+      fakeEnv({ installed: ['@tensorflow/tfjs-backend-webgpu'], adapter: RTX }),
+    )
+    expect(reasons(noDawn).webgpu).toEqual([false, 'not installed (it needs the package webgpu)'])
+  })
+
+  it('does not look for a WebGPU adapter behind tensorflow-gpu', async () => {
+    const env = fakeEnv({
+      installed: ['@tensorflow/tfjs-node-gpu', ...WEBGPU_PACKAGES],
+      gpus: ['RTX'],
+      adapter: RTX,
+    })
+    const report = await probeCandidates('auto', env)
+    expect(report.selected).toBe('tensorflow-gpu')
+    expect(reasons(report).webgpu).toEqual([false, 'not tried: tensorflow-gpu is used'])
+    expect(env.gpuAdapter).not.toHaveBeenCalled()
   })
 
   it('selects nothing when the forced backend is unavailable', async () => {
@@ -134,6 +217,18 @@ describe('createBackendSelector', () => {
     const { used, report } = await createBackendSelector(env).activateBackend('auto')
     expect(used).toEqual({ name: 'tensorflow-gpu', version: '4.22.0', device: 'RTX (CUDA)', threads: 1 })
     expect(report.selected).toBe('tensorflow-gpu')
+  })
+
+  it('names the adapter a webgpu run uses', async () => {
+    const env = fakeEnv({ installed: WEBGPU_PACKAGES, adapter: LLVMPIPE })
+    const { used } = await createBackendSelector(env).activateBackend('webgpu')
+    expect(used).toEqual({
+      name: 'webgpu',
+      version: '4.22.0',
+      device: 'the probed adapter',
+      threads: 1,
+      adapter: LLVMPIPE,
+    })
   })
 
   it('forcing an unavailable backend is a UserError naming it and the reason', async () => {

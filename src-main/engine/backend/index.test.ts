@@ -1,4 +1,7 @@
-/** The real environment of this machine: no native TensorFlow installed, wasm and cpu work. */
+/**
+ * The real environment of this machine: no native TensorFlow installed, wasm and cpu work, and
+ * Dawn finds only Mesa's llvmpipe (through OpenGL ES), a software adapter.
+ */
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { describe, expect, it } from 'vitest'
@@ -25,6 +28,15 @@ describe.skipIf(nativesInstalled)('backends on a machine without tfjs-node', () 
     expect(byName.tensorflow).toMatchObject({ available: false, reason: 'not installed' })
     expect(byName.wasm).toMatchObject({ available: true, package: '@tensorflow/tfjs-backend-wasm' })
     expect(byName.cpu).toMatchObject({ available: true, reason: 'not chosen: wasm is used' })
+    expect(byName.webgpu).toMatchObject({
+      available: true,
+      package: '@tensorflow/tfjs-backend-webgpu',
+      adapter: { api: 'OpenGLES', software: true },
+    })
+    expect(byName.webgpu.adapter?.device).toMatch(/^llvmpipe/)
+    expect(byName.webgpu.reason).toMatch(
+      /^not chosen: software adapter, wasm is faster on the CPU \(llvmpipe.* \(OpenGLES, software\);/,
+    )
     expect(await probeBackends('auto')).toBe(report)
   })
 

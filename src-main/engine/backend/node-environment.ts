@@ -1,6 +1,7 @@
 /**
  * The real `BackendEnvironment`: Node's module resolution, the NVIDIA driver's view of the
- * GPUs, and tfjs. Kept thin; the rules live in `candidates.ts` and are tested there.
+ * GPUs, Dawn's view of them (through the adapter probe process), and tfjs. Kept thin; the rules
+ * live in `candidates.ts` and are tested there.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -8,8 +9,11 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
+import type { GpuAdapter } from '@common/schemas'
 import type { BackendEnvironment, CandidateSpec } from './candidates'
 import { registerWasmTrainingKernels } from './wasm-kernels'
+import { probeGpuAdapter } from './webgpu/probe'
+import { startWebgpu } from './webgpu/start'
 
 // Natives are CommonJS and optional: load them with require, from CJS bundles and ESM alike.
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(import.meta.url)
@@ -66,8 +70,20 @@ async function startWasm(): Promise<{ device: string; threads: number }> {
   return { device: simd ? 'CPU (wasm, SIMD)' : 'CPU (wasm)', threads: wasm.getThreadsCount() }
 }
 
-async function startCandidate(spec: CandidateSpec): Promise<{ device: string; threads: number }> {
+let gpuAdapter: Promise<GpuAdapter> | null = null
+
+/** The adapter probe's answer, asked once a process (drivers do not come and go while it runs). */
+function probedAdapter(): Promise<GpuAdapter> {
+  gpuAdapter ??= probeGpuAdapter()
+  return gpuAdapter
+}
+
+async function startCandidate(
+  spec: CandidateSpec,
+): Promise<{ device: string; threads: number; adapter?: GpuAdapter }> {
   switch (spec.name) {
+    case 'webgpu':
+      return startWebgpu(await probedAdapter())
     case 'wasm':
       return startWasm()
     case 'cpu': {
@@ -100,6 +116,7 @@ export const nodeEnvironment: BackendEnvironment = {
     return tf.findBackendFactory(tfBackend) != null
   },
   gpuDevices: nvidiaGpus,
+  gpuAdapter: probedAdapter,
   version(pkg) {
     return (nodeRequire(`${pkg}/package.json`) as { version: string }).version
   },

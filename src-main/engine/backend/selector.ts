@@ -37,8 +37,9 @@ export function createBackendSelector(env: BackendEnvironment): BackendSelector 
       if (selected === null) throw new UserError(unavailableMessage(report), 'unavailable', 'backend')
       const spec = CANDIDATES.find((c) => c.name === selected)!
       try {
-        const { device, threads } = await env.start(spec)
+        const { device, threads, adapter } = await env.start(spec)
         const used: BackendUsed = { name: selected, version: env.version(spec.package), device, threads }
+        if (adapter) used.adapter = adapter
         return { used, report }
       } catch (error) {
         failed.set(selected, `failed to start: ${errorMessage(error)}`)

@@ -55,7 +55,7 @@ export class RunInspector {
     return this.withModel(record, async ({ epoch, probe }) => {
       const out = await probe.run(input)
       const probabilities = softmax(out.logits)
-      const kernels = probe.firstConvKernels()
+      const kernels = await probe.firstConvKernels()
       return {
         runId,
         checkpointEpoch: epoch,

@@ -38,7 +38,7 @@ describe('createLayerProbe', () => {
     // ReLU then max-pool: no negative activations, and some structure (not all zero).
     expect(Math.min(...out.layers[0].data)).toBeGreaterThanOrEqual(0)
     expect(Math.max(...out.layers[0].data)).toBeGreaterThan(0)
-    const kernels = probe.firstConvKernels()!
+    const kernels = (await probe.firstConvKernels())!
     expect(kernels.shape).toEqual([5, 5, 1, 32])
 
     // Warm timing, printed for the record: one image's activations on wasm.

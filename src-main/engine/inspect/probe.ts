@@ -20,7 +20,7 @@ export interface LayerProbe {
   /** Runs one image ([rows, cols, 1] values, already normalised); dropout is off. */
   run(input: Float32Array): Promise<ProbeOutput>
   /** The first conv layer's kernels, [kh, kw, inChannels, filters], or null without one. */
-  firstConvKernels(): { shape: number[]; data: Float32Array } | null
+  firstConvKernels(): Promise<{ shape: number[]; data: Float32Array } | null>
 }
 
 /** A probe over the conv and pool layers of `model` (a trained Sequential or functional model). */
@@ -55,11 +55,12 @@ export function createLayerProbe(model: tfl.LayersModel): LayerProbe {
         tf.dispose(results)
       }
     },
-    firstConvKernels() {
+    async firstConvKernels() {
       const conv = inspected.find((layer) => layer.getClassName() === 'Conv2D')
       if (!conv) return null
       const kernel = conv.getWeights()[0]
-      return { shape: kernel.shape, data: kernel.dataSync() as Float32Array }
+      // Read asynchronously: webgpu cannot read a GPU buffer synchronously in Node.
+      return { shape: kernel.shape, data: (await kernel.data()) as Float32Array }
     },
   }
 }

@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { resolveTrainerEntry } from './launch'
+import { forkTrainerLaunch, resolveTrainerEntry } from './launch'
 
 let out: string
 
@@ -38,5 +39,25 @@ describe('resolveTrainerEntry', () => {
   it('falls back to the folder of the running program', () => {
     const entry = resolveTrainerEntry(pathToFileURL('/elsewhere/lib.js').href, join(out, 'main', 'index.js'))
     expect(entry.path).toBe(join(out, 'main', 'trainer.js'))
+  })
+})
+
+describe('forkTrainerLaunch', () => {
+  it("passes on what the process prints, without Dawn's warnings", async () => {
+    const entry = join(out, 'printing-trainer.js')
+    await writeFile(
+      entry,
+      [
+        "process.stdout.write('from stdout\\n')",
+        "process.stderr.write('Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 90 to 16.\\n')",
+        "process.stderr.write('from stderr\\n')",
+      ].join('\n'),
+    )
+    const output = new PassThrough()
+    let printed = ''
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()))
+    const trainer = forkTrainerLaunch({ path: entry, execArgv: [] }, output)()
+    await new Promise((resolve) => trainer.onExit(resolve))
+    expect(printed.split('\n').sort()).toEqual(['', 'from stderr', 'from stdout'])
   })
 })

@@ -4,8 +4,9 @@
  */
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import type { Writable } from 'node:stream'
+import { DawnWarningFilter } from '../backend/webgpu/dawn-warnings'
+import { resolveProcessEntry, type ProcessEntry } from '../process-entry'
 import type { MainToTrainer } from './protocol'
 
 /** A started training process, whatever started it. */
@@ -21,43 +22,33 @@ export interface TrainerProcess {
 /** Starts one training process. */
 export type LaunchTrainer = () => TrainerProcess
 
-/** Where the process entry is, and the Node flags it needs. */
-export interface TrainerEntry {
-  path: string
-  execArgv: string[]
-}
+/** Where the training process's entry is, and the Node flags it needs. */
+export type TrainerEntry = ProcessEntry
 
-/**
- * The process entry: `trainer-entry.ts` beside this module, through tsx, when running from
- * TypeScript source (tests, tsx); else `trainer.js` beside the bundle (`out/main/`), which is
- * this module's folder or, when the bundler put this code in a shared chunk, the one above
- * `chunks/`; the running program's folder is the last resort.
- */
+/** The training process's entry: `trainer-entry.ts` from source, `trainer.js` beside the bundle. */
 export function resolveTrainerEntry(
   moduleUrl = import.meta.url,
   mainFile: string | undefined = typeof require === 'undefined' ? undefined : require.main?.filename,
 ): TrainerEntry {
-  const here = fileURLToPath(moduleUrl)
-  if (here.endsWith('.ts'))
-    return { path: join(dirname(here), 'trainer-entry.ts'), execArgv: ['--import', 'tsx'] }
-  const moduleDir = dirname(here)
-  const bundleDir = basename(moduleDir) === 'chunks' ? dirname(moduleDir) : moduleDir
-  const candidates = [bundleDir, ...(mainFile ? [dirname(mainFile)] : [])].map((dir) =>
-    join(dir, 'trainer.js'),
-  )
-  return { path: candidates.find((path) => existsSync(path)) ?? candidates[0], execArgv: [] }
+  return resolveProcessEntry(moduleUrl, 'trainer-entry.ts', 'trainer.js', mainFile)
 }
 
-/** Launches training processes with `child_process.fork`. */
-export function forkTrainerLaunch(entry: TrainerEntry = resolveTrainerEntry()): LaunchTrainer {
+/**
+ * Launches training processes with `child_process.fork`. What they print goes to `output` (our
+ * stderr: nothing a trainer prints may mix into a command's --json output), without Dawn's warnings.
+ */
+export function forkTrainerLaunch(
+  entry: TrainerEntry = resolveTrainerEntry(),
+  output: Writable = process.stderr,
+): LaunchTrainer {
   return () => {
     if (!existsSync(entry.path)) throw new Error(`The training process entry ${entry.path} is missing.`)
-    // stdout goes to our stderr: nothing a trainer prints may mix into a command's --json output.
     const child = fork(entry.path, [], {
       execArgv: entry.execArgv,
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     })
-    child.stdout?.pipe(process.stderr, { end: false })
+    child.stdout?.pipe(output, { end: false })
+    child.stderr?.pipe(new DawnWarningFilter()).pipe(output, { end: false })
     let exited = false
     const exitListeners: ((code: number | null) => void)[] = []
     const onEnd = (code: number | null) => {

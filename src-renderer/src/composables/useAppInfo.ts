@@ -6,13 +6,19 @@ import { errorText } from '../lib/errors'
 const info = shallowRef<AppInfo | null>(null)
 const error = shallowRef('')
 let loading: Promise<void> | null = null
+let latest = 0
 
 async function load(): Promise<void> {
+  // Answers can come back out of order (the first probe of a GPU adapter takes seconds): only
+  // the last request's answer, which reflects the current backend preference, is kept.
+  const mine = ++latest
   try {
-    info.value = await request('app.info')
+    const answer = await request('app.info')
+    if (mine !== latest) return
+    info.value = answer
     error.value = ''
   } catch (e) {
-    error.value = errorText(e)
+    if (mine === latest) error.value = errorText(e)
   }
 }
 

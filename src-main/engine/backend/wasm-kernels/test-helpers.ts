@@ -1,4 +1,4 @@
-/** Shared by the kernel tests: run the same computation on cpu and on wasm, compare. */
+/** Shared by the kernel tests: run the same computation on cpu and on wasm or webgpu, compare. */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 // Registers tfjs's gradient functions (tfjs-core's CommonJS build does not).
@@ -24,16 +24,21 @@ export function values(size: number, seed: number): Float32Array {
 }
 
 /**
- * Runs `compute` on the cpu backend and then on wasm (with our kernels); returns both results.
- * tfjs's IS_TEST mode is on meanwhile, so a kernel that leaves data on the heap fails the test.
+ * Runs `compute` on the cpu backend and then on `backend` (with our kernels); returns both results.
+ * tfjs's IS_TEST mode is on meanwhile (unless `leakCheck` is false: it misfires on cpu for ops
+ * with a custom gradient, such as softmaxCrossEntropy), so a kernel that leaves data behind fails
+ * the test. On webgpu, small operands stay on the GPU too (tfjs hands them to the CPU by default).
  */
-export async function onCpuAndWasm(
+export async function onCpuAnd(
+  backend: 'wasm' | 'webgpu',
   compute: () => tf.Tensor | tf.Tensor[],
-): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
-  const run = async (backend: 'cpu' | 'wasm') => {
-    if (backend === 'wasm') await activateBackend('wasm')
-    else await useCpu()
-    tf.env().set('IS_TEST', true)
+  leakCheck = true,
+): Promise<{ cpu: Float32Array[]; other: Float32Array[] }> {
+  const run = async (name: 'cpu' | 'wasm' | 'webgpu') => {
+    if (name === 'cpu') await useCpu()
+    else await activateBackend(name)
+    if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false)
+    tf.env().set('IS_TEST', leakCheck)
     const result = (() => {
       try {
         return tf.tidy(compute)
@@ -47,8 +52,16 @@ export async function onCpuAndWasm(
     return data
   }
   const cpu = await run('cpu')
-  const wasm = await run('wasm')
-  return { cpu, wasm }
+  const other = await run(backend)
+  return { cpu, other }
+}
+
+/** `onCpuAnd('wasm', compute)`, named for the wasm kernel tests. */
+export async function onCpuAndWasm(
+  compute: () => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const { cpu, other } = await onCpuAnd('wasm', compute)
+  return { cpu, wasm: other }
 }
 
 /** Every element within `rtol` of the reference's largest magnitude (float32 sums reorder). */
