@@ -64,16 +64,27 @@ export async function onCpuAndWasm(
   return { cpu, wasm: other }
 }
 
-/** Every element within `rtol` of the reference's largest magnitude (float32 sums reorder). */
-export function expectClose(actual: Float32Array, expected: Float32Array, rtol = 1e-4, label = ''): void {
-  expect(actual.length, label).toBe(expected.length)
+/**
+ * Every element within `rtol` of the reference's largest magnitude (float32 sums reorder). A NaN
+ * or an infinity on either side fails at once, wherever it is: no tolerance covers it.
+ */
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol = 1e-4,
+  label = '',
+): void {
+  expect(actual.length, `${label} length`).toBe(expected.length)
   let scale = 1e-6
-  for (const v of expected) scale = Math.max(scale, Math.abs(v))
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]))
   let worst = 0
   let at = -1
   for (let i = 0; i < expected.length; i++) {
     const diff = Math.abs(actual[i] - expected[i])
-    if (!(diff <= worst)) {
+    if (!Number.isFinite(diff)) {
+      expect.fail(`${label} not finite at ${i}: ${actual[i]} vs ${expected[i]}`)
+    }
+    if (diff > worst) {
       worst = diff
       at = i
     }
