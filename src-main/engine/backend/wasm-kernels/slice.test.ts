@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, it } from 'vitest'
+import { sliceConfig } from './slice'
 import { expectClose, onCpuAndWasm, values } from './test-helpers'
 
 // [shape, begin, size]
@@ -45,18 +46,21 @@ describe('Slice on wasm', () => {
         shape.reduce((a, b) => a * b, 1),
         13,
       )
-      const { cpu, wasm } = await onCpuAndWasm(() => [
-        tf.slice(tf.tensor(x, shape), begin, size),
-        tf.slice(
-          tf.tensor(
-            Int32Array.from(x, (v) => Math.round(v * 100)),
-            shape,
-            'int32',
+      const { cpu, wasm } = await onCpuAndWasm(
+        () => [
+          tf.slice(tf.tensor(x, shape), begin, size),
+          tf.slice(
+            tf.tensor(
+              Int32Array.from(x, (v) => Math.round(v * 100)),
+              shape,
+              'int32',
+            ),
+            begin,
+            size,
           ),
-          begin,
-          size,
-        ),
-      ])
+        ],
+        sliceConfig,
+      )
       expectClose(wasm[0], cpu[0], 0)
       expectClose(wasm[1], cpu[1], 0)
     },

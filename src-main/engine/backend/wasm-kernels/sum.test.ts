@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, it } from 'vitest'
+import { sumConfig } from './sum'
 import { expectClose, onCpuAndWasm, values } from './test-helpers'
 
 // [shape, axes, keepDims]
@@ -25,7 +26,7 @@ describe('Sum on wasm', () => {
       const { cpu, wasm } = await onCpuAndWasm(() => {
         const result = tf.sum(tf.tensor(x, shape), axes, keepDims)
         return [result, tf.tensor1d(result.shape)]
-      })
+      }, sumConfig)
       expectClose(wasm[1], cpu[1], 0, 'shape')
       expectClose(wasm[0], cpu[0], 1e-5)
     },

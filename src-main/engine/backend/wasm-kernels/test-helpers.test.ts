@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { expectClose } from './test-helpers'
+import { activateBackend } from '../index'
+import { sumConfig } from './sum'
+import { expectClose, expectRegistered } from './test-helpers'
 
 const f32 = (values: number[]) => Float32Array.from(values)
 const fails = (actual: number[], expected: number[], rtol?: number) =>
@@ -41,5 +43,16 @@ describe('expectClose', () => {
   it('fails when the lengths differ', () => {
     fails([1, 2], [1, 2, 3])
     fails([1, 2, 3], [1, 2])
+  })
+})
+
+describe('expectRegistered', () => {
+  it('passes for our registered kernel and fails for any other function under its name', async () => {
+    await activateBackend('wasm')
+    expectRegistered(sumConfig)
+    expect(() => expectRegistered({ ...sumConfig, kernelFunc: () => ({}) as never })).toThrow(
+      /Sum registered for wasm/,
+    )
+    expect(() => expectRegistered(sumConfig, 'cpu')).toThrow(/Sum registered for cpu/)
   })
 })

@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 // Registers tfjs's gradient functions (tfjs-core's CommonJS build does not).
 import '@tensorflow/tfjs-layers'
+import { getKernel } from '@tensorflow/tfjs-core'
+import type { KernelConfig } from '@tensorflow/tfjs-core'
 import { expect } from 'vitest'
 import { activateBackend } from '../index'
 
@@ -24,16 +26,19 @@ export function values(size: number, seed: number): Float32Array {
 }
 
 /**
- * Runs `compute` on the cpu backend and then on `backend` (with our kernels); returns both results.
- * tfjs's IS_TEST mode is on meanwhile (unless `leakCheck` is false: it misfires on cpu for ops
- * with a custom gradient, such as softmaxCrossEntropy), so a kernel that leaves data behind fails
- * the test. On webgpu, small operands stay on the GPU too (tfjs hands them to the CPU by default).
+ * Runs `compute` on the cpu backend and then on `backend` (wasm or webgpu with our kernels);
+ * returns both results. tfjs's IS_TEST mode is on meanwhile (unless `leakCheck` is false: it
+ * misfires on cpu for ops with a custom gradient, such as softmaxCrossEntropy), so a kernel that
+ * leaves data behind fails the test. On webgpu, small operands stay on the GPU too (tfjs hands
+ * them to the CPU by default). With `ours`, also asserts that it is the kernel registered for
+ * `backend` under its name (a failed registration would otherwise pass, running the shipped one).
  */
 export async function onCpuAnd(
   backend: 'wasm' | 'webgpu',
   compute: () => tf.Tensor | tf.Tensor[],
-  leakCheck = true,
+  options: { ours?: KernelConfig; leakCheck?: boolean } = {},
 ): Promise<{ cpu: Float32Array[]; other: Float32Array[] }> {
+  const leakCheck = options.leakCheck ?? true
   const run = async (name: 'cpu' | 'wasm' | 'webgpu') => {
     if (name === 'cpu') await useCpu()
     else await activateBackend(name)
@@ -53,15 +58,23 @@ export async function onCpuAnd(
   }
   const cpu = await run('cpu')
   const other = await run(backend)
+  if (options.ours) expectRegistered(options.ours, backend)
   return { cpu, other }
 }
 
-/** `onCpuAnd('wasm', compute)`, named for the wasm kernel tests. */
+/** `onCpuAnd('wasm', compute)`, named for the wasm kernel tests; with `ours`, asserts it is registered. */
 export async function onCpuAndWasm(
   compute: () => tf.Tensor | tf.Tensor[],
+  ours?: KernelConfig,
 ): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
-  const { cpu, other } = await onCpuAnd('wasm', compute)
+  const { cpu, other } = await onCpuAnd('wasm', compute, { ours })
   return { cpu, wasm: other }
+}
+
+/** Asserts that `ours` is the kernel tfjs runs for its name on `backend`. */
+export function expectRegistered(ours: KernelConfig, backend: string = ours.backendName): void {
+  const registered = getKernel(ours.kernelName, backend)
+  expect(registered?.kernelFunc, `${ours.kernelName} registered for ${backend}`).toBe(ours.kernelFunc)
 }
 
 /**

@@ -23,7 +23,7 @@ const tensor = (shape: number[], seed: number) =>
 /** sum(y * w) with a different weight for every output: its gradient sends w back through y's op. */
 const weighted = (y: tf.Tensor) => tf.sum(tf.mul(y, tensor(y.shape, 5)))
 const onWebgpu = (compute: () => tf.Tensor | tf.Tensor[], leakCheck = true) =>
-  onCpuAnd('webgpu', compute, leakCheck)
+  onCpuAnd('webgpu', compute, { leakCheck })
 
 function expectAllClose(other: Float32Array[], cpu: Float32Array[], labels: string[], rtol = 1e-4): void {
   expect(other.length).toBe(labels.length)
