@@ -1,6 +1,57 @@
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import { ExchangeAbortedError, GradientExchange, createExchangeBuffer } from './gradient-exchange'
+import {
+  ExchangeAbortedError,
+  GradientExchange,
+  createExchangeBuffer,
+  type ExchangeShape,
+} from './gradient-exchange'
+
+/**
+ * A worker thread that loads gradient-exchange.ts itself (through tsx's require hook) and runs
+ * `steps` exchanges as `replica`; resolves to the means it received.
+ */
+function startExchangeWorker(data: {
+  buffer: SharedArrayBuffer
+  shape: ExchangeShape
+  replica: number
+  steps: number
+}): { worker: Worker; result: Promise<number[][][]> } {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs')
+  const module = join(__dirname, 'gradient-exchange.ts')
+  const worker = new Worker(
+    `
+    require(${JSON.stringify(tsx)})
+    const { GradientExchange } = require(${JSON.stringify(module)})
+    const { workerData: { buffer, shape, replica, steps }, parentPort } = require('node:worker_threads')
+    const exchange = new GradientExchange(buffer, replica, shape, 60000)
+    // A pending Atomics.waitAsync does not keep a thread alive (the replica entry's port does).
+    const alive = setInterval(() => {}, 60000)
+    ;(async () => {
+      const means = []
+      for (let step = 0; step < steps; step++) {
+        const grads = [new Float32Array([replica + step, 10 * replica, -replica]), new Float32Array([step])]
+        const mean = await exchange.allReduceMean(grads)
+        means.push(mean.map((m) => Array.from(m)))
+      }
+      parentPort.postMessage(means)
+    })()
+      .catch((error) => {
+        exchange.abort()
+        parentPort.postMessage(String(error))
+      })
+      .finally(() => clearInterval(alive))
+    `,
+    { eval: true, workerData: data },
+  )
+  const result = new Promise<number[][][]>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+  return { worker, result }
+}
 
 describe('GradientExchange', () => {
   it('gives every replica the mean of all replicas, step after step', async () => {
@@ -26,36 +77,22 @@ describe('GradientExchange', () => {
     }
   })
 
-  it('averages across worker threads', async () => {
-    const shape = { replicas: 2, sizes: [3] }
+  it('averages across worker threads, each running its own GradientExchange', async () => {
+    const shape = { replicas: 3, sizes: [3, 1] }
     const buffer = createExchangeBuffer(shape)
-    // The worker is plain JS that waits on the same counters the class uses (it cannot import TS).
-    const worker = new Worker(
-      `
-      const { workerData, parentPort } = require('node:worker_threads')
-      const control = new Int32Array(workerData.buffer, 0, 2)
-      const floats = 3
-      for (let step = 0; step < 3; step++) {
-        const generation = Atomics.load(control, 1)
-        const slot = new Float32Array(workerData.buffer, 16 + ((generation & 1) * 2 + 1) * floats * 4, floats)
-        slot.set([2 * step, 4, 6])
-        if (Atomics.add(control, 0, 1) + 1 === 2) {
-          Atomics.store(control, 0, 0); Atomics.add(control, 1, 1); Atomics.notify(control, 1)
-        } else {
-          while (Atomics.load(control, 1) === generation) Atomics.wait(control, 1, generation)
-        }
-      }
-      parentPort.postMessage('done')
-      `,
-      { eval: true, workerData: { buffer } },
-    )
-    const exchange = new GradientExchange(buffer, 0, shape)
-    for (let step = 0; step < 3; step++) {
-      const [mean] = await exchange.allReduceMean([new Float32Array([0, 0, 2])])
-      expect(Array.from(mean)).toEqual([step, 2, 4])
+    const workers = [1, 2].map((replica) => startExchangeWorker({ buffer, shape, replica, steps: 4 }))
+    const exchange = new GradientExchange(buffer, 0, shape, 60_000)
+    for (let step = 0; step < 4; step++) {
+      // Replica r sends [r + step, 10 r, -r] and [step]: the mean is [1 + step, 10, -1] and [step].
+      const mean = await exchange.allReduceMean([new Float32Array([step, 0, 0]), new Float32Array([step])])
+      expect(mean.map((m) => Array.from(m))).toEqual([[1 + step, 10, -1], [step]])
     }
-    await new Promise((resolve) => worker.once('message', resolve))
-    await worker.terminate()
+    // What each worker got back, step by step: the same means.
+    const seen = await Promise.all(workers.map((w) => w.result))
+    for (const means of seen) {
+      expect(means).toEqual([0, 1, 2, 3].map((step) => [[1 + step, 10, -1], [step]]))
+    }
+    await Promise.all(workers.map((w) => w.worker.terminate()))
   })
 
   it('weights a replica by its share', async () => {
