@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '@common/contract'
 import { architectureSchema } from '@common/schemas'
+import { activateBackend } from '../backend'
 import { buildModel } from '../model/build-model'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
 import { runTrainingLoop, type LoopOptions, type TrainingData } from './loop'
@@ -25,7 +26,6 @@ let dir: string
 
 beforeAll(async () => {
   tf.env().set('PROD', true)
-  await tf.setBackend('cpu')
   dir = await mkdtemp(join(tmpdir(), 'cnn-replicas-'))
 })
 afterAll(async () => {
@@ -34,8 +34,9 @@ afterAll(async () => {
 
 const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
 
-/** Starts `replicas` - 1 worker replicas of `model` on the cpu backend. */
+/** Starts `replicas` - 1 worker replicas of `model` on `backend`. */
 function startGroup(
+  backend: 'cpu' | 'wasm',
   replicas: number,
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
@@ -45,7 +46,7 @@ function startGroup(
   const groupConfig = { ...config, architecture }
   return startReplicaGroup({
     replicas,
-    backend: 'cpu',
+    backend,
     model,
     optimizer,
     config: groupConfig,
@@ -56,6 +57,7 @@ function startGroup(
 
 /** Trains with `replicas` (1: the plain loop); returns the metrics, the model and the group. */
 async function train(
+  backend: 'cpu' | 'wasm',
   replicas: number,
   data: TrainingData,
   extra: Partial<LoopOptions> & { architecture?: typeof TINY_ARCHITECTURE } = {},
@@ -64,7 +66,7 @@ async function train(
   const model = extra.model ?? buildModel(architecture, [12, 12, 1], 10, 5)
   const optimizer = extra.optimizer ?? createOptimizer(config)
   const group: ReplicaGroup | null =
-    replicas > 1 ? await startGroup(replicas, model, optimizer, data, architecture) : null
+    replicas > 1 ? await startGroup(backend, replicas, model, optimizer, data, architecture) : null
   const metrics: EpochMetrics[] = []
   try {
     const outcome = await runTrainingLoop({
@@ -88,7 +90,7 @@ async function train(
 }
 
 describe('data-parallel replicas', () => {
-  it('splits a batch into parts that differ by at most one image', () => {
+  it('split a batch into parts that differ by at most one image', () => {
     expect(splitBatch(21, 2)).toEqual([
       { start: 0, count: 11 },
       { start: 11, count: 10 },
@@ -99,12 +101,20 @@ describe('data-parallel replicas', () => {
     expect(replicaCount(null, 'cpu', 2)).toBe(1)
     expect(replicaCount(3, 'tensorflow', 8)).toBe(1)
   })
+})
+
+// wasm with 2 replicas is what a run gets by default on two cores; cpu is the reference backend.
+describe.each(['cpu', 'wasm'] as const)('data-parallel replicas on %s', (backend) => {
+  beforeAll(async () => {
+    if (backend === 'wasm') await activateBackend('wasm')
+    else await tf.setBackend('cpu')
+  })
 
   it('trains two replicas to the weights one replica reaches on whole odd batches', async () => {
     // 43 images in batches of 21: parts of 11 + 10, then a last batch of 1 (one part empty).
     const data = barData(43, 20)
-    const one = await train(1, data, { architecture: NO_DROPOUT, epochs: 1 })
-    const two = await train(2, data, { architecture: NO_DROPOUT, epochs: 1 })
+    const one = await train(backend, 1, data, { architecture: NO_DROPOUT, epochs: 1 })
+    const two = await train(backend, 2, data, { architecture: NO_DROPOUT, epochs: 1 })
     const a = one.model.getWeights().map((w) => w.dataSync())
     const b = two.model.getWeights().map((w) => w.dataSync())
     a.forEach((values, i) => {
@@ -120,16 +130,16 @@ describe('data-parallel replicas', () => {
 
   it('repeats the same curves for the same seed, and resumes from a checkpoint exactly', async () => {
     const data = barData(84, 20)
-    const a = await train(2, data)
-    const b = await train(2, data)
+    const a = await train(backend, 2, data)
+    const b = await train(backend, 2, data)
     expect(a.metrics.map(figures)).toEqual(b.metrics.map(figures))
     expect(a.metrics[1].trainLoss).toBeLessThan(a.metrics[0].trainLoss)
 
-    const checkpoints = join(dir, 'checkpoints')
+    const checkpoints = join(dir, `checkpoints-${backend}`)
     const rng = new Rng(5)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
     const firstOptimizer = createOptimizer(config)
-    const first = await train(2, data, {
+    const first = await train(backend, 2, data, {
       model,
       optimizer: firstOptimizer,
       epochs: 1,
@@ -146,7 +156,7 @@ describe('data-parallel replicas', () => {
     const loaded = (await loadLatestCheckpoint(checkpoints))!
     const optimizer = createOptimizer(config)
     await optimizer.setWeights(loaded.optimizerWeights)
-    const rest = await train(2, data, {
+    const rest = await train(backend, 2, data, {
       model: loaded.model,
       optimizer,
       startEpoch: 2,
@@ -164,7 +174,7 @@ describe('data-parallel replicas', () => {
     const data = barData(84, 20)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
     const optimizer = createOptimizer(config)
-    const group = await startGroup(2, model, optimizer, data)
+    const group = await startGroup(backend, 2, model, optimizer, data)
     const exited = new Promise((resolve) => group.workers[0].once('exit', resolve))
     let batches = 0
     const outcome = await runTrainingLoop({
@@ -185,13 +195,13 @@ describe('data-parallel replicas', () => {
     optimizer.dispose()
   })
 
+  // The message is the worker's exit, not the exchange's timeout (which would take the test's 60 s).
   it('fails the run with a clear message when a worker dies, without waiting for the timeout', async () => {
     const data = barData(84, 20)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
     const optimizer = createOptimizer(config)
-    const group = await startGroup(2, model, optimizer, data)
+    const group = await startGroup(backend, 2, model, optimizer, data)
     let steps = 0
-    const started = performance.now()
     const run = runTrainingLoop({
       model,
       optimizer,
@@ -207,7 +217,6 @@ describe('data-parallel replicas', () => {
       },
     })
     await expect(run).rejects.toThrow(/replica 2 of 2 \(a worker thread\) ended unexpectedly/)
-    expect(performance.now() - started).toBeLessThan(20_000)
     await group.close()
     model.dispose()
     optimizer.dispose()
