@@ -209,11 +209,10 @@ describe('downloadDataset', () => {
       res.writeHead(200, { 'content-length': body.length })
       res.write(body.subarray(0, 10)) // ... and nothing more
     })
-    const started = Date.now()
+    // The sentence names the 0.2 s timeout: it gave up on the stall, not on some later limit.
     await expect(
       downloadDataset('fashion-mnist', { home, mirrors: [`${base}/ok/`], checksums, timeoutMs: 200 }),
     ).rejects.toThrow(/127\.0\.0\.1:\d+ stopped sending for 0\.2 s\.$/)
-    expect(Date.now() - started).toBeLessThan(3000)
     expect(datasetsContent()).toEqual([])
   })
 
