@@ -4,14 +4,20 @@ import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EpochMetrics, EventChannel, EventPayload, RunRecord } from '@common/contract'
-import { runConfigSchema, type RunConfigInput } from '@common/schemas'
+import type { EpochMetrics, RunRecord } from '@common/contract'
+import type { RunConfigInput } from '@common/schemas'
 import { UserError } from '../errors'
-import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
+import { writeBarDataset } from '../train/test-data'
 import { readProcessInfo } from './liveness'
-import type { BatchSample } from '@common/run-record'
 import { runPaths } from '../run-files/paths'
-import { RunManager } from './run-manager'
+import {
+  barRunConfig,
+  figures,
+  lineFigures,
+  managerOnFreshHome,
+  parsedLines,
+  type Event,
+} from './test-helpers'
 
 let root: string
 let dataFolder: string
@@ -24,59 +30,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-type Event = { [E in EventChannel]: { channel: E; payload: EventPayload<E> } }[EventChannel]
-
 /** A manager on a fresh home, recording every event. */
-async function setup(options: { sampleIntervalMs?: number } = {}) {
-  const home = await mkdtemp(join(root, 'home-'))
-  const events: Event[] = []
-  const waiters: { test: (e: Event) => boolean; resolve: () => void }[] = []
-  const manager = new RunManager({
-    home,
-    ...options,
-    emit: (channel, payload) => {
-      const event = { channel, payload } as Event
-      events.push(event)
-      for (const w of waiters.filter((w) => w.test(event))) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.resolve()
-      }
-    },
-  })
-  const next = (test: (e: Event) => boolean) =>
-    events.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve }))
-  return { home, manager, events, next }
-}
-
-function config(overrides: RunConfigInput = {}) {
-  return runConfigSchema.parse({
-    dataset: { kind: 'folder', path: dataFolder },
-    architecture: TINY_ARCHITECTURE,
-    epochs: 2,
-    batchSize: 30,
-    learningRate: 0.01,
-    seed: 3,
-    backend: 'cpu',
-    ...overrides,
-  })
-}
-
-const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
-
-async function metricsLines(home: string, id: string) {
-  const text = await readFile(runPaths(home, id).metrics, 'utf8')
-  return text.trimEnd().split('\n')
-}
-
-type Line = EpochMetrics | BatchSample
-
-async function parsedLines(home: string, id: string): Promise<Line[]> {
-  return (await metricsLines(home, id)).map((l) => JSON.parse(l) as Line)
-}
-
-/** A line's figures, without its timings (which differ from run to run). */
-const lineFigures = (l: Line) =>
-  l.type === 'epoch' ? figures(l) : [l.epoch, l.batch, l.step, l.loss, l.accuracy]
+const setup = (options: { sampleIntervalMs?: number } = {}) => managerOnFreshHome(root, options)
+const config = (overrides: RunConfigInput = {}) => barRunConfig(dataFolder, overrides)
 
 // Each test forks training processes; on a busy two-core machine they take a while to start.
 describe('RunManager with a real training process', { timeout: 120_000 }, () => {
@@ -130,20 +86,33 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(lean.batches).toEqual([])
   })
 
-  it('stops at a batch boundary and keeps the finished epochs', async () => {
-    const { home, manager, next } = await setup()
+  it('stops in the middle of an epoch, keeping the finished epochs and nothing of the unfinished one', async () => {
+    // Every batch sampled, so the unfinished epoch surely has samples in metrics.jsonl.
+    const { home, manager, next } = await setup({ sampleIntervalMs: 0 })
     const run = await manager.start(config({ epochs: 500 }))
-    await next((e) => e.channel === 'runs.progress' && e.payload.runId === run.id)
+    const mine = (e: Event) => 'runId' in e.payload && e.payload.runId === run.id
+    // The stop lands after epoch 1 has finished and its checkpoint is on disk.
+    await next((e) => mine(e) && e.channel === 'runs.progress' && e.payload.epoch >= 2)
     await expect(manager.delete(run.id)).rejects.toMatchObject({ code: 'conflict' })
     const stopped = await manager.stop(run.id)
     expect(stopped.status).toBe('stopped')
     const kept = stopped.checkpointEpoch
-    const text = existsSync(runPaths(home, run.id).metrics) ? await metricsLines(home, run.id) : []
-    const epochLines = text.filter((l) => l !== '' && (JSON.parse(l) as Line).type === 'epoch')
-    expect(epochLines).toHaveLength(kept)
+    expect(kept).toBeGreaterThanOrEqual(1)
+    expect(stopped.summary?.epochs).toBe(kept)
+    const paths = runPaths(home, run.id)
+    expect(await readdir(paths.checkpoints)).toEqual([`epoch-${String(kept).padStart(6, '0')}`])
+    expect(existsSync(paths.process)).toBe(false)
+
+    const lines = await parsedLines(home, run.id)
+    expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual(
+      Array.from({ length: kept }, (_, i) => i + 1),
+    )
+    // The file holds samples of the epoch the stop cut short; the run's curve leaves them out.
+    expect(lines.some((l) => l.type === 'batch' && l.epoch === kept + 1)).toBe(true)
     const details = await manager.get(run.id)
-    expect(details.record.status).toBe('stopped')
-    // The unfinished epoch's samples stay out of the curve, as the epoch stays out of the table.
+    expect(details.record).toMatchObject({ status: 'stopped', checkpointEpoch: kept })
+    expect(details.metrics.map((m) => m.epoch)).toEqual(Array.from({ length: kept }, (_, i) => i + 1))
+    expect(details.batches.length).toBe(10 * kept)
     expect(details.batches.every((b) => b.epoch <= kept)).toBe(true)
   })
 

@@ -1,0 +1,68 @@
+/**
+ * Test helpers of the run tests: a RunManager on a fresh home that records its events, a run
+ * configuration over a small bar data set, and the figures of metrics.jsonl lines to compare.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { EpochMetrics, EventChannel, EventPayload } from '@common/contract'
+import type { BatchSample } from '@common/run-record'
+import { runConfigSchema, type RunConfigInput } from '@common/schemas'
+import { TINY_ARCHITECTURE } from '../train/test-data'
+import { runPaths } from '../run-files/paths'
+import { RunManager, type RunManagerOptions } from './run-manager'
+
+export type Event = { [E in EventChannel]: { channel: E; payload: EventPayload<E> } }[EventChannel]
+
+/** A manager on a fresh home under `root`, recording every event; `next` resolves on a matching one. */
+export async function managerOnFreshHome(root: string, options: Partial<RunManagerOptions> = {}) {
+  const home = await mkdtemp(join(root, 'home-'))
+  const events: Event[] = []
+  const waiters: { test: (e: Event) => boolean; resolve: () => void }[] = []
+  const manager = new RunManager({
+    home,
+    ...options,
+    emit: (channel, payload) => {
+      const event = { channel, payload } as Event
+      events.push(event)
+      for (const w of waiters.filter((w) => w.test(event))) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve()
+      }
+    },
+  })
+  const next = (test: (e: Event) => boolean) =>
+    events.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve }))
+  return { home, manager, events, next }
+}
+
+/** A run of the tiny network over the bar images in `dataFolder`: 2 epochs of 10 batches, on cpu. */
+export function barRunConfig(dataFolder: string, overrides: RunConfigInput = {}) {
+  return runConfigSchema.parse({
+    dataset: { kind: 'folder', path: dataFolder },
+    architecture: TINY_ARCHITECTURE,
+    epochs: 2,
+    batchSize: 30,
+    learningRate: 0.01,
+    seed: 3,
+    backend: 'cpu',
+    ...overrides,
+  })
+}
+
+/** An epoch's figures, without its timings (which differ from run to run). */
+export const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
+
+export type Line = EpochMetrics | BatchSample
+
+/** The lines of a run's metrics.jsonl, parsed. */
+export async function parsedLines(home: string, id: string): Promise<Line[]> {
+  const text = await readFile(runPaths(home, id).metrics, 'utf8')
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line)
+}
+
+/** A line's figures, without its timings. */
+export const lineFigures = (l: Line) =>
+  l.type === 'epoch' ? figures(l) : [l.epoch, l.batch, l.step, l.loss, l.accuracy]
