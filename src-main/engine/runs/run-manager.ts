@@ -26,6 +26,8 @@ export interface RunManagerOptions {
   stopTimeoutMs?: number
   /** How often a training process keeps a batch sample in metrics.jsonl; the trainer's default when absent. */
   sampleIntervalMs?: number
+  /** How long a data-parallel replica waits for the others in one step; the trainer's default when absent. */
+  replicaStepTimeoutMs?: number
 }
 
 export class RunManager {
@@ -270,15 +272,11 @@ export class RunManager {
       case 'ready':
         run.ready = true
         if (run.stopRequested) run.process.send({ type: 'stop' })
-        else
-          run.process.send({
-            type: run.mode,
-            runId: id,
-            home: this.options.home,
-            ...(this.options.sampleIntervalMs === undefined
-              ? {}
-              : { sampleIntervalMs: this.options.sampleIntervalMs }),
-          })
+        else {
+          // Absent settings stay undefined, which the trainer reads as its defaults.
+          const { home, sampleIntervalMs, replicaStepTimeoutMs } = this.options
+          run.process.send({ type: run.mode, runId: id, home, sampleIntervalMs, replicaStepTimeoutMs })
+        }
         return
       case 'started':
         run.started = true

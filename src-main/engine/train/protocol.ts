@@ -25,6 +25,8 @@ export type MainToTrainer =
 export interface TrainerTuning {
   /** How often a batch sample goes into metrics.jsonl (default 500 ms; tests use 0). */
   sampleIntervalMs?: number
+  /** How long a data-parallel replica waits for the others in one step before the run fails (default 120 s). */
+  replicaStepTimeoutMs?: number
 }
 
 export type TrainerToMain =
@@ -57,9 +59,13 @@ export function isMainToTrainer(value: unknown): value is MainToTrainer {
     (message.type === 'start' || message.type === 'resume') &&
     typeof message.runId === 'string' &&
     typeof message.home === 'string' &&
-    (message.sampleIntervalMs === undefined ||
-      (typeof message.sampleIntervalMs === 'number' && message.sampleIntervalMs >= 0))
+    isOptionalDuration(message.sampleIntervalMs) &&
+    isOptionalDuration(message.replicaStepTimeoutMs)
   )
+}
+
+function isOptionalDuration(value: unknown): boolean {
+  return value === undefined || (typeof value === 'number' && value >= 0)
 }
 
 /** Whether a value received from a training process is one of its messages. */

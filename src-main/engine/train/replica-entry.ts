@@ -4,6 +4,10 @@
  * model and optimizer from the main thread's weights and state, says `ready`, then performs each
  * step it is sent, in order. A failure raises the exchange's abort flag (no replica waits for
  * this one any longer) and is reported; the main thread ends the worker.
+ *
+ * For tests only, `WORKBENCH_REPLICA_FAULT` (`throw@N`, `exit@N` or `hang@N`) makes the replica
+ * throw, end its thread, or block for good at its Nth step, so that the tests can drive a failing
+ * replica through a whole run. The app never sets it and nothing else reads it.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs-core'
@@ -17,6 +21,19 @@ import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from
 import { TrainingStep } from './step'
 
 const toTensor = (t: TensorData) => tf.tensor(t.values, t.shape, t.dtype)
+
+/** The fault `WORKBENCH_REPLICA_FAULT` asks for (see above), as a check to run before each step. */
+function injectedFault(spec = process.env.WORKBENCH_REPLICA_FAULT): (step: number) => void {
+  const match = /^(throw|exit|hang)@(\d+)$/.exec(spec ?? '')
+  if (!match) return () => undefined
+  const [, kind, at] = match
+  return (step) => {
+    if (step !== Number(at)) return
+    if (kind === 'exit') process.exit(7)
+    if (kind === 'hang') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)
+    throw new Error(`fault injected at step ${step} by WORKBENCH_REPLICA_FAULT`)
+  }
+}
 
 async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort>): Promise<void> {
   const post = (message: ReplicaToMain) => port.postMessage(message)
@@ -47,10 +64,19 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
       numClasses: data.numClasses,
     })
     const stepper = new ReplicaStepper(step, exchange, data.replicas)
+    const fault = injectedFault()
+    let steps = 0
     // A step's message can arrive before the previous step has applied its update: queue them.
     let queue = Promise.resolve()
     port.on('message', (message: MainToReplica) => {
-      queue = queue.then(() => stepper.run(message.input, message.batchSize).then(() => {}, fail))
+      queue = queue.then(async () => {
+        try {
+          fault(++steps)
+          await stepper.run(message.input, message.batchSize)
+        } catch (error) {
+          fail(error)
+        }
+      })
     })
     post({ type: 'ready' })
   } catch (error) {

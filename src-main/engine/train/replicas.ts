@@ -46,9 +46,12 @@ export interface ReplicaGroupOptions {
   optimizer: tf.Optimizer
   config: Pick<RunConfig, 'architecture' | 'optimizer' | 'learningRate' | 'momentum' | 'seed'>
   data: TrainingData
-  /** How long a replica waits for the others in one step (and a worker to start). */
+  /** How long a replica waits for the others in one step (default 120 s). */
   timeoutMs?: number
 }
+
+/** How long the worker replicas may take to start (tsx and wasm load in each, on a busy machine). */
+const START_TIMEOUT_MS = 120_000
 
 export interface ReplicaGroup {
   replicas: number
@@ -122,8 +125,8 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     await Promise.race([
       Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve)))),
       failed.then((reason) => Promise.reject(new Error(reason))),
-      delay(timeoutMs).then(() =>
-        Promise.reject(new Error(`replica workers did not start within ${timeoutMs} ms`)),
+      delay(START_TIMEOUT_MS).then(() =>
+        Promise.reject(new Error(`replica workers did not start within ${START_TIMEOUT_MS} ms`)),
       ),
     ])
     if (failure !== null) throw new Error(failure)
@@ -216,9 +219,10 @@ export async function startTrainingReplicas(
   data: TrainingData,
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
+  timing: Pick<ReplicaGroupOptions, 'timeoutMs'> = {},
 ): Promise<ReplicaGroup | null> {
   const replicas = replicaCount(config.replicas, backend.name)
   if (replicas === 1) return null
   const preference = backend.name === 'wasm' ? 'wasm' : 'cpu'
-  return startReplicaGroup({ replicas, backend: preference, model, optimizer, config, data })
+  return startReplicaGroup({ replicas, backend: preference, model, optimizer, config, data, ...timing })
 }

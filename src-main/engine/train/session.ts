@@ -37,6 +37,8 @@ export interface TrainerSessionOptions {
   progressIntervalMs?: number
   /** How often a batch sample goes into metrics.jsonl; the loop's default (500 ms) when absent. */
   sampleIntervalMs?: number
+  /** How long a replica waits for the others in one step; the replica group's default when absent. */
+  replicaStepTimeoutMs?: number
 }
 
 /** Trains the run to its last epoch or until stopped; throws on failure (UserError for bad data). */
@@ -68,7 +70,9 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
   let replicas: ReplicaGroup | null = null
   const appender = new MetricsAppender(paths.metrics)
   try {
-    replicas = await startTrainingReplicas(config, backend.used, data, model, optimizer)
+    replicas = await startTrainingReplicas(config, backend.used, data, model, optimizer, {
+      timeoutMs: options.replicaStepTimeoutMs,
+    })
     const history = await trimMetrics(paths.metrics, doneEpochs)
     send({
       type: 'started',

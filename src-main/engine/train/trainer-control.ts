@@ -41,6 +41,7 @@ export function createTrainerControl({ send, finish }: TrainerControlOptions): T
         home: message.home,
         resume: message.type === 'resume',
         sampleIntervalMs: message.sampleIntervalMs,
+        replicaStepTimeoutMs: message.replicaStepTimeoutMs,
         send,
         shouldStop: () => stopRequested,
       }).then(
