@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { join } from 'node:path'
+import { expectReadable, textContrastFailures, unlabelledControls } from './a11y'
 import {
   SCREENSHOTS,
   launchBrowser,
@@ -67,7 +68,39 @@ describe('the app shell', () => {
     // The token was moved out of the address bar.
     expect(page.url()).not.toContain('token=')
     await screenshot(page, 'foundation-shell')
+    await expectReadable(page, 'light')
+    expect(await unlabelledControls(page)).toEqual([])
     expect(pageErrors(page)).toEqual([])
+  })
+
+  it('has page checks that find a nameless control, a label pointing nowhere and faint text', async () => {
+    const s = await shell()
+    const page = await openPage(browser, 'dark')
+    await page.goto(s.url)
+    await page.getByRole('region', { name: 'Compute backend' }).waitFor()
+    await expectReadable(page, 'dark')
+    await page.evaluate(() => {
+      const main = document.querySelector('main')!
+      main.insertAdjacentHTML(
+        'afterbegin',
+        '<button id="nameless" type="button"></button>' +
+          '<input id="orphan" aria-labelledby="no-such-id">' +
+          '<p id="faint">Hard to read</p>',
+      )
+      // Through the CSSOM: the page's CSP refuses inline style attributes.
+      document.getElementById('faint')!.style.color = '#2a2d33'
+    })
+    const problems = await unlabelledControls(page)
+    expect(problems).toHaveLength(3)
+    expect(problems.filter((p) => p.includes('aria-labelledby="no-such-id" names no element'))).toHaveLength(
+      1,
+    )
+    expect(problems.filter((p) => p.startsWith('button without a name'))).toHaveLength(1)
+    expect(problems.filter((p) => p.startsWith('textbox without a name'))).toHaveLength(1)
+    const faint = await textContrastFailures(page)
+    expect(faint).toHaveLength(1)
+    expect(faint[0]).toMatchObject({ text: 'Hard to read', required: 4.5 })
+    expect(faint[0].ratio).toBeLessThan(1.5)
   })
 
   it('keeps a settings change across a restart of the shell', async () => {
