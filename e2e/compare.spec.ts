@@ -16,6 +16,7 @@ import {
   trainWithCli,
   type Shell,
 } from './harness'
+import { expectReadable, unlabelledControls } from './a11y'
 import { countColours } from './pngColours'
 
 let browser: Browser
@@ -86,6 +87,8 @@ describe('compare', () => {
     expect(await lrRow.getByRole('cell').allTextContents()).toEqual(['1e-3', '1e-4'])
     expect(await table.locator('tr[data-field="batchSize"]').getAttribute('data-differs')).toBe('false')
     await screenshot(page, 'compare-light')
+    await expectReadable(page, 'light')
+    expect(await unlabelledControls(page)).toEqual([])
 
     // Only the differing rows when asked.
     await page.getByRole('switch', { name: 'Only differences' }).check()
@@ -170,20 +173,37 @@ describe('compare', () => {
     const s = await shell()
     const page = await openCompare(s)
     await page.getByRole('button', { name: 'Evaluate 2 runs' }).click()
+    // Both runs have checkpoints: both matrices come, one row per true class, 10,000 images each.
     const matrices = page.getByRole('table', { name: /^Confusion matrix of lr 1e-/ })
-    const notice = page.getByText('The matrices cannot be computed yet')
-    await expect
-      .poll(async () => (await matrices.count()) + (await notice.count()), { timeout: 120_000 })
-      .toBeGreaterThanOrEqual(1)
-    if ((await notice.count()) === 0) {
-      await expect.poll(() => matrices.count(), { timeout: 120_000 }).toBe(2)
-      expect(await matrices.first().locator('tbody tr').count()).toBe(10)
+    await expect.poll(() => matrices.count(), { timeout: 120_000 }).toBe(2)
+    expect(await page.getByText('The matrices cannot be computed yet').count()).toBe(0)
+    for (const matrix of await matrices.all()) {
+      expect(await matrix.locator('tbody tr').count()).toBe(10)
+      const counts = (await matrix.locator('tbody td').allTextContents()).map((t) =>
+        Number(t.replace(/\D/g, '')),
+      )
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(10_000)
     }
     await page
       .getByRole('region', { name: /Confusion matrices/ })
       .evaluate((card) => card.scrollIntoView({ block: 'start' }))
     await screenshot(page, 'compare-light-matrices')
+    await expectReadable(page, 'light')
     expect(pageErrors(page)).toEqual([])
+
+    // The same matrices in the dark (the shell keeps the evaluations): the counts stay readable.
+    const dark = await openCompare(s, 'dark')
+    await dark.getByRole('button', { name: 'Evaluate 2 runs' }).click()
+    await expect
+      .poll(() => dark.getByRole('table', { name: /^Confusion matrix of lr 1e-/ }).count(), {
+        timeout: 120_000,
+      })
+      .toBe(2)
+    await dark
+      .getByRole('region', { name: /Confusion matrices/ })
+      .evaluate((card) => card.scrollIntoView({ block: 'start' }))
+    await screenshot(dark, 'compare-dark-matrices')
+    await expectReadable(dark, 'dark')
   })
 
   it('keeps the selection across a reload and a restart, in the dark theme too', async () => {
@@ -208,7 +228,18 @@ describe('compare', () => {
       .getByRole('region', { name: 'Hyperparameters and results' })
       .evaluate((card) => card.scrollIntoView({ block: 'start' }))
     await screenshot(dark, 'compare-dark-table')
+    await expectReadable(dark, 'dark')
+    // The results the training computed (the CLI's records), not settings this test chose.
+    const finalAccuracy = dark
+      .getByRole('table', { name: 'Comparison of hyperparameters and results' })
+      .locator('tr[data-field="valAccuracy"]')
+    const best = Math.max(...runs.map((r) => r.summary!.valAccuracy))
+    expect(await finalAccuracy.getByRole('cell').allTextContents()).toEqual(
+      runs.map((r) => {
+        const accuracy = r.summary!.valAccuracy
+        return `${(accuracy * 100).toFixed(2)}%${accuracy === best ? ' (best)' : ''}`
+      }),
+    )
     expect(pageErrors(dark)).toEqual([])
-    expect(runs.map((r) => r.config.learningRate)).toEqual([1e-3, 1e-4])
   })
 })
