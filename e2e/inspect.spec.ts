@@ -17,6 +17,7 @@ import {
   trainWithCli,
   type Shell,
 } from './harness'
+import { expectReadable, unlabelledControls } from './a11y'
 
 let browser: Browser
 let shell: Shell
@@ -59,6 +60,32 @@ async function drawThree(page: Page) {
   await page.mouse.up()
 }
 
+/**
+ * For each layer of the feature maps, how many of its canvases are painted (every pixel opaque)
+ * and how many show a picture (more than one colour) rather than one flat colour.
+ */
+function paintedMaps(page: Page): Promise<{ name: string; maps: number; painted: number; varied: number }[]> {
+  return page.getByRole('region', { name: 'Feature maps' }).evaluate((region) =>
+    [...region.querySelectorAll('[role="group"]')].map((group) => {
+      const canvases = [...group.querySelectorAll('canvas')]
+      let painted = 0
+      let varied = 0
+      for (const canvas of canvases) {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+        const colours = new Set<number>()
+        let opaque = true
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] !== 255) opaque = false
+          colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2])
+        }
+        if (opaque) painted++
+        if (colours.size > 1) varied++
+      }
+      return { name: group.getAttribute('aria-label') ?? '', maps: canvases.length, painted, varied }
+    }),
+  )
+}
+
 describe('the layer inspector', () => {
   it('shows all 192 feature maps of a checkpoint, predicts a drawn digit, and evaluates the test set', async () => {
     const page = await openPage(browser)
@@ -76,6 +103,17 @@ describe('the layer inspector', () => {
         .toContain(shape)
     }
     expect(await page.getByTestId('prediction').textContent()).toMatch(/Predicted/)
+    // Every map is painted, and nearly all of the test digit's maps hold a picture: a map of one
+    // flat colour is a filter this digit does not excite (a ReLU at zero everywhere), which a
+    // network after one epoch has a few of, not a whole layer.
+    const layers = await paintedMaps(page)
+    expect(layers.map((l) => [l.name, l.maps, l.painted])).toEqual([
+      ['conv1 feature maps', 32, 32],
+      ['pool1 feature maps', 32, 32],
+      ['conv2 feature maps', 64, 64],
+      ['pool2 feature maps', 64, 64],
+    ])
+    for (const layer of layers) expect(layer.varied, layer.name).toBeGreaterThanOrEqual(0.75 * layer.maps)
     expect(await page.getByRole('list', { name: 'First conv layer filters' }).locator('canvas').count()).toBe(
       32,
     )
@@ -89,10 +127,10 @@ describe('the layer inspector', () => {
         timeout: 10_000,
       })
       .toBe(1)
-    const prediction = await page.getByTestId('prediction').textContent()
-    expect(prediction).toMatch(/Predicted\s*\d/)
-    console.log(`drawn 3: ${prediction?.replace(/\s+/g, ' ').trim()}`)
+    await expect.poll(() => page.getByTestId('prediction').textContent()).toMatch(/Predicted\s*3\b/)
     await screenshot(page, 'inspect-drawn-digit')
+    await expectReadable(page, 'light')
+    expect(await unlabelledControls(page)).toEqual([])
     await maps.screenshot({ path: join(SCREENSHOTS, 'inspect-feature-maps-drawn-digit.png') })
     // Kept to be uploaded as an image file below (inside the pad's border).
     const pad = page.getByRole('img', { name: 'Drawing pad' })
@@ -116,9 +154,8 @@ describe('the layer inspector', () => {
         timeout: 10_000,
       })
       .toBe(1)
-    console.log(
-      `the 3 as a file: ${(await page.getByTestId('prediction').textContent())?.replace(/\s+/g, ' ').trim()}`,
-    )
+    await expect.poll(() => page.getByTestId('prediction').textContent()).toMatch(/Predicted\s*3\b/)
+    await screenshot(page, 'inspect-uploaded-file')
 
     // A map opens large; the scale can be per map.
     await page.getByRole('radio', { name: 'Per map' }).click()
@@ -128,6 +165,8 @@ describe('the layer inspector', () => {
     await dialog.getByRole('button', { name: 'Next map' }).click()
     await expect.poll(() => page.getByRole('dialog', { name: /map 2 of 32/ }).isVisible()).toBe(true)
     await screenshot(page, 'inspect-map-dialog')
+    expect(await unlabelledControls(page)).toEqual([])
+    await expectReadable(page, 'light')
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
 
     // The test-set evaluation, with progress, a confusion matrix and its cells' images.
@@ -150,6 +189,7 @@ describe('the layer inspector', () => {
     const evaluation = page.getByRole('region', { name: 'Test-set evaluation' })
     await evaluation.scrollIntoViewIfNeeded()
     await screenshot(page, 'inspect-evaluation')
+    await expectReadable(page, 'light')
 
     // A mistake from the gallery goes back up to the inspector.
     await page.getByRole('button', { name: /^True 3, predicted 3: / }).click()
@@ -170,7 +210,15 @@ describe('the layer inspector', () => {
         timeout: 10_000,
       })
       .toBe(1)
+    await expect.poll(() => page.getByTestId('prediction').textContent()).toMatch(/Predicted\s*3\b/)
     await screenshot(page, 'inspect-dark')
+    await expectReadable(page, 'dark')
+    // The evaluation (kept from the first test) with its shaded confusion matrix, in the dark.
+    await page.getByRole('button', { name: 'Evaluate test set' }).last().click()
+    await expect.poll(() => page.getByText('Test accuracy').count(), { timeout: 90_000 }).toBe(1)
+    await page.getByRole('region', { name: 'Test-set evaluation' }).scrollIntoViewIfNeeded()
+    await screenshot(page, 'inspect-evaluation-dark')
+    await expectReadable(page, 'dark')
     expect(pageErrors(page)).toEqual([])
   })
 })
