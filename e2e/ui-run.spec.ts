@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Download, Page } from 'playwright-core'
+import { expectReadable, unlabelledControls } from './a11y'
 import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
 import { countColours } from './pngColours'
 
@@ -67,6 +68,19 @@ async function download(page: Page, item: string): Promise<DownloadedFile> {
   return (await downloads(page, item, 1))[0]
 }
 
+/** Pixels of the loss chart's canvas in the curves' blue (the batch curve and the epoch points, light theme). */
+function curvePixels(page: Page): Promise<number> {
+  return page.getByRole('img', { name: 'Loss chart', exact: true }).evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+    let count = 0
+    for (let i = 0; i < data.length; i += 4) {
+      const distance = Math.abs(data[i] - 0x2f) + Math.abs(data[i + 1] - 0x6f) + Math.abs(data[i + 2] - 0xe4)
+      if (data[i + 3] > 0 && distance < 40) count++
+    }
+    return count
+  })
+}
+
 const status = (page: Page) => page.getByRole('main').getByTestId('run-status')
 const batchText = (page: Page) => page.getByTestId('progress-batch').textContent()
 
@@ -87,6 +101,7 @@ describe('a run in the browser', () => {
     await expect.poll(() => batchText(page), { timeout: 60_000, interval: 100 }).toMatch(/^\d+ \/ \d+$/)
     expect(await status(page).textContent()).toBe('running')
     await screenshot(page, 'ui-run-live-light')
+    expect(await unlabelledControls(page)).toEqual([])
 
     await waitForStatus(page, 'completed')
     await expect
@@ -98,6 +113,8 @@ describe('a run in the browser', () => {
     expect(await page.getByTestId('epoch-log').textContent()).toMatch(/Epoch 1\/1\s+train loss/)
     expect(await page.getByTestId('best-val-accuracy').textContent()).toMatch(/^\d+\.\d\d%$/)
     await screenshot(page, 'ui-run-completed-light')
+    await expectReadable(page, 'light')
+    expect(await unlabelledControls(page)).toEqual([])
 
     // Export: metrics as CSV and the charts as PNG, both made in the page.
     const csv = await download(page, 'Metrics as CSV')
@@ -145,13 +162,27 @@ describe('a run in the browser', () => {
     await waitForStatus(dark, 'completed')
     await dark.waitForTimeout(300)
     await screenshot(dark, 'ui-run-completed-dark')
+    await expectReadable(dark, 'dark')
     expect(pageErrors(dark)).toEqual([])
   })
 
-  it('stops a running run and offers to resume it', async () => {
+  it('draws the loss curve as it trains, stops a running run and offers to resume it', async () => {
     const page = await openPage(browser)
     await startRunFromForm(page, { preset: 'Quick look', trainingImages: 3000, epochs: 3 })
     await expect.poll(() => batchText(page), { timeout: 20_000, interval: 100 }).toMatch(/^\d+ \/ \d+$/)
+    // The chart gains curve pixels from one look to a later one, both while the run trains.
+    const first = await curvePixels(page)
+    expect(await status(page).textContent()).toBe('running')
+    await expect
+      .poll(
+        async () => ({ grew: (await curvePixels(page)) > first, status: await status(page).textContent() }),
+        {
+          timeout: 30_000,
+          interval: 200,
+        },
+      )
+      .toEqual({ grew: true, status: 'running' })
+    await expectReadable(page, 'light')
     await page.getByRole('button', { name: 'Stop run' }).click()
     await waitForStatus(page, 'stopped', 30_000)
     expect(await page.getByRole('button', { name: 'Resume' }).isVisible()).toBe(true)
