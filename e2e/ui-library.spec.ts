@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { expectReadable, unlabelledControls } from './a11y'
 import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
 
 let browser: Browser
@@ -51,23 +52,6 @@ async function open(page: Page, hash: string): Promise<void> {
   await page.goto(`${shell.url}${hash}`)
 }
 
-/** Buttons, links and form fields on the page that have no accessible name. */
-function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea')]
-      .filter((el) => {
-        const field = el as HTMLInputElement
-        const named =
-          el.getAttribute('aria-label') ||
-          el.getAttribute('aria-labelledby') ||
-          (field.labels && field.labels.length > 0) ||
-          (el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent?.trim() : '')
-        return !named && el.getClientRects().length > 0
-      })
-      .map((el) => el.outerHTML.slice(0, 120)),
-  )
-}
-
 const row = (page: Page, name: string) =>
   page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) })
 
@@ -96,10 +80,13 @@ describe('the runs library', () => {
     expect((await names()).map((n) => n.trim())).toEqual(['Wider small'])
     await page.getByLabel('Filter runs').fill('')
     await screenshot(page, 'ui-runs-light')
+    await expectReadable(page, 'light')
 
     // Rename.
     await row(page, 'Baseline small').getByRole('button', { name: 'Rename Baseline small' }).click()
     const rename = page.getByRole('dialog', { name: 'Rename run' })
+    expect(await unlabelledControls(page)).toEqual([])
+    await expectReadable(page, 'light')
     await rename.getByLabel('Name').fill('Baseline, renamed')
     await rename.getByRole('button', { name: 'Rename' }).click()
     await row(page, 'Baseline, renamed').waitFor()
@@ -114,6 +101,8 @@ describe('the runs library', () => {
     expect(await row(page, 'Wider small').count()).toBe(1)
     await row(page, 'Wider small').getByRole('button', { name: 'Delete Wider small' }).click()
     await screenshot(page, 'ui-runs-delete-confirm-light')
+    expect(await unlabelledControls(page)).toEqual([])
+    await expectReadable(page, 'light')
     await confirm.getByRole('button', { name: 'Delete run' }).click()
     await expect.poll(() => row(page, 'Wider small').count(), POLL).toBe(0)
     const ids = (await api<{ id: string }[]>('runs.list')).map((item) => item.id)
@@ -125,6 +114,7 @@ describe('the runs library', () => {
     await open(dark, '#/runs')
     await row(dark, 'Baseline, renamed').waitFor()
     await screenshot(dark, 'ui-runs-dark')
+    await expectReadable(dark, 'dark')
     expect(pageErrors(dark)).toEqual([])
   })
 })
@@ -145,6 +135,7 @@ describe('the new-run form', () => {
       await page.waitForTimeout(300)
       await screenshot(page, `ui-new-run-${scheme}`)
       expect(await unlabelledControls(page)).toEqual([])
+      await expectReadable(page, scheme)
       expect(pageErrors(page)).toEqual([])
     }
 
@@ -160,6 +151,7 @@ describe('the new-run form', () => {
     await page.getByLabel('Epochs', { exact: true }).fill('3')
     await page.getByRole('button', { name: 'Save as preset…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Save as preset' })
+    expect(await unlabelledControls(page)).toEqual([])
     await dialog.getByLabel('Preset name').fill('Three epochs')
     await dialog.getByRole('button', { name: 'Save preset' }).click()
     await expect
@@ -191,6 +183,7 @@ describe('the new-run form', () => {
     expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true)
     expect(await page.getByLabel('Learning rate').getAttribute('aria-invalid')).toBe('true')
     await screenshot(page, 'ui-new-run-invalid-light')
+    await expectReadable(page, 'light')
 
     // A kernel that does not fit is named by the engine's shape check.
     await page.getByLabel('Learning rate').fill('1e-3')
@@ -208,26 +201,50 @@ describe('the new-run form', () => {
 })
 
 describe('settings', () => {
-  it('keeps the theme and the defaults of a new run', async () => {
+  it('keeps the theme, and the defaults a new run starts from', async () => {
     const page = await openPage(browser)
+    // Each save takes a moment, as on a busy disk: edits made meanwhile must all be kept.
+    await page.route('**/api/settings.update', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      await route.continue()
+    })
     await open(page, '#/settings')
     await page.getByLabel('Theme').selectOption('dark')
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark')
-    await page.getByLabel('Epochs').fill('7')
-    await page.getByLabel('Epochs').press('Tab')
+    const defaults = page.getByRole('region', { name: 'Defaults of a new run' })
+    const saved = {
+      Epochs: '7',
+      'Batch size': '64',
+      'Learning rate': '0.003',
+      'Training images': '1500',
+      Seed: '9',
+    }
+    for (const [label, value] of Object.entries(saved)) {
+      await defaults.getByLabel(label, { exact: true }).fill(value)
+      await defaults.getByLabel(label, { exact: true }).press('Tab')
+    }
+    await defaults.getByLabel('Optimizer').selectOption('sgd')
     await page.getByText('Defaults saved.').waitFor()
     await screenshot(page, 'ui-settings-dark')
     expect(await unlabelledControls(page)).toEqual([])
+    await expectReadable(page, 'dark')
 
     await page.reload()
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark')
+    await expect.poll(() => defaults.getByLabel('Epochs', { exact: true }).inputValue(), POLL).toBe('7')
     await page.getByLabel('Theme').selectOption('system')
     await expect
       .poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'none'))
       .toBe('none')
     await screenshot(page, 'ui-settings-light')
-    const settings = await api<{ theme: string; defaults: { epochs?: number } }>('settings.get')
-    expect(settings).toMatchObject({ theme: 'system', defaults: { epochs: 7 } })
+    await expectReadable(page, 'light')
+
+    // A new run starts from them: the form, reached from the sidebar, shows every saved value.
+    await page.getByRole('navigation').getByRole('link', { name: 'New run' }).click()
+    for (const [label, value] of Object.entries(saved)) {
+      await expect.poll(() => page.getByLabel(label, { exact: true }).inputValue(), POLL).toBe(value)
+    }
+    expect(await page.getByLabel('Optimizer').inputValue()).toBe('sgd')
     expect(pageErrors(page)).toEqual([])
   })
 })
