@@ -5,39 +5,35 @@
  * throws, dies or hangs fails the run with its reason in run.json.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { RunRecord } from '@common/contract'
 import type { RunConfigInput } from '@common/schemas'
 import { forkTrainerLaunch, resolveTrainerEntry } from '../train/launch'
-import { writeBarDataset } from '../train/test-data'
 import { readProcessInfo } from './liveness'
 import { runPaths } from '../run-files/paths'
-import { barRunConfig, lineFigures, managerOnFreshHome, parsedLines, type Line } from './test-helpers'
+import {
+  barRunConfig,
+  lineFigures,
+  managerOnFreshHome,
+  parsedLines,
+  useBarDataRoot,
+  type Line,
+} from './test-helpers'
 
-let root: string
-let dataFolder: string
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cnn-runs-wasm-'))
-  dataFolder = await writeBarDataset(join(root, 'bars'), 300, 100)
-})
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true })
-})
+const where = useBarDataRoot('cnn-runs-wasm-')
 
 /** 3 epochs of 10 batches on wasm with 2 replicas, every batch sampled into metrics.jsonl. */
 const shipped = (overrides: RunConfigInput = {}) =>
-  barRunConfig(dataFolder, { backend: 'wasm', replicas: 2, epochs: 3, ...overrides })
+  barRunConfig(where.dataFolder, { backend: 'wasm', replicas: 2, epochs: 3, ...overrides })
 
 let reference: Promise<Line[]> | null = null
 /** metrics.jsonl of the uninterrupted run (trained once, on first use). */
 function uninterruptedLines(): Promise<Line[]> {
   reference ??= (async () => {
-    const { home, manager } = await managerOnFreshHome(root, { sampleIntervalMs: 0 })
+    const { home, manager } = await managerOnFreshHome(where.root, { sampleIntervalMs: 0 })
     const run = await manager.start(shipped())
     expect((await manager.waitFor(run.id)).status).toBe('completed')
     const lines = await parsedLines(home, run.id)
@@ -65,7 +61,7 @@ async function resumeToReference(
 // Each test forks training processes that start worker threads; on a busy machine that takes a while.
 describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
   it('resumes a run killed at an epoch boundary to the metrics of the uninterrupted run', async () => {
-    const { home, manager, next } = await managerOnFreshHome(root, { sampleIntervalMs: 0 })
+    const { home, manager, next } = await managerOnFreshHome(where.root, { sampleIntervalMs: 0 })
     const run = await manager.start(shipped())
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
     const info = await readProcessInfo(runPaths(home, run.id).process)
@@ -78,11 +74,11 @@ describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
   })
 
   it('resumes a run killed in the middle of writing a checkpoint from the one before', async () => {
-    const marker = join(root, 'paused-in-checkpoint')
+    const marker = join(where.root, 'paused-in-checkpoint')
     const fixture = pathToFileURL(join(__dirname, '../train/checkpoint-pause.fixtures.ts')).href
     const entry = resolveTrainerEntry()
     const launch = forkTrainerLaunch({ ...entry, execArgv: [...entry.execArgv, '--import', fixture] })
-    const { home, manager } = await managerOnFreshHome(root, { sampleIntervalMs: 0, launch })
+    const { home, manager } = await managerOnFreshHome(where.root, { sampleIntervalMs: 0, launch })
     // The forked trainer inherits these: it blocks half-way through epoch 2's checkpoint.
     process.env.PAUSE_IN_CHECKPOINT_EPOCH = '2'
     process.env.PAUSE_IN_CHECKPOINT_MARKER = marker
@@ -120,7 +116,7 @@ describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
     ['dies', 'exit@3', 'replica 2 of 2 (a worker thread) ended unexpectedly with code 7'],
     ['hangs', 'hang@3', 'a replica did not deliver its gradients within 5000 ms'],
   ])('fails the run when a replica %s, with the reason in run.json', async (_, fault, reason) => {
-    const { home, manager, events } = await managerOnFreshHome(root, { replicaStepTimeoutMs: 5000 })
+    const { home, manager, events } = await managerOnFreshHome(where.root, { replicaStepTimeoutMs: 5000 })
     // Read by the replica's worker thread, in the trainer process forked by start().
     process.env.WORKBENCH_REPLICA_FAULT = fault
     let run: RunRecord

@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EpochMetrics, RunRecord } from '@common/contract'
 import type { RunConfigInput } from '@common/schemas'
 import { UserError } from '../errors'
-import { writeBarDataset } from '../train/test-data'
 import { readProcessInfo } from './liveness'
 import { runPaths } from '../run-files/paths'
 import {
@@ -16,23 +14,15 @@ import {
   lineFigures,
   managerOnFreshHome,
   parsedLines,
+  useBarDataRoot,
   type Event,
 } from './test-helpers'
 
-let root: string
-let dataFolder: string
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cnn-runs-'))
-  dataFolder = await writeBarDataset(join(root, 'bars'), 300, 100)
-})
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true })
-})
+const where = useBarDataRoot('cnn-runs-')
 
 /** A manager on a fresh home, recording every event. */
-const setup = (options: { sampleIntervalMs?: number } = {}) => managerOnFreshHome(root, options)
-const config = (overrides: RunConfigInput = {}) => barRunConfig(dataFolder, overrides)
+const setup = (options: { sampleIntervalMs?: number } = {}) => managerOnFreshHome(where.root, options)
+const config = (overrides: RunConfigInput = {}) => barRunConfig(where.dataFolder, overrides)
 
 // Each test forks training processes; on a busy two-core machine they take a while to start.
 describe('RunManager with a real training process', { timeout: 120_000 }, () => {
@@ -215,12 +205,12 @@ describe('RunManager without training', () => {
   it('writes nothing for a data set or a network that cannot work', async () => {
     const { home, manager, events } = await setup()
     await expect(
-      manager.start(config({ dataset: { kind: 'folder', path: join(root, 'nowhere') } })),
+      manager.start(config({ dataset: { kind: 'folder', path: join(where.root, 'nowhere') } })),
     ).rejects.toMatchObject({
       name: 'UserError',
       code: 'not_found',
     })
-    const brokenFolder = join(root, 'broken')
+    const brokenFolder = join(where.root, 'broken')
     await mkdir(brokenFolder, { recursive: true })
     for (const name of [
       'train-images-idx3-ubyte',

@@ -2,14 +2,32 @@
  * Test helpers of the run tests: a RunManager on a fresh home that records its events, a run
  * configuration over a small bar data set, and the figures of metrics.jsonl lines to compare.
  */
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import type { EpochMetrics, EventChannel, EventPayload } from '@common/contract'
 import type { BatchSample } from '@common/run-record'
 import { runConfigSchema, type RunConfigInput } from '@common/schemas'
-import { TINY_ARCHITECTURE } from '../train/test-data'
+import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
 import { runPaths } from '../run-files/paths'
 import { RunManager, type RunManagerOptions } from './run-manager'
+
+/**
+ * A throwaway folder for the file's tests, holding a bar data set (300 training and 100 test
+ * images); made before the tests, removed after them. Read its fields inside the tests.
+ */
+export function useBarDataRoot(prefix: string): { root: string; dataFolder: string } {
+  const where = { root: '', dataFolder: '' }
+  beforeAll(async () => {
+    where.root = await mkdtemp(join(tmpdir(), prefix))
+    where.dataFolder = await writeBarDataset(join(where.root, 'bars'), 300, 100)
+  })
+  afterAll(async () => {
+    await rm(where.root, { recursive: true, force: true })
+  })
+  return where
+}
 
 export type Event = { [E in EventChannel]: { channel: E; payload: EventPayload<E> } }[EventChannel]
 
