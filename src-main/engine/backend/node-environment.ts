@@ -1,7 +1,7 @@
 /**
  * The real `BackendEnvironment`: Node's module resolution, the NVIDIA driver's view of the
- * GPUs, Dawn's view of them (through the adapter probe process), and tfjs. Kept thin; the rules
- * live in `candidates.ts` and are tested there.
+ * GPUs, Dawn's view of them (this process's adapter answer, `webgpu/adapter-answer.ts`), and
+ * tfjs. Kept thin; the rules live in `candidates.ts` and are tested there.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { GpuAdapter } from '@common/schemas'
 import type { BackendEnvironment, CandidateSpec } from './candidates'
 import { registerWasmTrainingKernels } from './wasm-kernels'
-import { probeGpuAdapter } from './webgpu/probe'
+import { gpuAdapter } from './webgpu/adapter-answer'
 import { startWebgpu } from './webgpu/start'
 
 // Natives are CommonJS and optional: load them with require, from CJS bundles and ESM alike.
@@ -70,20 +70,12 @@ async function startWasm(): Promise<{ device: string; threads: number }> {
   return { device: simd ? 'CPU (wasm, SIMD)' : 'CPU (wasm)', threads: wasm.getThreadsCount() }
 }
 
-let gpuAdapter: Promise<GpuAdapter> | null = null
-
-/** The adapter probe's answer, asked once a process (drivers do not come and go while it runs). */
-function probedAdapter(): Promise<GpuAdapter> {
-  gpuAdapter ??= probeGpuAdapter()
-  return gpuAdapter
-}
-
 async function startCandidate(
   spec: CandidateSpec,
 ): Promise<{ device: string; threads: number; adapter?: GpuAdapter }> {
   switch (spec.name) {
     case 'webgpu':
-      return startWebgpu(await probedAdapter())
+      return startWebgpu(await gpuAdapter())
     case 'wasm':
       return startWasm()
     case 'cpu': {
@@ -116,7 +108,7 @@ export const nodeEnvironment: BackendEnvironment = {
     return tf.findBackendFactory(tfBackend) != null
   },
   gpuDevices: nvidiaGpus,
-  gpuAdapter: probedAdapter,
+  gpuAdapter,
   version(pkg) {
     return (nodeRequire(`${pkg}/package.json`) as { version: string }).version
   },
