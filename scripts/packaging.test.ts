@@ -23,7 +23,8 @@ describe('electron-builder.yml', () => {
     const config = await getConfig(ROOT, null, null)
     await validateConfiguration(config, new DebugLogger(false))
     expect(config.electronFuses).toEqual({
-      // ELECTRON_RUN_AS_NODE would make the binary a plain Node (training uses utilityProcess).
+      // ELECTRON_RUN_AS_NODE would make the binary a plain Node (training and the GPU adapter
+      // probe run as utility processes instead).
       runAsNode: false,
       // Neither NODE_OPTIONS nor --inspect may inject code or a debugger into the app.
       enableNodeOptionsEnvironmentVariable: false,

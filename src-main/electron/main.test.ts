@@ -8,14 +8,36 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { REQUEST_CHANNELS } from '@common/channels'
+import type { AppInfo } from '@common/contract'
+import { utilityProcessStandIn } from './utility-process.fixtures'
+
+/** Every process this test's code started through child_process: command, arguments, env. */
+const started = vi.hoisted(() => [] as { call: string; args: unknown[] }[])
+vi.mock('node:child_process', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:child_process')>()
+  const recorded = <F extends (...args: never[]) => unknown>(call: string, fn: F) =>
+    ((...args: Parameters<F>) => {
+      started.push({ call, args })
+      return fn(...args)
+    }) as F
+  return {
+    ...real,
+    spawn: recorded('spawn', real.spawn),
+    fork: recorded('fork', real.fork),
+    execFile: recorded('execFile', real.execFile),
+    execFileSync: recorded('execFileSync', real.execFileSync),
+  }
+})
 
 type Handler = (...args: unknown[]) => unknown
 
 /** An Electron module that records what main.ts asked of it. */
 function fakeElectron(home: string, holdsLock: boolean) {
+  const utility = utilityProcessStandIn()
   const calls: string[] = []
   const appHandlers = new Map<string, Handler>()
   const ipcChannels: string[] = []
+  const ipcHandlers = new Map<string, Handler>()
   const permissions: { request?: Handler; check?: Handler } = {}
   let ready: () => void = () => undefined
   const readyPromise = new Promise<void>((resolve) => (ready = resolve))
@@ -56,7 +78,12 @@ function fakeElectron(home: string, holdsLock: boolean) {
       showOpenDialog: async () => ({ canceled: true }),
       showErrorBox: (title: string, content: string) => calls.push(`showErrorBox ${title}: ${content}`),
     },
-    ipcMain: { handle: (channel: string) => ipcChannels.push(channel) },
+    ipcMain: {
+      handle: (channel: string, handler: Handler) => {
+        ipcChannels.push(channel)
+        ipcHandlers.set(channel, handler)
+      },
+    },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (handler: Handler) => (permissions.request = handler),
@@ -64,9 +91,9 @@ function fakeElectron(home: string, holdsLock: boolean) {
       },
     },
     shell: { openExternal: async () => undefined },
-    utilityProcess: { fork: () => undefined },
+    utilityProcess: utility.utility,
   }
-  return { electron, calls, appHandlers, ipcChannels, permissions, ready }
+  return { electron, calls, appHandlers, ipcChannels, ipcHandlers, permissions, ready, forks: utility.forks }
 }
 
 /** A settings document in memory, standing in for electron-store. */
@@ -124,6 +151,38 @@ describe('the desktop main process', () => {
       answers.push(fake.permissions.check?.({}, permission, 'file:///') as boolean)
     }
     expect(answers).toEqual(Array(8).fill(false))
+  })
+
+  it("asks the GPU adapter probe through a utility process, never the app's binary run as Node", async () => {
+    // In the packaged app the RunAsNode fuse is off: process.execPath with ELECTRON_RUN_AS_NODE
+    // would start a second copy of the app. This process plays Electron for the test.
+    Object.defineProperty(process.versions, 'electron', { value: '0.0.0-stand-in', configurable: true })
+    process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173/'
+    try {
+      const fake = await startMain(true)
+      fake.ready()
+      await vi.waitFor(() => expect(fake.ipcHandlers.has('app.info')).toBe(true))
+      const answer = (await fake.ipcHandlers.get('app.info')!(
+        { senderFrame: { url: 'http://localhost:5173/', parent: null } },
+        undefined,
+      )) as { ok: true; value: AppInfo }
+      const envOf = (arg: unknown) =>
+        typeof arg === 'object' && arg ? (arg as { env?: object }).env : undefined
+      const asNode = started.filter(({ args }) =>
+        args.some((arg) => arg === process.execPath || 'ELECTRON_RUN_AS_NODE' in (envOf(arg) ?? {})),
+      )
+      expect(asNode).toEqual([])
+      const webgpu = answer.value.backend.candidates.find((c) => c.name === 'webgpu')
+      expect(webgpu?.adapter).toMatchObject({ api: 'OpenGLES', software: true })
+      expect(fake.forks.map((f) => [f.serviceName, f.modulePath])).toEqual([
+        ['CNN Workbench GPU probe', expect.stringMatching(/probe-entry\.ts$/)],
+      ])
+      // The recorder does see this process's starts: the stand-in's fork is one.
+      expect(started.map((s) => s.call)).toContain('fork')
+    } finally {
+      delete (process.versions as Record<string, string | undefined>).electron
+      delete process.env.ELECTRON_RENDERER_URL
+    }
   })
 
   it('says why and exits non-zero when it cannot start', async () => {

@@ -4,12 +4,14 @@ import Store from 'electron-store'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createWorkbench } from '../api/workbench'
+import { setProbeLauncher } from '../engine/backend/webgpu/adapter-answer'
 import { errorMessage } from '../engine/errors'
 import { resolveHome } from '../engine/home'
 import { openSettingsStore, type DocumentStore } from '../engine/settings/store'
 import { createIpcEmitter, registerIpcHandlers } from './ipc'
 import { createMainWindow } from './window'
 import { utilityProcessLauncher } from './trainer-launcher'
+import { utilityProbeLauncher } from './probe-launcher'
 import { readHomeFlag } from './argv'
 
 const homeFlag = readHomeFlag(process.argv)
@@ -37,6 +39,9 @@ function startApp(): void {
 
 /** Everything that needs Electron ready: settings, the workbench, IPC, permissions and the window. */
 function onReady(): void {
+  // The GPU adapter probe runs as a utility process (one can start only once the app is ready);
+  // trainers get its answer in their start message (trainer-launcher.ts).
+  setProbeLauncher(utilityProbeLauncher(utilityProcess))
   // A corrupt settings file is kept aside by the store; the person is told where it went.
   const settings = openSettingsStore(
     join(home, 'settings.json'),

@@ -1,20 +1,27 @@
 import type { UtilityProcess } from 'electron'
 import { join } from 'node:path'
+import { gpuAdapterAnswer } from '../engine/backend/webgpu/adapter-answer'
 import { DawnWarningFilter } from '../engine/backend/webgpu/dawn-warnings'
-import type { LaunchTrainer } from '../engine/train'
+import type { ProbeAnswer } from '../engine/backend/webgpu/probe'
+import type { LaunchTrainer, MainToTrainer } from '../engine/train'
 
-/** The part of Electron's `utilityProcess` the launcher uses. */
+/** The part of Electron's `utilityProcess` the launchers use. */
 export interface UtilityProcessModule {
   fork(
     modulePath: string,
     args?: string[],
-    options?: { serviceName?: string; stdio?: 'pipe' | 'inherit' },
+    options?: { serviceName?: string; stdio?: 'pipe' | 'inherit'; execArgv?: string[] },
   ): UtilityProcess
 }
 
-/** Start each run's training process as an Electron utility process (`out/main/trainer.js`). */
+/**
+ * Start each run's training process as an Electron utility process (`out/main/trainer.js`). Its
+ * start or resume message carries this process's GPU adapter answer (`gpuAdapter`), so the
+ * trainer never probes: in the packaged app its binary cannot run the probe as Node.
+ */
 export function utilityProcessLauncher(
   utility: UtilityProcessModule,
+  gpuAdapter: () => Promise<ProbeAnswer> = gpuAdapterAnswer,
   entry = join(__dirname, 'trainer.js'),
 ): LaunchTrainer {
   return () => {
@@ -22,8 +29,21 @@ export function utilityProcessLauncher(
     // As the CLI's launcher does: what it prints goes to our stderr, without Dawn's warnings.
     child.stdout?.pipe(process.stderr, { end: false })
     child.stderr?.pipe(new DawnWarningFilter()).pipe(process.stderr, { end: false })
+    let exited = false
+    child.once('exit', () => (exited = true))
+    // A start waits for the answer (the first may still be probing); a stop must not overtake it.
+    let sent = Promise.resolve()
+    const withAnswer = async (message: MainToTrainer): Promise<MainToTrainer> =>
+      message.type === 'stop' ? message : { ...message, gpuAdapter: await gpuAdapter() }
     return {
-      send: (message) => child.postMessage(message),
+      send: (message) => {
+        const next = withAnswer(message)
+        sent = sent.then(async () => {
+          const full = await next
+          // A process that has ended takes no message; onExit tells the run manager.
+          if (!exited) child.postMessage(full)
+        })
+      },
       kill: () => {
         child.kill()
       },

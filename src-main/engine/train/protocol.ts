@@ -12,6 +12,7 @@ import type {
   EpochMetrics,
   RunDatasetInfo,
 } from '@common/contract'
+import { probeAnswerSchema, type ProbeAnswer } from '../backend/webgpu/probe'
 
 export type MainToTrainer =
   /** Train run `runId` of `home` from its first epoch. */
@@ -21,12 +22,17 @@ export type MainToTrainer =
   /** Finish at the next batch boundary, keeping the epochs done. */
   | { type: 'stop' }
 
-/** Optional settings of a start or resume. */
+/** Optional fields of a start or resume. */
 export interface TrainerTuning {
   /** How often a batch sample goes into metrics.jsonl (default 500 ms; tests use 0). */
   sampleIntervalMs?: number
   /** How long a data-parallel replica waits for the others in one step before the run fails (default 120 s). */
   replicaStepTimeoutMs?: number
+  /**
+   * The main process's GPU adapter answer, taken instead of probing again. Electron's launcher
+   * adds it: in the packaged app, this process's binary cannot run the probe as Node.
+   */
+  gpuAdapter?: ProbeAnswer
 }
 
 export type TrainerToMain =
@@ -60,7 +66,8 @@ export function isMainToTrainer(value: unknown): value is MainToTrainer {
     typeof message.runId === 'string' &&
     typeof message.home === 'string' &&
     isOptionalDuration(message.sampleIntervalMs) &&
-    isOptionalDuration(message.replicaStepTimeoutMs)
+    isOptionalDuration(message.replicaStepTimeoutMs) &&
+    (message.gpuAdapter === undefined || probeAnswerSchema.safeParse(message.gpuAdapter).success)
   )
 }
 

@@ -2,6 +2,7 @@
  * The training process's side of the protocol, whatever carries the messages: a child process
  * (trainer-entry.ts) or the calling process itself (in-process-launch.ts).
  */
+import { adoptGpuAdapterAnswer } from '../backend/webgpu/adapter-answer'
 import { UserError, errorMessage } from '../errors'
 import type { MainToTrainer, TrainerToMain } from './protocol'
 import { runTrainerSession } from './session'
@@ -36,6 +37,7 @@ export function createTrainerControl({ send, finish }: TrainerControlOptions): T
       }
       if (busy) return
       busy = true
+      if (message.gpuAdapter) adoptGpuAdapterAnswer(message.gpuAdapter)
       runTrainerSession({
         runId: message.runId,
         home: message.home,
