@@ -5,12 +5,15 @@ import { DawnWarningFilter } from '../engine/backend/webgpu/dawn-warnings'
 import type { ProbeAnswer } from '../engine/backend/webgpu/probe'
 import type { LaunchTrainer, MainToTrainer } from '../engine/train'
 
+/** A utility process's `stdio` option: one value for stdout and stderr, or [stdin, stdout, stderr]. */
+export type UtilityStdio = 'pipe' | 'ignore' | 'inherit' | ('pipe' | 'ignore' | 'inherit')[]
+
 /** The part of Electron's `utilityProcess` the launchers use. */
 export interface UtilityProcessModule {
   fork(
     modulePath: string,
     args?: string[],
-    options?: { serviceName?: string; stdio?: 'pipe' | 'inherit'; execArgv?: string[] },
+    options?: { serviceName?: string; stdio?: UtilityStdio; execArgv?: string[] },
   ): UtilityProcess
 }
 
@@ -29,8 +32,6 @@ export function utilityProcessLauncher(
     // As the CLI's launcher does: what it prints goes to our stderr, without Dawn's warnings.
     child.stdout?.pipe(process.stderr, { end: false })
     child.stderr?.pipe(new DawnWarningFilter()).pipe(process.stderr, { end: false })
-    let exited = false
-    child.once('exit', () => (exited = true))
     // A start waits for the answer (the first may still be probing); a stop must not overtake it.
     let sent = Promise.resolve()
     const withAnswer = async (message: MainToTrainer): Promise<MainToTrainer> =>
@@ -38,11 +39,8 @@ export function utilityProcessLauncher(
     return {
       send: (message) => {
         const next = withAnswer(message)
-        sent = sent.then(async () => {
-          const full = await next
-          // A process that has ended takes no message; onExit tells the run manager.
-          if (!exited) child.postMessage(full)
-        })
+        // Once the process has ended, postMessage does nothing; onExit tells the run manager.
+        sent = sent.then(async () => child.postMessage(await next))
       },
       kill: () => {
         child.kill()

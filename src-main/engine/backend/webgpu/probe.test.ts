@@ -54,7 +54,7 @@ describe('probeGpuAdapter', () => {
     )
   })
 
-  it('reads the answer when the exit is reported before the output (as a utility process does)', async () => {
+  it('reads the answer when the exit is reported before the output', async () => {
     const late = await entry(
       'late',
       `console.log(JSON.stringify({ adapter: null, reason: 'Dawn found no adapter through Metal' }))`,

@@ -118,7 +118,7 @@ async function runProbe(launch: LaunchProbe, entry: ProcessEntry, timeoutMs: num
     const { code, signal } = await child.ended.catch((error: unknown) => {
       throw couldNotStart(error)
     })
-    // A utility process reports its exit before its pipes have delivered the last output.
+    // A launcher may report the exit before the pipes have delivered the last output.
     await Promise.all([child.stdout, child.stderr].map((stream) => stream && finished(stream)))
     return { stdout, stderr, code, signal, timedOut }
   } finally {
