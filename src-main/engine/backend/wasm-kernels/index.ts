@@ -8,6 +8,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
 import type { KernelConfig } from '@tensorflow/tfjs-core'
+import { adamConfig } from './adam'
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul'
 import { conv2DConfig, fusedConv2DConfig } from './conv2d'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
@@ -31,6 +32,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   sumConfig,
   sliceConfig,
   transposeConfig,
+  adamConfig,
   identityConfig,
   castConfig,
 ]
