@@ -20,6 +20,7 @@ import type { Interface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import type { BackendName } from '@common/contract'
 import { probeBackends } from '../src-main/engine/backend'
+import { relaxedSimdExecArgv } from '../src-main/engine/backend/wasm-kernels/simd/features'
 
 const PYTHON = '/usr/bin/python3'
 const BATCH = 100
@@ -93,6 +94,7 @@ function startWorkbench(backend: BackendName, replicas: number): Peer {
   const runner = join(__dirname, 'workbench-runner.ts')
   const args = [
     ...process.execArgv,
+    ...relaxedSimdExecArgv(),
     runner,
     '--backend',
     backend,
@@ -219,9 +221,12 @@ async function main(): Promise<void> {
     if (values.profile && !slow) {
       const profile = await workbench.peer.ask({ cmd: 'profile' })
       say(
-        `profile of one step (${BATCH / replicas} images) on ${backend}: wall ${fmt(profile.wallMs as number)} ms`,
+        `profile of one replica's step (${profile.images as number} images) on ${backend}: ${fmt(profile.cpuMs as number)} ms of CPU (least of ${profile.runs as number} runs)`,
       )
-      for (const k of profile.kernels as { kernel: string; totalMs: number; calls: number }[]) {
+      for (const k of (profile.kernels as { kernel: string; totalMs: number; calls: number }[]).slice(
+        0,
+        15,
+      )) {
         say(`  ${k.kernel.padEnd(28)} ${k.totalMs.toFixed(1).padStart(7)} ms  (${k.calls} calls)`)
       }
     }

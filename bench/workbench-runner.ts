@@ -23,7 +23,7 @@ import {
 import { createOptimizer } from '../src-main/engine/train/optimizer'
 import { startReplicaGroup } from '../src-main/engine/train/replicas'
 import { Rng } from '../src-main/engine/train/rng'
-import { TrainingStep, evaluateBatch } from '../src-main/engine/train/step'
+import { TrainingStep, drawSeeds, evaluateBatch } from '../src-main/engine/train/step'
 
 /** The notebook's optimizer and the seed of the bench's model and data. */
 const CONFIG = { optimizer: 'adam', learningRate: 1e-4, momentum: 0, seed: 1 } as const
@@ -107,9 +107,18 @@ async function main(): Promise<void> {
       for (let r = 0; r < rounds; r++) await evaluateBatch(model, images, 0, count)
       reply({ samples: count * rounds, seconds: (performance.now() - started) / 1000 })
     } else if (command.cmd === 'profile') {
-      // The main thread's kernels during one whole step (with replicas: its part, and the wait).
-      const profile = await profileTrainingStep(trainOnce)
-      reply({ ...profile, kernels: profile.kernels.slice(0, 15), tensors: tf.memory().numTensors })
+      // What one replica computes in a step (its part of the batch), kernel by kernel, on a
+      // copy of the model, so the replicas' own weights stay identical.
+      const copy = buildModel(NOTEBOOK_ARCHITECTURE, [28, 28, 1], 10, CONFIG.seed)
+      const copyOptimizer = createOptimizer(CONFIG)
+      const single = new TrainingStep(copy, copyOptimizer, stepImages(data, 'train'))
+      const indices = order.subarray(0, Math.ceil(batch / replicas))
+      const profile = await profileTrainingStep(() =>
+        single.run({ indices, dropoutSeeds: drawSeeds(rng, single.dropoutLayers) }),
+      )
+      copy.dispose()
+      copyOptimizer.dispose()
+      reply({ ...profile, images: indices.length, tensors: tf.memory().numTensors })
     } else if (command.cmd === 'stats') {
       reply(stats())
     } else if (command.cmd === 'quit') {
