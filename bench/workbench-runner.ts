@@ -23,7 +23,7 @@ import {
 import { createOptimizer } from '../src-main/engine/train/optimizer'
 import { startReplicaGroup } from '../src-main/engine/train/replicas'
 import { Rng } from '../src-main/engine/train/rng'
-import { TrainingStep, drawSeeds, evaluateBatch } from '../src-main/engine/train/step'
+import { TrainingStep, drawSeeds, evaluateBatch, type EvaluateBatch } from '../src-main/engine/train/step'
 
 /** The notebook's optimizer and the seed of the bench's model and data. */
 const CONFIG = { optimizer: 'adam', learningRate: 1e-4, momentum: 0, seed: 1 } as const
@@ -71,6 +71,10 @@ async function main(): Promise<void> {
       : null
   const step: TrainStep =
     group?.step ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
+  // Validation as a run does it: shared between the replicas.
+  const testImages = stepImages(data, 'test')
+  const evaluate: EvaluateBatch =
+    group?.evaluate ?? ((start, count) => evaluateBatch(model, testImages, start, count))
   const order = rng.shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i))
   let next = 0
   const trainOnce = () => {
@@ -101,10 +105,9 @@ async function main(): Promise<void> {
     } else if (command.cmd === 'infer') {
       const count = Math.min(command.count ?? batch, data.test.count)
       const rounds = command.rounds ?? 3
-      const images = stepImages(data, 'test')
-      await evaluateBatch(model, images, 0, count)
+      await evaluate(0, count)
       const started = performance.now()
-      for (let r = 0; r < rounds; r++) await evaluateBatch(model, images, 0, count)
+      for (let r = 0; r < rounds; r++) await evaluate(0, count)
       reply({ samples: count * rounds, seconds: (performance.now() - started) / 1000 })
     } else if (command.cmd === 'profile') {
       // What one replica computes in a step (its part of the batch), kernel by kernel, on a

@@ -37,11 +37,13 @@ export function useRelaxedSimd(): boolean {
 
 /**
  * The Node flags a process we start needs for relaxed SIMD: the flag where this same runtime
- * validates it only behind the flag (Node 20), nothing where it is on already. (A flag Node does
- * not know makes it refuse to start, so it is never passed blindly.)
+ * validates it only behind the flag (Node 20: this process lacks it, or was given it itself),
+ * nothing where it is on by default. (Node refuses to start with a flag it does not know, so it
+ * is never passed blindly.)
  */
 export function relaxedSimdExecArgv(): string[] {
-  return relaxedSimdAvailable() ? [] : [RELAXED_SIMD_FLAG]
+  const needsFlag = process.execArgv.includes(RELAXED_SIMD_FLAG) || !relaxedSimdAvailable()
+  return needsFlag ? [RELAXED_SIMD_FLAG] : []
 }
 
 /** The SIMD instructions the kernels use here, in words (the bench and the backend report print it). */
