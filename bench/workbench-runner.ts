@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { NOTEBOOK_ARCHITECTURE, backendPreferenceSchema } from '@common/schemas'
 import { activateBackend } from '../src-main/engine/backend'
 import { profileTrainingStep } from '../src-main/engine/backend/profile'
+import { simdFeatures } from '../src-main/engine/backend/wasm-kernels/simd/features'
 import { buildModel } from '../src-main/engine/model/build-model'
 import type { ImageSet } from '../src-main/engine/train/batches'
 import {
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     framework: 'workbench',
     backend: used,
     replicas,
+    simd: used.name === 'wasm' ? simdFeatures() : used.device,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   })
   reply({ ready: true, ...stats() })
