@@ -14,6 +14,7 @@ import type {
   TensorInfo,
   _FusedMatMulAttrs,
 } from '@tensorflow/tfjs-core'
+import { fusedEpilogue } from './fused'
 import type { BackendWasm } from './kernel-utils'
 import { heapOffset, release, runKernel } from './kernel-utils'
 import { assembled } from './simd/assembled'
@@ -45,7 +46,6 @@ function simdMatMul(
   const batchB = util.sizeFromShape(outerB)
   const sameOuter = util.arraysEqual(outerA, outerB)
   if (n % 4 !== 0 || b.shape[rank - 2] !== k || !(sameOuter || batchA === 1 || batchB === 1)) return null
-  if (bias && util.sizeFromShape(bias.shape) !== n) return null
   const geometry: MatMulGeometry = { m, k, n, batchA: batchA > 1, batchB: batchB > 1 }
   const relaxed = useRelaxedSimd()
   const key = `matmul ${JSON.stringify(geometry)} ${JSON.stringify(epilogue)} ${relaxed}`
@@ -130,9 +130,9 @@ function fusedMatMul(args: {
 }): TensorInfo {
   const { backend, inputs, attrs } = args
   const { a, b, bias, preluActivationWeights } = inputs
-  const simple = (attrs.activation === 'linear' || attrs.activation === 'relu') && !preluActivationWeights
-  if (simple && !attrs.transposeA && !attrs.transposeB) {
-    const epilogue = { bias: bias !== undefined, relu: attrs.activation === 'relu' }
+  const columns = b.shape[b.shape.length - 1]
+  const epilogue = fusedEpilogue(attrs.activation, bias, preluActivationWeights, columns)
+  if (epilogue && !attrs.transposeA && !attrs.transposeB) {
     const out = simdMatMul(backend, a, b, bias, epilogue)
     if (out) return out
   }

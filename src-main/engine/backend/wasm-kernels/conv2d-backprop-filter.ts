@@ -12,10 +12,8 @@ import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
 import { MAX_COLUMN_FLOATS, heapOffset, paddedConv2D, release, reshape, runKernel } from './kernel-utils'
-import { convGeometry, padForWindows, windowPadding } from './conv2d'
-import { assembled } from './simd/assembled'
+import { convKernel, padForWindows } from './conv2d'
 import { convFilterFunction } from './simd/conv-backprop'
-import { useRelaxedSimd } from './simd/features'
 import { simdKernels } from './simd/kernels'
 import { transpose } from './transpose'
 
@@ -26,11 +24,7 @@ function viaSimd(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const padding = windowPadding(info)
-  const geometry = convGeometry(info, padding)
-  const relaxed = useRelaxedSimd()
-  const key = `conv-filter ${JSON.stringify(geometry)} ${relaxed}`
-  const run = assembled(backend, key, () => convFilterFunction(geometry, relaxed))
+  const { run, padding } = convKernel(backend, 'conv-filter', info, convFilterFunction)
   const input = padForWindows(backend, x, padding)
   const dw = backend.makeOutput(info.filterShape, 'float32')
   run(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dw), info.batchSize)

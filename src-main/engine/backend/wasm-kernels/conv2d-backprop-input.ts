@@ -21,10 +21,8 @@ import {
   reshape,
   runKernel,
 } from './kernel-utils'
-import { convGeometry, windowPadding } from './conv2d'
-import { assembled } from './simd/assembled'
+import { convKernel } from './conv2d'
 import { convInputFunction } from './simd/conv-backprop'
-import { useRelaxedSimd } from './simd/features'
 import { simdKernels } from './simd/kernels'
 import { transpose } from './transpose'
 
@@ -35,11 +33,7 @@ function viaSimd(
   filter: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const padding = windowPadding(info)
-  const geometry = convGeometry(info, padding)
-  const relaxed = useRelaxedSimd()
-  const key = `conv-input ${JSON.stringify(geometry)} ${relaxed}`
-  const run = assembled(backend, key, () => convInputFunction(geometry, relaxed))
+  const { run, geometry, padding } = convKernel(backend, 'conv-input', info, convInputFunction)
   const wT = transpose(backend, filter, [3, 0, 1, 2])
   const shape = [info.batchSize, geometry.inHeight, geometry.inWidth, info.inChannels]
   const padded = backend.makeOutput(shape, 'float32')

@@ -5,7 +5,7 @@
  * network (about 1.9x on its second layer, 4x on its first, one input channel, on the AMD EPYC
  * of this project). Anything else goes to the shipped kernel.
  */
-import { backend_util, util } from '@tensorflow/tfjs-core'
+import { backend_util } from '@tensorflow/tfjs-core'
 import type {
   Conv2DAttrs,
   FusedConv2DAttrs,
@@ -15,7 +15,9 @@ import type {
 } from '@tensorflow/tfjs-core'
 import type { BackendWasm, EdgePadding } from './kernel-utils'
 import { heapOffset, release, runKernel } from './kernel-utils'
-import { assembled } from './simd/assembled'
+import { fusedEpilogue } from './fused'
+import { assembled, type AssembledFunction } from './simd/assembled'
+import type { FunctionBuilder } from './simd/assembler'
 import { convForwardFunction, type ConvEpilogue, type ConvGeometry } from './simd/conv-forward'
 import { useRelaxedSimd } from './simd/features'
 
@@ -88,6 +90,25 @@ export function padForWindows(backend: BackendWasm, x: TensorInfo, padding: Edge
   )
 }
 
+/**
+ * The kernel `build` assembles for this convolution over x padded so that every window lies
+ * inside it (assembled once per geometry and instruction set), with that geometry and padding.
+ */
+export function convKernel(
+  backend: BackendWasm,
+  name: string,
+  info: Conv2DInfo,
+  build: (geometry: ConvGeometry, relaxed: boolean) => FunctionBuilder,
+): { run: AssembledFunction; geometry: ConvGeometry; padding: EdgePadding } {
+  const padding = windowPadding(info)
+  const geometry = convGeometry(info, padding)
+  const relaxed = useRelaxedSimd()
+  const run = assembled(backend, `${name} ${JSON.stringify(geometry)} ${relaxed}`, () =>
+    build(geometry, relaxed),
+  )
+  return { run, geometry, padding }
+}
+
 /** The convolution of x with filter (plus bias, then ReLU, as `epilogue` says) on our kernel. */
 function simdConv2D(
   backend: BackendWasm,
@@ -97,11 +118,12 @@ function simdConv2D(
   info: Conv2DInfo,
   epilogue: ConvEpilogue,
 ): TensorInfo {
-  const padding = windowPadding(info)
-  const geometry = convGeometry(info, padding)
-  const relaxed = useRelaxedSimd()
-  const key = `conv-forward ${JSON.stringify(geometry)} ${JSON.stringify(epilogue)} ${relaxed}`
-  const run = assembled(backend, key, () => convForwardFunction(geometry, epilogue, relaxed))
+  const { run, padding } = convKernel(
+    backend,
+    `conv-forward ${JSON.stringify(epilogue)}`,
+    info,
+    (g, relaxed) => convForwardFunction(g, epilogue, relaxed),
+  )
   const input = padForWindows(backend, x, padding)
   const out = backend.makeOutput(info.outShape, 'float32')
   const biasOffset = bias ? heapOffset(backend, bias) : 0
@@ -138,17 +160,11 @@ function fusedConv2D(args: {
   const { backend, inputs, attrs } = args
   const { x, filter, bias, preluActivationWeights } = inputs
   const info = simdConvInfo(x.shape, filter.shape, attrs)
-  const fits =
-    info !== null &&
-    info.outChannels % 4 === 0 &&
-    (attrs.activation === 'linear' || attrs.activation === 'relu') &&
-    preluActivationWeights === undefined &&
-    (bias === undefined || util.sizeFromShape(bias.shape) === info.outChannels)
-  if (!fits) return runKernel(backend, 'FusedConv2D', inputs, attrs as unknown as Record<string, unknown>)
-  return simdConv2D(backend, x, filter, bias, info, {
-    bias: bias !== undefined,
-    relu: attrs.activation === 'relu',
-  })
+  const epilogue = info && fusedEpilogue(attrs.activation, bias, preluActivationWeights, info.outChannels)
+  if (!info || !epilogue || info.outChannels % 4 !== 0) {
+    return runKernel(backend, 'FusedConv2D', inputs, attrs as unknown as Record<string, unknown>)
+  }
+  return simdConv2D(backend, x, filter, bias, info, epilogue)
 }
 
 export const conv2DConfig: KernelConfig = {

@@ -11,7 +11,7 @@
  * from (a GEMM with col2im folded into its store).
  */
 import { FunctionBuilder } from './assembler'
-import type { ConvGeometry } from './conv-forward'
+import { overOutputRows, type ConvGeometry } from './conv-forward'
 import { TILE_ROWS, TileSet, tileLoop, vectorsFor } from './gemm-tile'
 
 /** The function `convFilter(x, dy, dw, batch)`: overwrites dw with the filter gradient. */
@@ -101,7 +101,7 @@ export function convFilterFunction(g: ConvGeometry, relaxed: boolean): FunctionB
 export function convInputFunction(g: ConvGeometry, relaxed: boolean): FunctionBuilder {
   const f = new FunctionBuilder('convInput', ['i32', 'i32', 'i32', 'i32'])
   const [dy, wT, dx, batch] = [0, 1, 2, 3]
-  const [n, oh, rowTiles, kh, colTiles, k] = Array.from({ length: 6 }, () => f.local('i32'))
+  const [kh, colTiles, k] = Array.from({ length: 3 }, () => f.local('i32'))
   const [dyRow, dxRow, tileDy, tileDx, kernelRowW, kernelRowDx, colW, colDx, aPtr, bPtr] = Array.from(
     { length: 10 },
     () => f.local('i32'),
@@ -134,43 +134,40 @@ export function convInputFunction(g: ConvGeometry, relaxed: boolean): FunctionBu
   f.get(dx).i32(0).get(batch).i32(imageBytes).mul().memoryFill()
   f.get(dy).set(dyRow)
   f.get(dx).set(dxRow)
-  f.forRange(n, batch, () => {
-    f.repeat(oh, g.outHeight, () => {
-      f.get(dyRow).set(tileDy)
-      f.get(dxRow).set(tileDx)
-      tileLoop(
-        f,
-        rowTiles,
-        g.outWidth,
-        TILE_ROWS,
-        [
-          { local: tileDy, bytes: dyPixelBytes },
-          { local: tileDx, bytes: g.strideWidth * pixelBytes },
-        ],
-        (rows) => {
-          f.get(wT).set(kernelRowW)
-          f.get(tileDx).set(kernelRowDx)
-          f.repeat(kh, g.filterHeight, () => {
-            f.get(kernelRowW).set(colW)
-            f.get(kernelRowDx).set(colDx)
-            tileLoop(
-              f,
-              colTiles,
-              windowRow / 4,
-              vectorsFor(rows, windowRow / 4),
-              [
-                { local: colW, bytes: 16 },
-                { local: colDx, bytes: 16 },
-              ],
-              (v) => emitTile(rows, v),
-            )
-            f.inc(kernelRowW, windowRow * 4).inc(kernelRowDx, inRowBytes)
-          })
-        },
-      )
-      f.inc(dyRow, g.outWidth * dyPixelBytes).inc(dxRow, g.strideHeight * inRowBytes)
-    })
-    f.inc(dxRow, imageBytes - g.outHeight * g.strideHeight * inRowBytes)
-  })
+  overOutputRows(
+    f,
+    batch,
+    g,
+    [
+      { row: dyRow, tile: tileDy, pixel: dyPixelBytes, perRow: g.outWidth * dyPixelBytes, afterImage: 0 },
+      {
+        row: dxRow,
+        tile: tileDx,
+        pixel: g.strideWidth * pixelBytes,
+        perRow: g.strideHeight * inRowBytes,
+        afterImage: imageBytes - g.outHeight * g.strideHeight * inRowBytes,
+      },
+    ],
+    (rows) => {
+      f.get(wT).set(kernelRowW)
+      f.get(tileDx).set(kernelRowDx)
+      f.repeat(kh, g.filterHeight, () => {
+        f.get(kernelRowW).set(colW)
+        f.get(kernelRowDx).set(colDx)
+        tileLoop(
+          f,
+          colTiles,
+          windowRow / 4,
+          vectorsFor(rows, windowRow / 4),
+          [
+            { local: colW, bytes: 16 },
+            { local: colDx, bytes: 16 },
+          ],
+          (v) => emitTile(rows, v),
+        )
+        f.inc(kernelRowW, windowRow * 4).inc(kernelRowDx, inRowBytes)
+      })
+    },
+  )
   return f
 }

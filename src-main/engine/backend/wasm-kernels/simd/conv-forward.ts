@@ -30,6 +30,41 @@ export interface ConvEpilogue {
   relu: boolean
 }
 
+/** A pointer that walks a convolution's output pixels, or the input pixels under them. */
+export interface PixelPointer {
+  /** A local at the start of the current output row's pixels. */
+  row: number
+  /** A local at the current row tile's first pixel. */
+  tile: number
+  /** Bytes to the next output pixel of a row, to the next output row, and past an image's last. */
+  pixel: number
+  perRow: number
+  afterImage: number
+}
+
+/**
+ * For every image and output row, tiles of up to TILE_ROWS neighbouring output pixels:
+ * `body(rows)` with each pointer's `tile` at the tile's first pixel.
+ */
+export function overOutputRows(
+  f: FunctionBuilder,
+  batch: number,
+  g: ConvGeometry,
+  pointers: PixelPointer[],
+  body: (rows: number) => void,
+): void {
+  const [n, oh, rowTiles] = [f.local('i32'), f.local('i32'), f.local('i32')]
+  f.forRange(n, batch, () => {
+    f.repeat(oh, g.outHeight, () => {
+      for (const p of pointers) f.get(p.row).set(p.tile)
+      const advance = pointers.map((p) => ({ local: p.tile, bytes: p.pixel }))
+      tileLoop(f, rowTiles, g.outWidth, TILE_ROWS, advance, body)
+      for (const p of pointers) f.inc(p.row, p.perRow)
+    })
+    for (const p of pointers) if (p.afterImage !== 0) f.inc(p.row, p.afterImage)
+  })
+}
+
 /** The function `convForward(x, w, bias, out, batch)` for geometry `g` (bias ignored without `epilogue.bias`). */
 export function convForwardFunction(
   g: ConvGeometry,
@@ -38,7 +73,7 @@ export function convForwardFunction(
 ): FunctionBuilder {
   const f = new FunctionBuilder('convForward', ['i32', 'i32', 'i32', 'i32', 'i32'])
   const [x, w, bias, out, batch] = [0, 1, 2, 3, 4]
-  const [n, oh, rowTiles, colTiles, kh, k] = Array.from({ length: 6 }, () => f.local('i32'))
+  const [colTiles, kh, k] = Array.from({ length: 3 }, () => f.local('i32'))
   const [xRow, outRow, tileA, tileOut, colW, colOut, colBias, aPtr, bPtr] = Array.from({ length: 9 }, () =>
     f.local('i32'),
   )
@@ -90,25 +125,22 @@ export function convForwardFunction(
 
   f.get(x).set(xRow)
   f.get(out).set(outRow)
-  f.forRange(n, batch, () => {
-    f.repeat(oh, g.outHeight, () => {
-      f.get(xRow).set(tileA)
-      f.get(outRow).set(tileOut)
-      tileLoop(
-        f,
-        rowTiles,
-        g.outWidth,
-        TILE_ROWS,
-        [
-          { local: tileA, bytes: g.strideWidth * pixelBytes },
-          { local: tileOut, bytes: outPixelBytes },
-        ],
-        emitRowTile,
-      )
-      f.inc(xRow, g.strideHeight * inRowBytes).inc(outRow, g.outWidth * outPixelBytes)
-    })
-    // Rows of x below the last window (valid padding, strides) are skipped.
-    f.inc(xRow, (g.inHeight - g.outHeight * g.strideHeight) * inRowBytes)
-  })
+  overOutputRows(
+    f,
+    batch,
+    g,
+    [
+      {
+        row: xRow,
+        tile: tileA,
+        pixel: g.strideWidth * pixelBytes,
+        perRow: g.strideHeight * inRowBytes,
+        // Rows of x below the last window (valid padding, strides) are skipped.
+        afterImage: (g.inHeight - g.outHeight * g.strideHeight) * inRowBytes,
+      },
+      { row: outRow, tile: tileOut, pixel: outPixelBytes, perRow: g.outWidth * outPixelBytes, afterImage: 0 },
+    ],
+    emitRowTile,
+  )
   return f
 }
