@@ -12,7 +12,7 @@
  * threads. Throughput is also given per CPU-second, which a busy machine disturbs less. It names
  * the CPU and the SIMD instructions each side ran with; --profile puts the kernels of one
  * single-replica step beside PyTorch's own profile (torch.profiler) of the same step. The pure-JS
- * cpu backend (about a minute a step) runs only when --backends names it.
+ * cpu backend and WebGPU on a software adapter run only when --backends names them.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
@@ -177,12 +177,17 @@ async function main(): Promise<void> {
   say(`CPU: ${machine.cpu}, ${machine.cores} cores; SIMD: ${machine.simd?.join(' ') ?? 'unknown'}`)
   const report = await probeBackends('auto')
   const loadable = report.candidates.filter((c) => c.available).map((c) => c.name)
+  // By default the backends worth a comparison: not pure JS (about a minute a step), not a
+  // software GPU adapter (auto never picks one; minutes a step on llvmpipe).
+  const slowByNature = (c: (typeof report.candidates)[number]) =>
+    c.name === 'cpu' || c.adapter?.software === true
   const wanted = values.backends
     ? (values.backends.split(',') as BackendName[])
-    : loadable.filter((name) => name !== 'cpu')
+    : report.candidates.filter((c) => c.available && !slowByNature(c)).map((c) => c.name)
   for (const c of report.candidates) {
     if (!c.available) say(`backend ${c.name}: not benchmarked (${c.reason})`)
-    else if (!wanted.includes(c.name)) say(`backend ${c.name}: not benchmarked unless --backends names it`)
+    else if (!wanted.includes(c.name))
+      say(`backend ${c.name}: not benchmarked unless --backends names it (slow here)`)
   }
   const cores = availableParallelism()
   const replicaCounts = values.replicas ? values.replicas.split(',').map(Number) : cores >= 2 ? [1, 2] : [1]
