@@ -20,6 +20,11 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembl
 const modules = new Map<string, { module: object; name: string }>()
 const instances = new WeakMap<object, Map<string, AssembledFunction>>()
 
+/** The keys of every function assembled in this process so far (tests check a route ran). */
+export function assembledKeys(): string[] {
+  return [...modules.keys()]
+}
+
 /** The backend's heap (its `WebAssembly.Memory`), which our modules import. */
 export function backendMemory(backend: BackendWasm): object {
   return (backend.wasm as unknown as { asm: { memory: object } }).asm.memory
