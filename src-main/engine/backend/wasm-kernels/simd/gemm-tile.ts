@@ -4,9 +4,9 @@
  * of B (`vectors` loads), broadcasts one value of A per row and multiplies-adds it into the
  * row's accumulators: one fused `f32x4.relaxed_madd` with relaxed SIMD, else a multiply and an
  * add. Tiles are small on purpose: x64 has 16 SIMD registers, but V8's register allocator
- * starts spilling accumulators to the stack beyond about 11 live values (measured here: a 4x2
- * tile runs at 93% of the core's multiply-add peak, 5x2 and 6x2 tiles at about half of it, and
- * unrolling the shared loop spills too).
+ * starts spilling accumulators to the stack beyond about 11 live values (measured on this
+ * project's AMD EPYC, the notebook's second convolution: 4x2 tiles at 93% of the core's
+ * multiply-add peak, 5x2 and 6x2 tiles at about half of it; unrolling the shared loop spills too).
  */
 import type { FunctionBuilder } from './assembler'
 
@@ -28,7 +28,7 @@ export function vectorsFor(rows: number, available: number): number {
 
 /** How a tile's results reach memory. */
 export interface TileStore {
-  /** Add to what is there (a scatter-add, or an accumulation over blocks) instead of replacing it. */
+  /** Add to what is there (a scatter-add, or a sum over images) instead of replacing it. */
   add?: boolean
   /** A local holding the address of this tile's first bias value (one per column). */
   bias?: number
