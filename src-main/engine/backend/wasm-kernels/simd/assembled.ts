@@ -26,7 +26,7 @@ export function assembledKeys(): string[] {
 }
 
 /** The backend's heap (its `WebAssembly.Memory`), which our modules import. */
-export function backendMemory(backend: BackendWasm): object {
+function backendMemory(backend: BackendWasm): object {
   return (backend.wasm as unknown as { asm: { memory: object } }).asm.memory
 }
 
