@@ -1,5 +1,10 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
+import relaxedSimd from './src-main/engine/backend/wasm-kernels/simd/relaxed-simd.json' with { type: 'json' }
+
+// As in simd/features.ts (which the config cannot import): Node 20 needs a flag for relaxed SIMD.
+const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly
+const relaxedSimdArgv = wasm.validate(new Uint8Array(relaxedSimd.probe)) ? [] : [relaxedSimd.flag]
 
 export default defineConfig({
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'src-common') } },
@@ -16,5 +21,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Training tests are CPU-bound; two cores, so keep the pool small.
     maxWorkers: 2,
+    // The wasm kernels' relaxed-SIMD code runs (and is tested) where Node needs a flag for it.
+    execArgv: relaxedSimdArgv,
   },
 })

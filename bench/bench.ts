@@ -9,7 +9,10 @@
  * bench/pytorch_peer.py --serve under /usr/bin/python3) so that warm-up happens once and the
  * rounds alternate between them; the machine's other load then hits both sides alike. The
  * wasm backend also runs as two data-parallel replicas (one per core) against PyTorch with two
- * threads. Throughput is also given per CPU-second, which a busy machine disturbs less.
+ * threads. Throughput is also given per CPU-second, which a busy machine disturbs less. It names
+ * the CPU and the SIMD instructions each side ran with; --profile puts the kernels of one
+ * single-replica step beside PyTorch's own profile (torch.profiler) of the same step. The pure-JS
+ * cpu backend and WebGPU on a software adapter run only when --backends names them.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
@@ -20,6 +23,9 @@ import type { Interface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import type { BackendName } from '@common/contract'
 import { probeBackends } from '../src-main/engine/backend'
+import { relaxedSimdExecArgv } from '../src-main/engine/backend/wasm-kernels/simd/features'
+import { describeMachine } from './machine'
+import { profileLines, type KernelTime } from './profile-table'
 
 const PYTHON = '/usr/bin/python3'
 const BATCH = 100
@@ -82,6 +88,8 @@ interface Side {
 
 interface SideResult {
   label: string
+  /** The SIMD instructions this side ran with, in its own words. */
+  simd: string
   samplesPerSec: number
   samplesPerCpuSecond: number
   inferenceSamplesPerSec: number
@@ -93,6 +101,7 @@ function startWorkbench(backend: BackendName, replicas: number): Peer {
   const runner = join(__dirname, 'workbench-runner.ts')
   const args = [
     ...process.execArgv,
+    ...relaxedSimdExecArgv(),
     runner,
     '--backend',
     backend,
@@ -138,6 +147,7 @@ async function finish(side: Side, inferRounds: number): Promise<SideResult> {
   const stats = await side.peer.ask({ cmd: 'stats' })
   return {
     label: side.label,
+    simd: String(side.info.simd ?? 'unknown'),
     samplesPerSec: side.samples / side.seconds,
     samplesPerCpuSecond: side.samples / side.cpuSeconds,
     inferenceSamplesPerSec: (inferred.samples as number) / (inferred.seconds as number),
@@ -163,11 +173,21 @@ async function main(): Promise<void> {
   const rounds = Math.min(steps, Math.max(1, Number(values.rounds)))
   const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`)
 
+  const machine = describeMachine()
+  say(`CPU: ${machine.cpu}, ${machine.cores} cores; SIMD: ${machine.simd?.join(' ') ?? 'unknown'}`)
   const report = await probeBackends('auto')
   const loadable = report.candidates.filter((c) => c.available).map((c) => c.name)
-  const wanted = values.backends ? (values.backends.split(',') as BackendName[]) : loadable
+  // By default the backends worth a comparison: not pure JS (about a minute a step), not a
+  // software GPU adapter (auto never picks one; minutes a step on llvmpipe).
+  const slowByNature = (c: (typeof report.candidates)[number]) =>
+    c.name === 'cpu' || c.adapter?.software === true
+  const wanted = values.backends
+    ? (values.backends.split(',') as BackendName[])
+    : report.candidates.filter((c) => c.available && !slowByNature(c)).map((c) => c.name)
   for (const c of report.candidates) {
     if (!c.available) say(`backend ${c.name}: not benchmarked (${c.reason})`)
+    else if (!wanted.includes(c.name))
+      say(`backend ${c.name}: not benchmarked unless --backends names it (slow here)`)
   }
   const cores = availableParallelism()
   const replicaCounts = values.replicas ? values.replicas.split(',').map(Number) : cores >= 2 ? [1, 2] : [1]
@@ -216,14 +236,19 @@ async function main(): Promise<void> {
       await trainRound(workbench, chunk)
       if (pytorch) await trainRound(pytorch, chunk)
     }
-    if (values.profile && !slow) {
-      const profile = await workbench.peer.ask({ cmd: 'profile' })
-      say(
-        `profile of one step (${BATCH / replicas} images) on ${backend}: wall ${fmt(profile.wallMs as number)} ms`,
+    // The per-operation view of a single-replica step against PyTorch's single thread.
+    if (values.profile && !slow && replicas === 1) {
+      const ours = await workbench.peer.ask({ cmd: 'profile' })
+      const theirs = pytorch ? await pytorch.peer.ask({ cmd: 'profile', runs: 3 }) : null
+      const lines = profileLines(
+        { kernels: ours.kernels as KernelTime[], cpuMs: ours.cpuMs as number, images: ours.images as number },
+        theirs && {
+          ops: theirs.ops as KernelTime[],
+          categories: theirs.categories as Record<string, number>,
+          stepMs: theirs.stepMs as number,
+        },
       )
-      for (const k of profile.kernels as { kernel: string; totalMs: number; calls: number }[]) {
-        say(`  ${k.kernel.padEnd(28)} ${k.totalMs.toFixed(1).padStart(7)} ms  (${k.calls} calls)`)
-      }
+      for (const line of lines) say(line)
     }
     // Inference in batches of 100 (as validation runs), 20 of them.
     const inferRounds = slow ? 1 : software ? 4 : 20
@@ -232,6 +257,7 @@ async function main(): Promise<void> {
     workbench.peer.close()
     pytorch?.peer.close()
     results.push({ workbench: wb, pytorch: pt, backend, replicas })
+    say(`  SIMD: workbench ${wb.simd}${pt ? `; PyTorch ${pt.simd}` : ''}`)
     say('                      train/s  per-CPU-s  infer/s  peak MiB')
     for (const s of [wb, pt]) {
       if (s)
@@ -252,6 +278,7 @@ async function main(): Promise<void> {
   )
   if (best === null) throw new Error('no workbench backend could be benchmarked')
   const summary = {
+    machine,
     workbench: { backend: best.backend, replicas: best.replicas, ...best.workbench },
     pytorch: best.pytorch ? { threads: best.replicas, ...best.pytorch } : null,
     ratio: best.pytorch ? best.workbench.samplesPerSec / best.pytorch.samplesPerSec : null,

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { NOTEBOOK_ARCHITECTURE, backendPreferenceSchema } from '@common/schemas'
 import { activateBackend } from '../src-main/engine/backend'
 import { profileTrainingStep } from '../src-main/engine/backend/profile'
+import { simdFeatures } from '../src-main/engine/backend/wasm-kernels/simd/features'
 import { buildModel } from '../src-main/engine/model/build-model'
 import type { ImageSet } from '../src-main/engine/train/batches'
 import {
@@ -23,7 +24,7 @@ import {
 import { createOptimizer } from '../src-main/engine/train/optimizer'
 import { startReplicaGroup } from '../src-main/engine/train/replicas'
 import { Rng } from '../src-main/engine/train/rng'
-import { TrainingStep, evaluateBatch } from '../src-main/engine/train/step'
+import { TrainingStep, drawSeeds, evaluateBatch, type EvaluateBatch } from '../src-main/engine/train/step'
 
 /** The notebook's optimizer and the seed of the bench's model and data. */
 const CONFIG = { optimizer: 'adam', learningRate: 1e-4, momentum: 0, seed: 1 } as const
@@ -71,6 +72,10 @@ async function main(): Promise<void> {
       : null
   const step: TrainStep =
     group?.step ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
+  // Validation as a run does it: shared between the replicas.
+  const testImages = stepImages(data, 'test')
+  const evaluate: EvaluateBatch =
+    group?.evaluate ?? ((start, count) => evaluateBatch(model, testImages, start, count))
   const order = rng.shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i))
   let next = 0
   const trainOnce = () => {
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
     framework: 'workbench',
     backend: used,
     replicas,
+    simd: used.name === 'wasm' ? simdFeatures() : used.device,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   })
   reply({ ready: true, ...stats() })
@@ -101,15 +107,23 @@ async function main(): Promise<void> {
     } else if (command.cmd === 'infer') {
       const count = Math.min(command.count ?? batch, data.test.count)
       const rounds = command.rounds ?? 3
-      const images = stepImages(data, 'test')
-      await evaluateBatch(model, images, 0, count)
+      await evaluate(0, count)
       const started = performance.now()
-      for (let r = 0; r < rounds; r++) await evaluateBatch(model, images, 0, count)
+      for (let r = 0; r < rounds; r++) await evaluate(0, count)
       reply({ samples: count * rounds, seconds: (performance.now() - started) / 1000 })
     } else if (command.cmd === 'profile') {
-      // The main thread's kernels during one whole step (with replicas: its part, and the wait).
-      const profile = await profileTrainingStep(trainOnce)
-      reply({ ...profile, kernels: profile.kernels.slice(0, 15), tensors: tf.memory().numTensors })
+      // What one replica computes in a step (its part of the batch), kernel by kernel, on a
+      // copy of the model, so the replicas' own weights stay identical.
+      const copy = buildModel(NOTEBOOK_ARCHITECTURE, [28, 28, 1], 10, CONFIG.seed)
+      const copyOptimizer = createOptimizer(CONFIG)
+      const single = new TrainingStep(copy, copyOptimizer, stepImages(data, 'train'))
+      const indices = order.subarray(0, Math.ceil(batch / replicas))
+      const profile = await profileTrainingStep(() =>
+        single.run({ indices, dropoutSeeds: drawSeeds(rng, single.dropoutLayers) }),
+      )
+      copy.dispose()
+      copyOptimizer.dispose()
+      reply({ ...profile, images: indices.length, tensors: tf.memory().numTensors })
     } else if (command.cmd === 'stats') {
       reply(stats())
     } else if (command.cmd === 'quit') {

@@ -14,6 +14,7 @@ import type { BackendEnvironment, CandidateSpec } from './candidates'
 import { registerWasmTrainingKernels } from './wasm-kernels'
 import { gpuAdapter } from './webgpu/adapter-answer'
 import { startWebgpu } from './webgpu/start'
+import { useRelaxedSimd } from './wasm-kernels/simd/features'
 
 // Natives are CommonJS and optional: load them with require, from CJS bundles and ESM alike.
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(import.meta.url)
@@ -67,7 +68,8 @@ async function startWasm(): Promise<{ device: string; threads: number }> {
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
   const wasm = nodeRequire('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number }
-  return { device: simd ? 'CPU (wasm, SIMD)' : 'CPU (wasm)', threads: wasm.getThreadsCount() }
+  const instructions = !simd ? '' : useRelaxedSimd() ? ', relaxed SIMD' : ', SIMD'
+  return { device: `CPU (wasm${instructions})`, threads: wasm.getThreadsCount() }
 }
 
 async function startCandidate(

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import relaxedSimd from '../backend/wasm-kernels/simd/relaxed-simd.json'
 import { forkTrainerLaunch, resolveTrainerEntry } from './launch'
 
 let out: string
@@ -59,5 +60,17 @@ describe('forkTrainerLaunch', () => {
     const trainer = forkTrainerLaunch({ path: entry, execArgv: [] }, output)()
     await new Promise((resolve) => trainer.onExit(resolve))
     expect(printed.split('\n').sort()).toEqual(['', 'from stderr', 'from stdout'])
+  })
+
+  it('starts the training process with relaxed SIMD, which the wasm kernels use where they can', async () => {
+    const entry = join(out, 'probe.cjs')
+    const probe = JSON.stringify(relaxedSimd.probe)
+    await writeFile(
+      entry,
+      `process.send({ relaxed: WebAssembly.validate(new Uint8Array(${probe})) }, () => process.exit(0))`,
+    )
+    const trainer = forkTrainerLaunch({ path: entry, execArgv: [] })()
+    const message = await new Promise((resolve) => trainer.onMessage(resolve))
+    expect(message).toEqual({ relaxed: true })
   })
 })

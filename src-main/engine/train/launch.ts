@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type { Writable } from 'node:stream'
+import { relaxedSimdExecArgv } from '../backend/wasm-kernels/simd/features'
 import { DawnWarningFilter } from '../backend/webgpu/dawn-warnings'
 import { resolveProcessEntry, type ProcessEntry } from '../process-entry'
 import type { MainToTrainer } from './protocol'
@@ -43,8 +44,9 @@ export function forkTrainerLaunch(
 ): LaunchTrainer {
   return () => {
     if (!existsSync(entry.path)) throw new Error(`The training process entry ${entry.path} is missing.`)
+    // The wasm kernels' fused multiply-add needs a flag in Node 20; its replica threads share it.
     const child = fork(entry.path, [], {
-      execArgv: entry.execArgv,
+      execArgv: [...relaxedSimdExecArgv(), ...entry.execArgv],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     })
     child.stdout?.pipe(output, { end: false })

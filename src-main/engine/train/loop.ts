@@ -10,7 +10,14 @@ import type { BatchProgress, EpochMetrics } from '@common/contract'
 import type { BatchSample } from '@common/run-record'
 import type { ImageSet } from './batches'
 import type { Rng } from './rng'
-import { TrainingStep, drawSeeds, evaluateBatch, type StepImages, type StepStats } from './step'
+import {
+  TrainingStep,
+  drawSeeds,
+  evaluateBatch,
+  type EvaluateBatch,
+  type StepImages,
+  type StepStats,
+} from './step'
 
 export interface TrainingData {
   rows: number
@@ -56,6 +63,8 @@ export interface LoopOptions {
   evalBatchSize?: number
   /** Replaces the single-replica step (data-parallel replicas); it must update `model` itself. */
   trainStep?: TrainStep
+  /** Replaces validation on `model` alone (data-parallel replicas share each batch). */
+  evaluateBatch?: EvaluateBatch
   now?: () => number
 }
 
@@ -87,6 +96,9 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
   const step: TrainStep =
     options.trainStep ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
+  const testImages = stepImages(data, 'test')
+  const evaluate: EvaluateBatch =
+    options.evaluateBatch ?? ((start, count) => evaluateBatch(model, testImages, start, count))
   const sessionStart = now()
   const elapsedBefore = options.elapsedBeforeMs ?? 0
   const count = data.train.count
@@ -150,7 +162,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       await yieldToEventLoop()
     }
     const trainEnd = now()
-    const validation = await validate(model, data, evalBatchSize, shouldStop)
+    const validation = await validate(evaluate, data.test.count, evalBatchSize, shouldStop)
     if (validation === null) return 'stopped'
     const epochEnd = now()
     lastValidationMs = epochEnd - trainEnd
@@ -184,23 +196,21 @@ export function singleReplicaStep(step: TrainingStep): TrainStep {
 
 /** Mean loss and accuracy over the whole test set, or null when stopped midway. */
 async function validate(
-  model: tfl.LayersModel,
-  data: TrainingData,
+  evaluate: EvaluateBatch,
+  count: number,
   evalBatchSize: number,
   shouldStop: () => boolean,
 ): Promise<{ loss: number; accuracy: number } | null> {
-  const images = stepImages(data, 'test')
   let lossSum = 0
   let correct = 0
-  for (let start = 0; start < data.test.count; start += evalBatchSize) {
+  for (let start = 0; start < count; start += evalBatchSize) {
     if (shouldStop()) return null
-    const size = Math.min(evalBatchSize, data.test.count - start)
-    const stats = await evaluateBatch(model, images, start, size)
+    const stats = await evaluate(start, Math.min(evalBatchSize, count - start))
     lossSum += stats.lossSum
     correct += stats.correct
     await yieldToEventLoop()
   }
-  const total = Math.max(1, data.test.count)
+  const total = Math.max(1, count)
   return { loss: lossSum / total, accuracy: correct / total }
 }
 

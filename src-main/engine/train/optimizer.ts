@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { FusedAdamOptimizer } from './fused-adam'
 import type { RunConfig } from '@common/schemas'
 
 /** The optimizer a run asks for: Adam, SGD (with momentum when it is above 0) or RMSProp. */
@@ -7,7 +8,7 @@ export function createOptimizer(
 ): tf.Optimizer {
   switch (config.optimizer) {
     case 'adam':
-      return tf.train.adam(config.learningRate)
+      return new FusedAdamOptimizer(config.learningRate)
     case 'sgd':
       return config.momentum > 0
         ? tf.train.momentum(config.learningRate, config.momentum)

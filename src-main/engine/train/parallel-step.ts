@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { GradientExchange } from '../backend/data-parallel/gradient-exchange'
+import { tensorValues } from '../backend/tensor-values'
 import type { StepInput, StepStats, TrainingStep } from './step'
 
 /** Where each replica's part of a batch of `size` starts and how long it is; sizes differ by at most 1. */
@@ -43,27 +44,24 @@ export class ReplicaStepper {
   async run(input: StepInput, batchSize: number): Promise<StepStats> {
     // The mean over replicas of (gradient x count x replicas / batch) is the batch's gradient.
     const weight = (input.indices.length * this.replicas) / batchSize
-    const local =
-      input.indices.length === 0
-        ? [...this.step.variables.map((v) => new Float32Array(v.size)), new Float32Array(2)]
-        : await this.partGradients(input)
-    // Hits are summed, not averaged: undo the weight, times replicas.
-    if (weight > 0) local[local.length - 1][1] *= this.replicas / weight
-    const mean = await this.exchange.allReduceMean(local, weight)
+    const slot = this.exchange.slot()
+    const stats = slot[slot.length - 1]
+    if (input.indices.length === 0) {
+      for (const values of slot) values.fill(0)
+    } else {
+      const { grads, loss, correct } = this.step.gradients(input)
+      try {
+        // Straight from where the backend computed them into the shared slot.
+        grads.forEach((g, i) => slot[i].set(tensorValues(g)))
+        // Hits are summed, not averaged: undo the weight, times replicas.
+        stats.set([tensorValues(loss)[0], (tensorValues(correct)[0] * this.replicas) / weight])
+      } finally {
+        tf.dispose([...grads, loss, correct])
+      }
+    }
+    const mean = await this.exchange.reduce(weight)
     this.step.apply(mean.slice(0, this.step.variables.length))
     const [loss, hits] = mean[this.step.variables.length]
     return { loss, correct: Math.round(hits) }
-  }
-
-  /** This part's gradients (one array per variable) and [mean loss, hits]. */
-  private async partGradients(input: StepInput): Promise<Float32Array[]> {
-    const { grads, loss, correct } = this.step.gradients(input)
-    try {
-      const values = await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array))
-      const stats = new Float32Array([(await loss.data())[0], (await correct.data())[0]])
-      return [...values, stats]
-    } finally {
-      tf.dispose([...grads, loss, correct])
-    }
   }
 }

@@ -2,8 +2,9 @@
  * The entry of a data-parallel replica: a worker thread of the training process (built to
  * `out/main/replica.js`), with its own tfjs and backend instance, so its own core. It builds the
  * model and optimizer from the main thread's weights and state, says `ready`, then performs each
- * step it is sent, in order. A failure raises the exchange's abort flag (no replica waits for
- * this one any longer) and is reported; the main thread ends the worker.
+ * step and each part of a validation batch it is sent, in order. A failure raises the exchange's
+ * abort flag (no replica waits for this one any longer) and is reported; the main thread ends the
+ * worker.
  *
  * For tests only, `WORKBENCH_REPLICA_FAULT` (`throw@N`, `exit@N` or `hang@N`) makes the replica
  * throw, end its thread, or block for good at its Nth step, so that the tests can drive a failing
@@ -18,7 +19,8 @@ import { buildModel } from '../model/build-model'
 import { createOptimizer } from './optimizer'
 import { ReplicaStepper } from './parallel-step'
 import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
-import { TrainingStep } from './step'
+import type { ImageSet } from './batches'
+import { TrainingStep, evaluateBatch } from './step'
 
 const toTensor = (t: TensorData) => tf.tensor(t.values, t.shape, t.dtype)
 
@@ -56,23 +58,27 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
     } finally {
       tf.dispose(state.map((w) => w.tensor))
     }
-    const images = { images: data.images, labels: data.labels, count: data.count }
-    const step = new TrainingStep(model, optimizer, {
-      set: images,
-      rows: data.rows,
-      cols: data.cols,
-      numClasses: data.numClasses,
-    })
+    const images = (set: ImageSet) => ({ set, rows: data.rows, cols: data.cols, numClasses: data.numClasses })
+    const step = new TrainingStep(model, optimizer, images(data.train))
     const stepper = new ReplicaStepper(step, exchange, data.replicas)
+    const test = images(data.test)
     const fault = injectedFault()
     let steps = 0
-    // A step's message can arrive before the previous step has applied its update: queue them.
+    const perform = async (message: MainToReplica) => {
+      if (message.type === 'step') {
+        fault(++steps)
+        await stepper.run(message.input, message.batchSize)
+      } else {
+        const stats = await evaluateBatch(model, test, message.start, message.count)
+        post({ type: 'evaluated', ...stats })
+      }
+    }
+    // A message can arrive before the previous step has applied its update: queue them.
     let queue = Promise.resolve()
     port.on('message', (message: MainToReplica) => {
       queue = queue.then(async () => {
         try {
-          fault(++steps)
-          await stepper.run(message.input, message.batchSize)
+          await perform(message)
         } catch (error) {
           fail(error)
         }

@@ -4,7 +4,8 @@
  */
 import type { Architecture, BackendPreference, RunConfig } from '@common/schemas'
 import type { ExchangeShape } from '../backend/data-parallel/gradient-exchange'
-import type { StepInput } from './step'
+import type { ImageSet } from './batches'
+import type { EvaluationStats, StepInput } from './step'
 
 /** A tensor's values as they cross to a worker. */
 export interface TensorData {
@@ -28,21 +29,28 @@ export interface ReplicaWorkerData {
   rows: number
   cols: number
   numClasses: number
-  /** The training images and labels, shared by all replicas. */
-  images: Uint8Array
-  labels: Uint8Array
-  count: number
+  /** The training and the test images, in shared memory (every replica reads the same). */
+  train: ImageSet
+  test: ImageSet
   /** The model's weights (all of them, `model.getWeights()` order) and the optimizer's state. */
   weights: TensorData[]
   optimizerWeights: TensorData[]
 }
 
-export type MainToReplica = {
-  type: 'step'
-  /** This replica's part of the batch (possibly empty) and its dropout seeds. */
-  input: StepInput
-  /** Images in the whole batch, over all replicas. */
-  batchSize: number
-}
+export type MainToReplica =
+  | {
+      type: 'step'
+      /** This replica's part of the batch (possibly empty) and its dropout seeds. */
+      input: StepInput
+      /** Images in the whole batch, over all replicas. */
+      batchSize: number
+    }
+  | {
+      /** Validation of test images start..start+count (this replica's part of a batch). */
+      type: 'evaluate'
+      start: number
+      count: number
+    }
 
-export type ReplicaToMain = { type: 'ready' } | { type: 'failed'; error: string }
+export type ReplicaToMain =
+  { type: 'ready' } | { type: 'failed'; error: string } | ({ type: 'evaluated' } & EvaluationStats)

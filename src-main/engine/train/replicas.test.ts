@@ -81,6 +81,7 @@ async function train(
         metrics.push(report.metrics)
       },
       trainStep: group?.step,
+      evaluateBatch: group?.evaluate,
       ...extra,
     })
     return { outcome, metrics, model, optimizer }
@@ -122,6 +123,9 @@ describe.each(['cpu', 'wasm'] as const)('data-parallel replicas on %s', (backend
     })
     expect(two.metrics[0].trainLoss).toBeCloseTo(one.metrics[0].trainLoss, 5)
     expect(two.metrics[0].trainAccuracy).toBe(one.metrics[0].trainAccuracy)
+    // Validation is shared between the replicas too, and adds up to the same figures.
+    expect(two.metrics[0].valLoss).toBeCloseTo(one.metrics[0].valLoss, 4)
+    expect(two.metrics[0].valAccuracy).toBe(one.metrics[0].valAccuracy)
     for (const run of [one, two]) {
       run.model.dispose()
       run.optimizer.dispose()

@@ -25,7 +25,8 @@ import {
 import { stepImages, type TrainingData, type TrainStep } from './loop'
 import { ReplicaStepper, exchangeSizes, splitBatch } from './parallel-step'
 import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
-import { TrainingStep, drawSeeds } from './step'
+import type { ImageSet } from './batches'
+import { TrainingStep, drawSeeds, evaluateBatch, type EvaluateBatch, type EvaluationStats } from './step'
 
 /** Replicas a run uses: its setting, or 2 on wasm with two cores; backends other than wasm and cpu use 1. */
 export function replicaCount(
@@ -57,6 +58,8 @@ export interface ReplicaGroup {
   replicas: number
   /** The loop's step: splits the batch, trains every replica, returns the batch's loss and hits. */
   step: TrainStep
+  /** Validation of a batch of test images, split across the replicas like a step. */
+  evaluate: EvaluateBatch
   /** Ends the workers; the main thread's model and optimizer stay the caller's. */
   close(): Promise<void>
   /** The worker threads (replicas 1..), for tests. */
@@ -85,9 +88,8 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     rows: data.rows,
     cols: data.cols,
     numClasses: data.numClasses,
-    images: shared(data.train.images),
-    labels: shared(data.train.labels),
-    count: data.train.count,
+    train: sharedSet(data.train),
+    test: sharedSet(data.test),
     weights: await Promise.all(model.getWeights().map((w, i) => tensorData(String(i), w))),
     optimizerWeights: await optimizerState(optimizer),
   }
@@ -103,11 +105,14 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     reportFailure(reason)
   }
   const entry = resolveReplicaEntry()
+  // Each worker's answer to the validation part it was last sent.
+  const evaluations: (((stats: EvaluationStats) => void) | null)[] = Array(replicas - 1).fill(null)
   const workers = Array.from({ length: replicas - 1 }, (_, i) => {
     const replica = i + 1
     const worker = entry.start({ ...base, replica })
     worker.on('message', (m: ReplicaToMain) => {
       if (m.type === 'failed') fail(`replica ${replica + 1} of ${replicas} failed: ${m.error}`)
+      if (m.type === 'evaluated') evaluations[i]?.({ lossSum: m.lossSum, correct: m.correct })
     })
     worker.on('error', (e) => fail(`replica ${replica + 1} of ${replicas} failed: ${e.message}`))
     worker.on('exit', (code) =>
@@ -158,7 +163,33 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
       throw new Error(`Training replica failed: ${reason}`, { cause: error })
     }
   }
-  return { replicas, step, close, workers }
+
+  const testImages = stepImages(data, 'test')
+  const evaluate: EvaluateBatch = async (start, count) => {
+    if (failure !== null) throw new Error(`Training replica failed: ${failure}`)
+    const parts = splitBatch(count, replicas)
+    const answers = workers.map((worker, i) => {
+      const { start: offset, count: partCount } = parts[i + 1]
+      if (partCount === 0) return Promise.resolve(null)
+      const answer = new Promise<EvaluationStats>((resolve) => (evaluations[i] = resolve))
+      const message: MainToReplica = { type: 'evaluate', start: start + offset, count: partCount }
+      worker.postMessage(message)
+      return answer
+    })
+    const own = parts[0].count > 0 ? await evaluateBatch(model, testImages, start, parts[0].count) : null
+    const others = await Promise.race([
+      Promise.all(answers),
+      failed.then((reason) => Promise.reject(new Error(`Training replica failed: ${reason}`))),
+    ])
+    return [own, ...others].reduce<EvaluationStats>(
+      (sum, part) => ({
+        lossSum: sum.lossSum + (part?.lossSum ?? 0),
+        correct: sum.correct + (part?.correct ?? 0),
+      }),
+      { lossSum: 0, correct: 0 },
+    )
+  }
+  return { replicas, step, evaluate, close, workers }
 }
 
 /** Where the worker entry is: replica-entry.ts through tsx from source, else replica.js beside the bundle. */
@@ -187,6 +218,10 @@ function shared(bytes: Uint8Array): Uint8Array {
   const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength))
   copy.set(bytes)
   return copy
+}
+
+function sharedSet(set: ImageSet): ImageSet {
+  return { images: shared(set.images), labels: shared(set.labels), count: set.count }
 }
 
 async function tensorData(name: string, t: tf.Tensor): Promise<TensorData> {

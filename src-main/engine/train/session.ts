@@ -99,6 +99,7 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       elapsedBeforeMs: restored?.elapsedMs ?? 0,
       shouldStop,
       trainStep: replicas?.step,
+      evaluateBatch: replicas?.evaluate,
       progressIntervalMs: options.progressIntervalMs,
       onProgress: (progress) => send({ type: 'progress', progress: { runId, ...progress } }),
       sampleIntervalMs: options.sampleIntervalMs,

@@ -116,13 +116,22 @@ export class TrainingStep {
   }
 }
 
+/** Validation figures of some images: their summed loss and how many were classified right. */
+export interface EvaluationStats {
+  lossSum: number
+  correct: number
+}
+
+/** Validation of `count` consecutive test images from `start`, however many replicas share it. */
+export type EvaluateBatch = (start: number, count: number) => Promise<EvaluationStats>
+
 /** Summed loss and right answers of `count` consecutive images from `start` (eval mode). */
 export async function evaluateBatch(
   model: tfl.LayersModel,
   images: StepImages,
   start: number,
   count: number,
-): Promise<{ lossSum: number; correct: number }> {
+): Promise<EvaluationStats> {
   const stats = tf.tidy(() => {
     const batch = sliceBatch(images.set, start, count, images.rows, images.cols)
     const logits = forward(model, batch.inputs)

@@ -77,22 +77,39 @@ export class GradientExchange {
   }
 
   /**
+   * This replica's slot for the coming step, one view per gradient: write the gradients here
+   * (straight from where they were computed, no copy in between), then call `reduce`.
+   */
+  slot(): Float32Array[] {
+    this.throwIfAborted()
+    const set = this.slots[Atomics.load(this.control, GENERATION) & 1]
+    return this.views(set[this.replica])
+  }
+
+  /**
    * Publishes this replica's gradients, waits until every replica has published its own for
    * this step, and returns their element-wise mean per gradient. The returned arrays are views
    * reused by the next call: consume them before calling again. With `weight`, this replica's
    * gradients count `weight` times (a weighted mean when the weights average 1).
    */
   async allReduceMean(gradients: readonly ArrayLike<number>[], weight = 1): Promise<Float32Array[]> {
-    const { replicas, sizes } = this.shape
-    this.throwIfAborted()
+    const { sizes } = this.shape
     if (gradients.length !== sizes.length) throw new Error('gradient count does not match the exchange')
+    const slot = this.slot()
+    gradients.forEach((g, i) => {
+      if (g.length !== sizes[i]) throw new Error(`gradient ${i} has ${g.length} values, expected ${sizes[i]}`)
+      slot[i].set(g)
+    })
+    return this.reduce(weight)
+  }
+
+  /** `allReduceMean` of what this replica wrote into its `slot()`. */
+  async reduce(weight = 1): Promise<Float32Array[]> {
+    const { replicas } = this.shape
+    this.throwIfAborted()
     const generation = Atomics.load(this.control, GENERATION)
     const set = this.slots[generation & 1]
     const mine = set[this.replica]
-    gradients.forEach((g, i) => {
-      if (g.length !== sizes[i]) throw new Error(`gradient ${i} has ${g.length} values, expected ${sizes[i]}`)
-      mine.set(g, this.offsets[i])
-    })
     if (weight !== 1) for (let i = 0; i < mine.length; i++) mine[i] *= weight
     if (Atomics.add(this.control, ARRIVED, 1) + 1 === replicas) {
       Atomics.store(this.control, ARRIVED, 0)
@@ -108,15 +125,13 @@ export class GradientExchange {
         )
       }
     }
-    const mean = this.mean
-    const scale = 1 / replicas
-    mean.set(set[0])
-    for (let r = 1; r < replicas; r++) {
-      const other = set[r]
-      for (let i = 0; i < mean.length; i++) mean[i] += other[i]
-    }
-    for (let i = 0; i < mean.length; i++) mean[i] *= scale
-    return sizes.map((size, i) => mean.subarray(this.offsets[i], this.offsets[i] + size))
+    meanOf(set, this.mean)
+    return this.views(this.mean)
+  }
+
+  /** One view per gradient into `floats` (a slot or the mean). */
+  private views(floats: Float32Array): Float32Array[] {
+    return this.shape.sizes.map((size, i) => floats.subarray(this.offsets[i], this.offsets[i] + size))
   }
 
   /** Makes every replica's waiting and next call throw; safe from any thread, any number of times. */
@@ -131,6 +146,21 @@ export class GradientExchange {
 
   private throwIfAborted(): void {
     if (this.aborted) throw new ExchangeAbortedError('the gradient exchange was aborted')
+  }
+}
+
+/** out[i] = the mean of slots[r][i] over the replicas, in one pass. */
+function meanOf(slots: readonly Float32Array[], out: Float32Array): void {
+  const scale = 1 / slots.length
+  if (slots.length === 2) {
+    const [a, b] = slots
+    for (let i = 0; i < out.length; i++) out[i] = (a[i] + b[i]) * scale
+    return
+  }
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0
+    for (const slot of slots) sum += slot[i]
+    out[i] = sum * scale
   }
 }
 

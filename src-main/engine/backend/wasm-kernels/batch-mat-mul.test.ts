@@ -16,6 +16,13 @@ const CASES: [number[], number[], boolean, boolean][] = [
   [[2, 4, 6], [2, 6, 3], false, false],
   [[2, 6, 4], [2, 3, 6], true, true],
   [[3, 4, 6], [1, 5, 6], false, true],
+  // the notebook's dense layers: forward, x^T dy, dy W^T
+  [[10, 1024], [1024, 500], false, false],
+  [[10, 1024], [10, 500], true, false],
+  [[10, 500], [1024, 500], false, true],
+  [[9, 12], [12, 8], false, false],
+  [[3, 9, 12], [1, 12, 8], false, false],
+  [[1, 12, 9], [3, 12, 8], true, false],
 ]
 
 describe('BatchMatMul on wasm', () => {

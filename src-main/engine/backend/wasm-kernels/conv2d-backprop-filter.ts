@@ -1,7 +1,9 @@
 /**
  * Conv2DBackpropFilter for wasm, which the package does not ship. The filter gradient
  *   dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh*sh + kh - pt, ow*sw + kw - pl, ci] * dy[n, oh, ow, co]
- * is itself a forward convolution once the operands are transposed: the input is x as
+ * runs on our assembled implicit GEMM (simd/conv-backprop.ts) when the output channels are a
+ * multiple of 4. Otherwise it is a GEMM over an im2col matrix, or a forward convolution once
+ * the operands are transposed: the input is x as
  * [ci, h, w, n] (the batch becomes the channel axis that is summed), the "filter" is dy as
  * [oh, ow, n, co], dilated by the forward stride, and the output [ci, kh, kw, co] is transposed
  * back. That runs on XNNPACK's convolution, an order of magnitude faster than a direct loop.
@@ -9,16 +11,26 @@
 import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from './kernel-utils'
-import {
-  MAX_COLUMN_FLOATS,
-  heapOffset,
-  paddedConv2D,
-  release,
-  reshape,
-  runKernel,
-  transpose,
-} from './kernel-utils'
+import { MAX_COLUMN_FLOATS, heapOffset, paddedConv2D, release, reshape, runKernel } from './kernel-utils'
+import { convKernel, padForWindows } from './conv2d'
+import { convFilterFunction } from './simd/conv-backprop'
 import { simdKernels } from './simd/kernels'
+import { transpose } from './transpose'
+
+/** dW on our assembled kernel over x padded so that every window lies inside it. */
+function viaSimd(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { run, padding } = convKernel(backend, 'conv-filter', info, convFilterFunction)
+  const input = padForWindows(backend, x, padding)
+  const dw = backend.makeOutput(info.filterShape, 'float32')
+  run(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dw), info.batchSize)
+  if (input !== x) release(backend, input)
+  return dw
+}
 
 /**
  * dW[kh*kw*ci, co] = colsT[kh*kw*ci, n*oh*ow] @ dy[n*oh*ow, co] on XNNPACK's GEMM, colsT built
@@ -48,19 +60,21 @@ function viaGemm(
   return dw
 }
 
-let forcedRoute: 'gemm' | 'conv' | null = null
+type Route = 'simd' | 'gemm' | 'conv'
+let forcedRoute: Route | null = null
 
 /** For tests: take one route whatever the cost model says (null: back to the model). */
-export function forceBackpropFilterRoute(route: 'gemm' | 'conv' | null): void {
+export function forceBackpropFilterRoute(route: Route | null): void {
   forcedRoute = route
 }
 
-/** GEMM when its im2col matrix is not much bigger than dy (which the convolution route transposes). */
-export function preferGemmForFilter(info: backend_util.Conv2DInfo): boolean {
-  if (forcedRoute !== null) return forcedRoute === 'gemm'
+/** Our kernel where the output channels allow; else GEMM when its im2col matrix is not much bigger than dy (which the convolution route transposes). */
+export function filterRoute(info: backend_util.Conv2DInfo): Route {
+  if (forcedRoute !== null && (forcedRoute !== 'simd' || info.outChannels % 4 === 0)) return forcedRoute
+  if (info.outChannels % 4 === 0) return 'simd'
   const rows = info.filterHeight * info.filterWidth * info.inChannels
-  if (rows * info.batchSize * info.outHeight * info.outWidth > MAX_COLUMN_FLOATS) return false
-  return rows <= 2 * info.outChannels
+  if (rows * info.batchSize * info.outHeight * info.outWidth > MAX_COLUMN_FLOATS) return 'conv'
+  return rows <= 2 * info.outChannels ? 'gemm' : 'conv'
 }
 
 function conv2DBackpropFilter(args: {
@@ -80,7 +94,9 @@ function conv2DBackpropFilter(args: {
     pad,
     dimRoundingMode,
   )
-  if (preferGemmForFilter(info)) return viaGemm(backend, x, dy, info)
+  const route = filterRoute(info)
+  if (route === 'simd') return viaSimd(backend, x, dy, info)
+  if (route === 'gemm') return viaGemm(backend, x, dy, info)
   const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info
   // Rows/columns past the last window never reach the gradient: pad to them or crop them away.

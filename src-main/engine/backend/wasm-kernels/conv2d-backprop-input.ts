@@ -4,7 +4,9 @@
  *   dx[n, h, w, ci] = sum over kh, kw, co of dyUp[n, h + kh - (KH-1-pt), w + kw - (KW-1-pl), co] * W[KH-1-kh, KW-1-kw, ci, co]
  * where dyUp is dy with stride-1 zeros inserted between its rows and columns (dy itself for
  * stride 1). That is a forward Conv2D, which XNNPACK runs far faster than the shipped direct loop.
- * Where dx is much larger than dy, a GEMM plus col2im (`viaGemm`) does less work instead.
+ * Where dx is much larger than dy, a GEMM plus col2im (`viaGemm`) does less work instead. Both
+ * give way to our assembled kernel (simd/conv-backprop.ts, the GEMM with col2im folded into its
+ * store) where a kernel row's (kw, ci) values come in fours.
  * Layouts neither path covers (NCHW) go to the shipped kernel.
  */
 import { backend_util } from '@tensorflow/tfjs-core'
@@ -18,9 +20,35 @@ import {
   release,
   reshape,
   runKernel,
-  transpose,
 } from './kernel-utils'
+import { convKernel } from './conv2d'
+import { convInputFunction } from './simd/conv-backprop'
 import { simdKernels } from './simd/kernels'
+import { transpose } from './transpose'
+
+/** dx on our assembled kernel, into dx padded so that every window lies inside it, then cropped. */
+function viaSimd(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { run, geometry, padding } = convKernel(backend, 'conv-input', info, convInputFunction)
+  const wT = transpose(backend, filter, [3, 0, 1, 2])
+  const shape = [info.batchSize, geometry.inHeight, geometry.inWidth, info.inChannels]
+  const padded = backend.makeOutput(shape, 'float32')
+  run(heapOffset(backend, dy), heapOffset(backend, wT), heapOffset(backend, padded), info.batchSize)
+  release(backend, wT)
+  if (geometry.inHeight === info.inHeight && geometry.inWidth === info.inWidth) return padded
+  const dx = runKernel(
+    backend,
+    'Slice',
+    { x: padded },
+    { begin: [0, padding.top, padding.left, 0], size: info.inShape },
+  )
+  release(backend, padded)
+  return dx
+}
 
 /** dy [n, oh, ow, c] with (sh-1) zero rows after every row and (sw-1) zero columns after every column. */
 function upsampleWithZeros(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {
@@ -76,20 +104,32 @@ function viaGemm(
 /** What col2im costs per column value, in multiply-adds of XNNPACK's convolution (measured ~5). */
 const COL2IM_COST = 8
 
-let forcedRoute: 'gemm' | 'padded' | null = null
+type Route = 'simd' | 'gemm' | 'padded'
+let forcedRoute: Route | null = null
 
 /** For tests: take one route whatever the cost model says (null: back to the model). */
-export function forceBackpropInputRoute(route: 'gemm' | 'padded' | null): void {
+export function forceBackpropInputRoute(route: Route | null): void {
   forcedRoute = route
 }
 
-/** The GEMM route does dy-sized work plus col2im; the padded convolution does dx-sized work. */
-export function preferGemm(info: backend_util.Conv2DInfo): boolean {
-  if (forcedRoute !== null) return forcedRoute === 'gemm'
+/** Whether our kernel applies: a kernel row's values come in whole vectors. */
+function simdApplies(info: backend_util.Conv2DInfo): boolean {
+  return (info.filterWidth * info.inChannels) % 4 === 0
+}
+
+/**
+ * Our kernel where it applies; else the GEMM route, which does dy-sized work plus col2im, or
+ * the padded convolution, which does dx-sized work.
+ */
+export function inputRoute(info: backend_util.Conv2DInfo): Route {
+  if (forcedRoute !== null && (forcedRoute !== 'simd' || simdApplies(info))) return forcedRoute
+  if (simdApplies(info)) return 'simd'
   const { batchSize, outHeight, outWidth, inHeight, inWidth, outChannels, inChannels } = info
   const columns = batchSize * outHeight * outWidth * info.filterHeight * info.filterWidth * inChannels
-  if (columns > MAX_COLUMN_FLOATS) return false
+  if (columns > MAX_COLUMN_FLOATS) return 'padded'
   return outHeight * outWidth * (outChannels + COL2IM_COST) < inHeight * inWidth * outChannels
+    ? 'gemm'
+    : 'padded'
 }
 
 function conv2DBackpropInput(args: {
@@ -113,7 +153,9 @@ function conv2DBackpropInput(args: {
   )
   const { inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info
   const { strideHeight, strideWidth, outHeight, outWidth } = info
-  if (preferGemm(info)) return viaGemm(backend, dy, filter, info)
+  const route = inputRoute(info)
+  if (route === 'simd') return viaSimd(backend, dy, filter, info)
+  if (route === 'gemm') return viaGemm(backend, dy, filter, info)
   const temps: TensorInfo[] = []
   let dyUp = dy
   if (strideHeight > 1 || strideWidth > 1) {

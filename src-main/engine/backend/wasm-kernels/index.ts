@@ -8,22 +8,33 @@
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
 import type { KernelConfig } from '@tensorflow/tfjs-core'
-import { batchMatMulConfig } from './batch-mat-mul'
+import { adamConfig } from './adam'
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul'
+import { conv2DConfig, fusedConv2DConfig } from './conv2d'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
+import { castConfig, identityConfig } from './identity'
 import { keepShipped } from './kernel-utils'
 import { maxPoolGradConfig } from './max-pool-grad'
 import { sliceConfig } from './slice'
 import { sumConfig } from './sum'
+import { transposeConfig } from './transpose'
 
 /** Every kernel this module registers for 'wasm', by name. */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2DConfig,
+  fusedConv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   batchMatMulConfig,
+  fusedMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
   sliceConfig,
+  transposeConfig,
+  adamConfig,
+  identityConfig,
+  castConfig,
 ]
 
 let registered = false

@@ -40,11 +40,6 @@ export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId)
 }
 
-/** Runs the shipped Transpose: axis i of the result is axis perm[i] of x. */
-export function transpose(backend: BackendWasm, x: TensorInfo, perm: number[]): TensorInfo {
-  return runKernel(backend, 'Transpose', { x }, { perm })
-}
-
 /** Runs the shipped Reshape (shares x's data). */
 export function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
   return runKernel(backend, 'Reshape', { x }, { shape })

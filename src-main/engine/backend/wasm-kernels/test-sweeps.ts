@@ -50,11 +50,13 @@ const FILLS = ['random', 'negative', 'ties'] as const
 /**
  * Every kernel size x stride x padding of `kernels` (default: all the schema allows) on 13x12
  * images (not square, so swapped axes show): strides larger than the kernel included, whose
- * windows skip pixels (the input gradient's negative-edge crop).
+ * windows skip pixels (the input gradient's negative-edge crop). Convolutions take their
+ * (in, out) channels from `convChannels` in turn.
  */
 export function windowSweep(
   kind: 'conv' | 'pool',
   kernels: readonly number[] = SWEPT_KERNEL_SIZES,
+  convChannels: readonly (readonly [number, number])[] = CONV_CHANNELS,
 ): WindowCase[] {
   const cases: WindowCase[] = []
   for (const kernel of kernels)
@@ -62,7 +64,9 @@ export function windowSweep(
       for (const pad of PADDINGS) {
         const i = cases.length
         const [inChannels, outChannels] =
-          kind === 'conv' ? CONV_CHANNELS[i % 3] : [POOL_CHANNELS[i % 3], POOL_CHANNELS[i % 3]]
+          kind === 'conv'
+            ? convChannels[i % convChannels.length]
+            : [POOL_CHANNELS[i % 3], POOL_CHANNELS[i % 3]]
         const fill = kind === 'conv' ? 'random' : FILLS[Math.floor(i / 2) % 3]
         const base = { batch: 2, height: 13, width: 12, inChannels, outChannels, kernel, stride, pad, fill }
         cases.push({ ...base, name: caseName(base) })

@@ -5,8 +5,9 @@
  */
 
 const I32 = 0x7f
+const F32 = 0x7d
 const V128 = 0x7b
-export type ValueType = 'i32' | 'v128'
+export type ValueType = 'i32' | 'f32' | 'v128'
 
 function uleb(n: number): number[] {
   const out: number[] = []
@@ -32,7 +33,7 @@ function sleb(n: number): number[] {
   }
 }
 
-const typeCode = (t: ValueType) => (t === 'i32' ? I32 : V128)
+const typeCode = (t: ValueType) => (t === 'i32' ? I32 : t === 'f32' ? F32 : V128)
 
 /** One function body under construction. Locals are numbered after the parameters. */
 export class FunctionBuilder {
@@ -94,6 +95,9 @@ export class FunctionBuilder {
   and() {
     return this.op(0x71)
   }
+  shrU() {
+    return this.op(0x76)
+  }
   or() {
     return this.op(0x72)
   }
@@ -142,6 +146,20 @@ export class FunctionBuilder {
     })
   }
 
+  /** `body()` run `times` times (a number known when assembling), counted in `counter`. */
+  repeat(counter: number, times: number, body: () => void) {
+    if (times <= 0) return this
+    if (times === 1) {
+      body()
+      return this
+    }
+    this.i32(0).set(counter)
+    return this.loop(() => {
+      body()
+      this.inc(counter, 1).get(counter).i32(times).ltS().brIf(0)
+    })
+  }
+
   f32Load(offset = 0) {
     return this.op(0x2a, 2, ...uleb(offset))
   }
@@ -158,14 +176,60 @@ export class FunctionBuilder {
   f32Add() {
     return this.op(0x92)
   }
+  f32Mul() {
+    return this.op(0x94)
+  }
+  f32Div() {
+    return this.op(0x95)
+  }
+  f32Sqrt() {
+    return this.op(0x91)
+  }
   v128Load(offset = 0) {
     return this.simd(0x00, 4, ...uleb(offset))
   }
   v128Store(offset = 0) {
     return this.simd(0x0b, 4, ...uleb(offset))
   }
+  /** Loads one float and fills all four lanes with it. */
+  v128Load32Splat(offset = 0) {
+    return this.simd(0x09, 2, ...uleb(offset))
+  }
+  /**
+   * Stack: a b -> the four floats picked by `lanes` from a's lanes (0-3) and b's (4-7). V8
+   * turns the usual patterns (unpack, move high/low halves) into one x64 instruction each.
+   */
+  f32x4Shuffle(lanes: [number, number, number, number]) {
+    return this.simd(0x0d, ...lanes.flatMap((lane) => [0, 1, 2, 3].map((byte) => lane * 4 + byte)))
+  }
+  /** Pushes a v128 of zeros. */
+  v128Zero() {
+    return this.simd(0x0c, ...Array<number>(16).fill(0))
+  }
   f32x4Splat() {
     return this.simd(0x13)
+  }
+  f32x4ExtractLane(lane: number) {
+    return this.simd(0x1f, lane)
+  }
+  f32x4Sub() {
+    return this.simd(0xe5)
+  }
+  f32x4Mul() {
+    return this.simd(0xe6)
+  }
+  f32x4Div() {
+    return this.simd(0xe7)
+  }
+  f32x4Sqrt() {
+    return this.simd(0xe3)
+  }
+  f32x4Max() {
+    return this.simd(0xe9)
+  }
+  /** Stack: a b c -> a * b + c, fused or not as the hardware has it (relaxed SIMD). */
+  f32x4RelaxedMadd() {
+    return this.simd(0x105)
   }
   f32x4Gt() {
     return this.simd(0x44)

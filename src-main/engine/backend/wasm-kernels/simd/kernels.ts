@@ -6,7 +6,8 @@
  */
 import type { backend_util } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '../kernel-utils'
-import { FunctionBuilder, assembleModule } from './assembler'
+import { assembled } from './assembled'
+import { FunctionBuilder } from './assembler'
 
 type Conv2DInfo = backend_util.Conv2DInfo
 
@@ -261,30 +262,14 @@ function col2imFunction(): FunctionBuilder {
   return f
 }
 
-// The project's lib settings (no DOM) leave out WebAssembly's JS API; this much of it is used.
-interface WasmJsApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: Record<string, (...args: number[]) => void> }
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembly
-
-const instances = new WeakMap<object, SimdKernels>()
-let compiled: object | null = null
-
-/** The kernels bound to this backend's heap (compiled once, instantiated once per heap). */
+/** The kernels bound to this backend's heap (each assembled once, instantiated once per heap). */
 export function simdKernels(backend: BackendWasm): SimdKernels {
-  const memory = (backend.wasm as unknown as { asm: { memory: object } }).asm.memory
-  const cached = instances.get(memory)
-  if (cached) return cached
-  compiled ??= new wasmApi.Module(
-    assembleModule([
-      maxPoolGrad2x2Function(),
-      col2imFunction(),
-      im2colTransposedFunction(),
-      sumRowsFunction(),
-    ]),
-  )
-  const exports = new wasmApi.Instance(compiled, { env: { memory } }).exports
+  const exports = {
+    maxPoolGrad2x2: assembled(backend, 'maxPoolGrad2x2', maxPoolGrad2x2Function),
+    col2im: assembled(backend, 'col2im', col2imFunction),
+    im2colTransposed: assembled(backend, 'im2colTransposed', im2colTransposedFunction),
+    sumRows: assembled(backend, 'sumRows', sumRowsFunction),
+  }
   const kernels: SimdKernels = {
     maxPoolGrad2x2(x, dy, dx, info, fullHeight, fullWidth) {
       const pixelBytes = info.inChannels * 4
@@ -324,6 +309,5 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
       exports.sumRows(x, out, rows, columns >> 2, columns & 3)
     },
   }
-  instances.set(memory, kernels)
   return kernels
 }

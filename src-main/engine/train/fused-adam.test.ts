@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { describe, expect, it } from 'vitest'
+import { activateBackend } from '../backend'
+import { useCpu, values } from '../backend/wasm-kernels/test-helpers'
+import { FusedAdamOptimizer } from './fused-adam'
+
+const SHAPES = [[5, 5, 1, 32], [64, 50], [10], [3, 7]]
+
+/** Every value of the optimizer's variables and state after `steps` updates with fixed gradients. */
+async function train(optimizer: tf.Optimizer, steps: number): Promise<number[][]> {
+  const variables = SHAPES.map((shape, i) =>
+    tf.variable(tf.tensor(values(tf.util.sizeFromShape(shape), i + 1), shape)),
+  )
+  for (let step = 0; step < steps; step++) {
+    optimizer.applyGradients(
+      variables.map((v, i) => ({
+        name: v.name,
+        tensor: tf.tensor(values(v.size, 10 * step + i + 7), v.shape),
+      })),
+    )
+  }
+  const state = await optimizer.getWeights()
+  const result = await Promise.all(
+    [...variables, ...state.map((w) => w.tensor)].map(async (t) => Array.from(await t.data())),
+  )
+  tf.dispose(variables)
+  return result
+}
+
+describe('FusedAdamOptimizer', () => {
+  it.each(['wasm', 'cpu'] as const)(
+    'updates weights and moments exactly as tfjs Adam does on %s',
+    async (backend) => {
+      if (backend === 'wasm') await activateBackend('wasm')
+      else await useCpu()
+      const fused = await train(new FusedAdamOptimizer(0.01), 3)
+      const reference = await train(tf.train.adam(0.01), 3)
+      expect(fused).toEqual(reference)
+    },
+  )
+
+  it('continues from tfjs Adam state (an older checkpoint) exactly as tfjs Adam would', async () => {
+    await activateBackend('wasm')
+    const before = tf.train.adam(0.01)
+    await train(before, 2)
+    const saved = await before.getWeights()
+    const resumed = new FusedAdamOptimizer(0.01)
+    await resumed.setWeights(saved.map((w) => ({ name: w.name, tensor: w.tensor.clone() })))
+    const continued = tf.train.adam(0.01)
+    await continued.setWeights(saved.map((w) => ({ name: w.name, tensor: w.tensor.clone() })))
+    expect(await train(resumed, 2)).toEqual(await train(continued, 2))
+  })
+})
