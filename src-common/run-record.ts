@@ -9,17 +9,33 @@ import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema 
 export const runStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof runStatusSchema>
 
-/** A run's figures at its last epoch, its best validation accuracy and its speed. */
+/** The test set's figures, evaluated once when a run ends, on the checkpoint the run keeps. */
+export const testResultSchema = z.object({
+  /** The epoch whose checkpoint was evaluated: the best by validation, or the last. */
+  epoch: z.number().int().min(1),
+  loss: z.number(),
+  accuracy: z.number(),
+})
+export type TestResult = z.infer<typeof testResultSchema>
+
+/**
+ * A run's figures at its last epoch, its best epoch by validation (the run's `monitor`), its
+ * speed, and its test figures once it has ended (null before, and in runs recorded before them).
+ */
 export const runSummarySchema = z.object({
   epochs: z.number().int().min(0),
   trainLoss: z.number(),
   trainAccuracy: z.number(),
   valLoss: z.number(),
   valAccuracy: z.number(),
+  /** The validation accuracy of the best epoch. */
   bestValAccuracy: z.number(),
   bestEpoch: z.number().int().min(0),
   samplesPerSec: z.number(),
   durationMs: z.number(),
+  testAccuracy: z.number().nullable().default(null),
+  testLoss: z.number().nullable().default(null),
+  testEpoch: z.number().int().min(1).nullable().default(null),
 })
 export type RunSummary = z.infer<typeof runSummarySchema>
 
@@ -42,6 +58,19 @@ export const backendUsedSchema = z.object({
 })
 export type BackendUsed = z.infer<typeof backendUsedSchema>
 
+/**
+ * A run's configuration as `run.json` holds it. Runs recorded before the validation split
+ * existed validated on the test set: without the field their configuration reads as split 0,
+ * not the new default. Every other new field's default is what those runs did.
+ */
+export const recordedConfigSchema = z.preprocess(
+  (config) =>
+    typeof config === 'object' && config !== null && !('validationSplit' in config)
+      ? { ...config, validationSplit: 0 }
+      : config,
+  runConfigSchema,
+)
+
 /** What `run.json` holds; unknown keys are dropped when it is read. */
 export const runRecordSchema = z.object({
   id: z.string().min(1),
@@ -49,7 +78,7 @@ export const runRecordSchema = z.object({
   createdAt: z.string().min(1),
   updatedAt: z.string().min(1),
   status: runStatusSchema,
-  config: runConfigSchema,
+  config: recordedConfigSchema,
   dataset: runDatasetInfoSchema.nullable(),
   backend: backendUsedSchema.nullable(),
   summary: runSummarySchema.nullable(),

@@ -3,6 +3,13 @@
  * Pure zod, no Node imports: the renderer may import these for inline validation.
  */
 import { z } from 'zod'
+import {
+  NO_AUGMENTATION,
+  augmentationSchema,
+  earlyStoppingSchema,
+  learningRateScheduleSchema,
+  monitorSchema,
+} from './recipe'
 
 export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
 export type OptimizerName = z.infer<typeof optimizerSchema>
@@ -31,6 +38,12 @@ export type GpuAdapter = z.infer<typeof gpuAdapterSchema>
 export const activationSchema = z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear'])
 export type ActivationName = z.infer<typeof activationSchema>
 
+/**
+ * A block of `convs` convolutions (each of `filters` filters, `kernelSize` square, with the
+ * activation, then batch normalization when asked), then 2x2 pooling, then dropout. Only the
+ * block's last convolution takes `stride`: a block of stride 2 without pooling downsamples with
+ * a convolution instead of pooling.
+ */
 export const convBlockSchema = z.object({
   filters: z.number().int().min(1).max(512),
   kernelSize: z.number().int().min(1).max(11),
@@ -38,30 +51,44 @@ export const convBlockSchema = z.object({
   padding: z.enum(['valid', 'same']).default('valid'),
   activation: activationSchema.default('relu'),
   pooling: z.enum(['max', 'avg', 'none']).default('max'),
+  convs: z.number().int().min(1).max(4).default(1),
+  /** Batch normalization after each convolution's activation (cdeotte's order). */
+  batchNorm: z.boolean().default(false),
+  /** Dropout rate after the block (after its pooling); 0 for none. */
+  dropout: z.number().min(0).max(0.95).default(0),
 })
 export type ConvBlock = z.infer<typeof convBlockSchema>
 
+/** A dense layer: units with the activation, then batch normalization when asked, then dropout. */
 export const denseLayerSchema = z.object({
   units: z.number().int().min(1).max(8192),
   activation: activationSchema.default('relu'),
   dropout: z.number().min(0).max(0.95).default(0),
+  batchNorm: z.boolean().default(false),
 })
 export type DenseLayer = z.infer<typeof denseLayerSchema>
 
 export const architectureSchema = z.object({
   convBlocks: z.array(convBlockSchema).min(1).max(6),
+  /**
+   * How the last block's feature maps become the dense layers' input: 'none' flattens them,
+   * 'avg' averages each map to one number (global average pooling).
+   */
+  globalPooling: z.enum(['none', 'avg']).default('none'),
   denseLayers: z.array(denseLayerSchema).max(4),
 })
 export type Architecture = z.infer<typeof architectureSchema>
+/** An architecture as a caller may write it (the layers' defaults optional). */
+export type ArchitectureInput = z.input<typeof architectureSchema>
 
 /** The notebook's network: conv5x5x32 - pool - conv5x5x64 - pool - dense500 - dropout0.4 - dense10. */
-export const NOTEBOOK_ARCHITECTURE: Architecture = {
+export const NOTEBOOK_ARCHITECTURE: Architecture = architectureSchema.parse({
   convBlocks: [
     { filters: 32, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', pooling: 'max' },
     { filters: 64, kernelSize: 5, stride: 1, padding: 'valid', activation: 'relu', pooling: 'max' },
   ],
   denseLayers: [{ units: 500, activation: 'relu', dropout: 0.4 }],
-}
+})
 
 /** A data set: one of the named ones, or a folder holding the four IDX files. */
 export const datasetRefSchema = z.discriminatedUnion('kind', [
@@ -89,6 +116,33 @@ export const runConfigSchema = z.object({
     .default(42),
   /** Train on the first N training images only; null means all. */
   trainLimit: z.number().int().min(1).nullable().default(null),
+  /**
+   * The fraction of the training images (after trainLimit) held out for validation, stratified
+   * by class and drawn from the seed. 0 validates on the test set, as the notebook did (runs
+   * recorded before the split existed read as 0).
+   */
+  validationSplit: z.number().min(0).max(0.5).default(0.1),
+  augmentation: augmentationSchema.default(NO_AUGMENTATION),
+  schedule: learningRateScheduleSchema.default({ kind: 'constant' }),
+  /** Epochs (fractions allowed) over which the rate rises linearly from 0 to the schedule's, batch by batch. */
+  warmupEpochs: z.number().min(0).max(100).default(0),
+  /**
+   * Decoupled weight decay (AdamW with adam): each step multiplies the conv and dense kernels
+   * by 1 - learning rate x weightDecay. Biases and batch-norm parameters are left alone.
+   */
+  weightDecay: z.number().min(0).max(1).default(0),
+  /** Label smoothing of the training loss (validation and test losses are plain cross-entropy). */
+  labelSmoothing: z.number().min(0).max(0.5).default(0),
+  /** Scale the averaged gradient down to this global L2 norm when it is longer; null never clips. */
+  gradientClipNorm: z.number().gt(0).max(1e6).nullable().default(null),
+  /** The validation figure that picks the best epoch (and drives early stopping). */
+  monitor: monitorSchema.default('val_accuracy'),
+  /**
+   * Keep the best epoch's checkpoint (by `monitor`) beside the latest, and evaluate the test set
+   * on it when the run ends; false evaluates the last epoch's. Early stopping implies it.
+   */
+  keepBest: z.boolean().default(false),
+  earlyStopping: earlyStoppingSchema.nullable().default(null),
   backend: backendPreferenceSchema.default('auto'),
   /**
    * Data-parallel replicas (one per core) on the wasm and cpu backends; null picks: 2 on wasm

@@ -24,7 +24,7 @@ describe('model.summary', () => {
   it('rejects a network that leaves no pixels with a user error naming the block', async () => {
     const block = NOTEBOOK_ARCHITECTURE.convBlocks[0]
     const request = {
-      architecture: { convBlocks: [block, block, block], denseLayers: [] },
+      architecture: { convBlocks: [block, block, block], globalPooling: 'none' as const, denseLayers: [] },
       inputShape: [28, 28, 1] as [number, number, number],
     }
     await expect(createModelHandlers()['model.summary'](request)).rejects.toMatchObject({

@@ -41,7 +41,7 @@ describe('summarizeModel', () => {
       activation: 'relu',
       pooling: 'max',
     } as const
-    const architecture: Architecture = { convBlocks: [block, block, block], denseLayers: [] }
+    const architecture = architectureSchema.parse({ convBlocks: [block, block, block], denseLayers: [] })
     let error: unknown
     try {
       summarizeModel(architecture)

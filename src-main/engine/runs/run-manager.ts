@@ -285,7 +285,7 @@ export class RunManager {
           backend: message.backend,
           dataset: message.dataset,
           checkpointEpoch: message.startEpoch - 1,
-          summary: summarizeMetrics(message.history),
+          summary: summarizeMetrics(message.history, run.record.config),
         })
         this.enqueue(run, () =>
           this.store.setOwner(id, {
@@ -306,7 +306,10 @@ export class RunManager {
       }
       case 'epoch':
         run.metrics = [...run.metrics.filter((m) => m.epoch < message.metrics.epoch), message.metrics]
-        this.update(run, { checkpointEpoch: message.checkpointEpoch, summary: summarizeMetrics(run.metrics) })
+        this.update(run, {
+          checkpointEpoch: message.checkpointEpoch,
+          summary: summarizeMetrics(run.metrics, run.record.config),
+        })
         this.emit('runs.epoch', {
           runId: id,
           metrics: message.metrics,

@@ -1,6 +1,6 @@
 /** What the comparison knows of each chosen run, and the names it shows them by. */
 import type { EpochMetrics, RunRecord } from '@common/contract'
-import { summarizeMetrics } from '@common/summary'
+import { summarizeMetrics, testResultOf } from '@common/summary'
 
 export interface ComparedRun {
   id: string
@@ -39,5 +39,5 @@ export function cleanMetrics(metrics: readonly EpochMetrics[]): EpochMetrics[] {
 export function withLiveSummary(record: RunRecord, metrics: readonly EpochMetrics[]): RunRecord {
   const last = metrics.at(-1)
   if (!last || (record.summary && record.summary.epochs >= last.epoch)) return record
-  return { ...record, summary: summarizeMetrics(metrics) }
+  return { ...record, summary: summarizeMetrics(metrics, record.config, testResultOf(record.summary)) }
 }

@@ -3,17 +3,17 @@
  * kept and named when wrong), and its conversion to a run configuration with inline validation.
  */
 import {
-  NOTEBOOK_ARCHITECTURE,
   presetSchema,
   runConfigSchema,
   type ActivationName,
-  type Architecture,
+  type ArchitectureInput,
   type DatasetRef,
   type OptimizerName,
   type Preset,
   type RunConfig,
   type RunConfigInput,
 } from '@common/schemas'
+import { BUILTIN_PRESETS } from '@common/presets'
 import { formatLearningRate } from './format'
 
 export interface ConvBlockForm {
@@ -55,21 +55,8 @@ export type FieldErrors = Record<string, string>
 export const MAX_CONV_BLOCKS = 6
 export const MAX_DENSE_LAYERS = 4
 
-/** The presets every install has. */
-export const BUILTIN_PRESETS: readonly Preset[] = [
-  {
-    name: 'Notebook',
-    config: {
-      epochs: 50,
-      batchSize: 100,
-      learningRate: 1e-4,
-      optimizer: 'adam',
-      trainLimit: null,
-      architecture: NOTEBOOK_ARCHITECTURE,
-    },
-  },
-  { name: 'Quick look', config: { epochs: 1, trainLimit: 2000 } },
-]
+/** The presets every install has (defined with the contract, for the CLI too). */
+export { BUILTIN_PRESETS }
 
 /** A configuration with every default of the contract filled in. */
 export function defaultConfig(overrides: PresetConfig = {}): RunConfig {
@@ -194,7 +181,7 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
     }
   }
 
-  const architecture: Architecture = {
+  const architecture: ArchitectureInput = {
     convBlocks: form.convBlocks.map((block, i) => {
       const at = `architecture.convBlocks.${i}`
       const label = `Conv block ${i + 1}:`
