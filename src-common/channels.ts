@@ -10,6 +10,7 @@ export const REQUEST_CHANNELS = [
   'datasets.list',
   'datasets.preview',
   'datasets.download',
+  'datasets.augmentPreview',
   'runs.start',
   'runs.stop',
   'runs.resume',

@@ -72,6 +72,8 @@ export interface DatasetInfo {
   trainCount: number | null
   testCount: number | null
   classNames: string[]
+  /** Whether augmentation may mirror its images (a mirrored digit is another shape: MNIST may not). */
+  allowsHorizontalFlip: boolean
   /** Why it is unavailable, when it is. */
   reason?: string
 }
@@ -87,6 +89,19 @@ export interface DatasetPreview {
   /** Images per class in the training set. */
   trainClassCounts: number[]
   testClassCounts: number[]
+}
+
+/** Training images as stored and as augmentation transforms them, for the new-run form's preview. */
+export interface AugmentPreview {
+  rows: number
+  cols: number
+  /** Training-set indices, spread over the classes as `datasets.preview` spreads test images. */
+  indices: number[]
+  labels: number[]
+  /** The images as stored, 8-bit grey, concatenated, base64. */
+  originalsBase64: string
+  /** The same images augmented (one draw each from the request's seed), in the same form. */
+  augmentedBase64: string
 }
 
 /** A throttled per-batch sample, as the live view receives it. */
@@ -205,6 +220,7 @@ export interface RequestOutputs {
   'datasets.list': DatasetInfo[]
   'datasets.preview': DatasetPreview
   'datasets.download': DatasetInfo
+  'datasets.augmentPreview': AugmentPreview
   'runs.start': RunRecord
   'runs.stop': RunRecord
   'runs.resume': RunRecord

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import type { RequestChannel } from './channels'
+import { augmentationSchema } from './recipe'
 import {
   datasetRefSchema,
   emptySchema,
@@ -20,6 +21,20 @@ import { strictDeep } from './strict'
 
 export const datasetPreviewRequestSchema = z
   .object({ dataset: datasetRefSchema, count: z.number().int().min(1).max(200).default(40) })
+  .strict()
+/** Training images of a data set under an augmentation, `count` of them, drawn from `seed`. */
+export const augmentPreviewRequestSchema = z
+  .object({
+    dataset: datasetRefSchema,
+    augmentation: augmentationSchema,
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
+    count: z.number().int().min(1).max(64).default(16),
+  })
   .strict()
 export const datasetDownloadRequestSchema = z.object({ dataset: z.enum(['mnist', 'fashion-mnist']) }).strict()
 
@@ -69,6 +84,7 @@ const declaredSchemas = {
   'datasets.list': emptySchema,
   'datasets.preview': datasetPreviewRequestSchema,
   'datasets.download': datasetDownloadRequestSchema,
+  'datasets.augmentPreview': augmentPreviewRequestSchema,
   'runs.start': runConfigSchema,
   'runs.stop': runRefSchema,
   'runs.resume': runRefSchema,

@@ -101,6 +101,12 @@ function seeds(): Record<RequestChannel, unknown> {
     'datasets.list': undefined,
     'datasets.preview': { dataset: { kind: 'folder', path: bars }, count: 4 },
     'datasets.download': { dataset: 'fashion-mnist' },
+    'datasets.augmentPreview': {
+      dataset: { kind: 'folder', path: bars },
+      augmentation: { rotation: 10, zoom: 0.1, shift: 0.1, horizontalFlip: false },
+      seed: 3,
+      count: 4,
+    },
     'runs.start': {
       name: 'fuzz',
       dataset: { kind: 'folder', path: bars },

@@ -1,6 +1,8 @@
 import type { DatasetInfo, EmitEvent, RequestHandlers } from '@common/contract'
 import {
+  buildAugmentPreview,
   describeDatasets,
+  loadDataset,
   downloadDataset,
   previewDataset,
   throttleProgress,
@@ -15,10 +17,16 @@ export interface DatasetContext {
   mirrors?: string[]
 }
 
-/** `datasets.list`, `datasets.preview` and `datasets.download` (which emits `datasets.progress`). */
+/**
+ * `datasets.list`, `datasets.preview`, `datasets.augmentPreview` and `datasets.download` (which
+ * emits `datasets.progress`).
+ */
 export function createDatasetHandlers(
   ctx: DatasetContext,
-): Pick<RequestHandlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'> {
+): Pick<
+  RequestHandlers,
+  'datasets.list' | 'datasets.preview' | 'datasets.download' | 'datasets.augmentPreview'
+> {
   // A second request for a download already under way joins it instead of racing it.
   const downloads = new Map<NamedDataset, Promise<DatasetInfo>>()
 
@@ -26,6 +34,8 @@ export function createDatasetHandlers(
     'datasets.list': async () =>
       describeDatasets({ home: ctx.home, dataFolder: ctx.getSettings().dataFolder }),
     'datasets.preview': async ({ dataset, count }) => previewDataset(dataset, count, { home: ctx.home }),
+    'datasets.augmentPreview': async ({ dataset, augmentation, seed, count }) =>
+      buildAugmentPreview(await loadDataset(dataset, { home: ctx.home }), augmentation, seed, count),
     'datasets.download': async ({ dataset }) => {
       const running = downloads.get(dataset)
       if (running) return running

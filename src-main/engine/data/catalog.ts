@@ -56,6 +56,8 @@ export interface NamedDatasetSpec {
   name: NamedDataset
   title: string
   classNames: string[]
+  /** Whether a mirrored image keeps its class, so augmentation may flip it. */
+  horizontalFlip: boolean
   /** Base URLs tried in order, https first; a file's URL is the base followed by `<file name>.gz`. */
   mirrors: string[]
   checksums: IdxFiles<FileChecksums>
@@ -74,6 +76,7 @@ export const NAMED_DATASETS: Record<NamedDataset, NamedDatasetSpec> = {
     name: 'mnist',
     title: 'MNIST',
     classNames: DIGIT_CLASS_NAMES,
+    horizontalFlip: false,
     // torchvision's mirror, then TensorFlow's (CVDF); LeCun's own site, over https, is the last
     // resort (it often refuses).
     mirrors: [
@@ -109,6 +112,7 @@ export const NAMED_DATASETS: Record<NamedDataset, NamedDatasetSpec> = {
     name: 'fashion-mnist',
     title: 'Fashion-MNIST',
     classNames: FASHION_CLASS_NAMES,
+    horizontalFlip: true,
     // The files in the project's repository over https; its S3 website, which has no https,
     // only when GitHub fails. The MD5s are checked either way.
     mirrors: [

@@ -5,6 +5,7 @@
 import type { DatasetInfo } from '@common/contract'
 import type { DatasetRef } from '@common/schemas'
 import { UserError, errorMessage } from '../errors'
+import { allowsHorizontalFlip } from './augment'
 import { classNamesOf, datasetTitle } from './catalog'
 import { summarizeIdxSet } from './idx-set'
 import { loadedDataset } from './load'
@@ -31,6 +32,7 @@ export async function describeDataset(ref: DatasetRef, options: LocateOptions): 
     trainCount: null,
     testCount: null,
     classNames: classNamesOf(ref),
+    allowsHorizontalFlip: allowsHorizontalFlip(ref),
   }
   try {
     const source = await locateDataset(ref, options)

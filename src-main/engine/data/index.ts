@@ -6,6 +6,7 @@
  *   normalizePixels(pixels, out?)                   (x/255 - 0.5) / 0.5, like the notebook
  *   describeDatasets({ home, dataFolder })          what can be picked, and why not
  *   previewDataset(ref, count, { home })            images of every class, class counts
+ *   buildAugmentPreview(dataset, augmentation, seed, count)   training images, stored and augmented
  *   downloadDataset(name, { home, onProgress, mirrors, signal })
  *   datasetTitle(ref)
  */
@@ -13,7 +14,14 @@ export { loadDataset, clearDatasetCache, type Dataset } from './load'
 export type { DatasetSplit } from './idx-set'
 export { normalizePixels } from './normalize'
 export { describeDatasets } from './describe'
-export { previewDataset } from './preview'
+export { buildAugmentPreview, previewDataset } from './preview'
+export {
+  allowsHorizontalFlip,
+  checkAugmentation,
+  drawTransform,
+  warpImage,
+  type ImageTransform,
+} from './augment'
 export { downloadDataset, type DownloadDatasetOptions } from './download-dataset'
 export { throttleProgress, type ProgressThrottle } from './progress-throttle'
 export {

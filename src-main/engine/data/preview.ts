@@ -2,8 +2,10 @@
  * A look at a data set before training on it: a spread of test images covering every class,
  * and how many images each class has in both splits.
  */
-import type { DatasetPreview } from '@common/contract'
+import type { AugmentPreview, DatasetPreview } from '@common/contract'
+import type { Augmentation } from '@common/recipe'
 import type { DatasetRef } from '@common/schemas'
+import { checkAugmentation, drawTransform, warpImage } from './augment'
 import { CLASS_COUNT } from './catalog'
 import type { DatasetSplit } from './idx-set'
 import { loadDataset, type Dataset } from './load'
@@ -59,4 +61,45 @@ export function spreadIndices(labels: Uint8Array, count: number): number[] {
     }
   }
   return picked
+}
+
+/**
+ * `count` training images spread over the classes, as stored and augmented (the image at
+ * position i transformed as a step seeded `seed` transforms its i-th image); throws UserError
+ * for a flip the data set does not allow.
+ */
+export function buildAugmentPreview(
+  dataset: Dataset,
+  augmentation: Augmentation,
+  seed: number,
+  count: number,
+): AugmentPreview {
+  checkAugmentation(augmentation, dataset.ref, dataset.title)
+  const { train, rows, cols } = dataset
+  const indices = spreadIndices(train.labels, Math.min(count, train.count))
+  const size = rows * cols
+  const originals = Buffer.alloc(indices.length * size)
+  const warped = new Float32Array(size)
+  const augmented = Buffer.alloc(indices.length * size)
+  indices.forEach((index, i) => {
+    originals.set(train.images.subarray(index * size, (index + 1) * size), i * size)
+    warpImage(
+      train.images,
+      index * size,
+      rows,
+      cols,
+      drawTransform(augmentation, seed, i, rows, cols),
+      warped,
+      0,
+    )
+    for (let p = 0; p < size; p++) augmented[i * size + p] = Math.round(warped[p])
+  })
+  return {
+    rows,
+    cols,
+    indices,
+    labels: indices.map((index) => train.labels[index]),
+    originalsBase64: originals.toString('base64'),
+    augmentedBase64: augmented.toString('base64'),
+  }
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import type { Architecture } from '@common/schemas'
+import { mixSeed } from '../train/rng'
 import { DEFAULT_CLASS_COUNT, DEFAULT_INPUT_SHAPE, planLayers, type InputShape } from './architecture'
 
 /** Builds the untrained model; the same seed gives the same initial weights. Throws UserError. */
@@ -98,12 +99,4 @@ function seededDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
   // Inverted dropout, as tfjs-layers does it: keep with probability 1 - rate, scale by 1 / keep.
   const mask = tf.floor(tf.add(tf.randomUniform(x.shape, 0, 1, 'float32', seed), keep))
   return tf.div(tf.mul(x, mask), keep)
-}
-
-/** A well-spread 31-bit seed for layer `index` of a run seeded with `seed`. */
-export function mixSeed(seed: number, index: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d)
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b)
-  return (h ^ (h >>> 16)) >>> 1
 }
