@@ -1,9 +1,12 @@
 /**
- * Throughput benchmark: trains the notebook network (batch 100, Adam) on every workbench backend
- * that loads here and on the PyTorch peer, interleaved round by round after a warm-up, and prints
- * samples/s for training and inference, the workbench/PyTorch ratio and peak memory.
+ * Throughput benchmark: trains a workload's network with its recipe (the notebook's by default:
+ * batch 100, Adam; `--workload best`: the "Best accuracy" preset's, with batch norm, stride-2
+ * convolutions, augmentation and its schedule) on every workbench backend that loads here and on
+ * the PyTorch peer, interleaved round by round after a warm-up, and prints samples/s for training
+ * and inference, the workbench/PyTorch ratio and peak memory.
  *
- *   npm run bench -- [--steps N] [--json] [--profile] [--rounds R] [--replicas 1,2] [--backends wasm,cpu]
+ *   npm run bench -- [--workload notebook|best] [--steps N] [--json] [--profile] [--rounds R]
+ *                    [--replicas 1,2] [--backends wasm,cpu]
  *
  * Each side runs in its own long-lived child process (bench/workbench-runner.ts, and
  * bench/pytorch_peer.py --serve under /usr/bin/python3) so that warm-up happens once and the
@@ -26,9 +29,9 @@ import { probeBackends } from '../src-main/engine/backend'
 import { relaxedSimdExecArgv } from '../src-main/engine/backend/wasm-kernels/simd/features'
 import { describeMachine } from './machine'
 import { profileLines, type KernelTime } from './profile-table'
+import { parseWorkload, workloadConfig, type Workload } from './workloads'
 
 const PYTHON = '/usr/bin/python3'
-const BATCH = 100
 
 interface Reply {
   [key: string]: unknown
@@ -97,27 +100,19 @@ interface SideResult {
   steps: number
 }
 
-function startWorkbench(backend: BackendName, replicas: number): Peer {
+function startWorkbench(backend: BackendName, replicas: number, workload: Workload): Peer {
   const runner = join(__dirname, 'workbench-runner.ts')
-  const args = [
-    ...process.execArgv,
-    ...relaxedSimdExecArgv(),
-    runner,
-    '--backend',
-    backend,
-    '--replicas',
-    String(replicas),
-    '--batch',
-    String(BATCH),
-  ]
+  const args = [...process.execArgv, ...relaxedSimdExecArgv(), runner, '--backend', backend]
+  args.push('--replicas', String(replicas), '--workload', workload)
   return new Peer(`workbench ${backend} x${replicas}`, spawn(process.execPath, args, { stdio: 'pipe' }))
 }
 
-function startPytorch(threads: number): Peer {
+function startPytorch(threads: number, workload: Workload): Peer {
   const script = join(__dirname, 'pytorch_peer.py')
-  const child = spawn(PYTHON, [script, '--serve', '--threads', String(threads), '--batch', String(BATCH)], {
-    stdio: 'pipe',
-  })
+  const config = workloadConfig(workload)
+  const args = [script, '--serve', '--threads', String(threads), '--batch', String(config.batchSize)]
+  args.push('--config', JSON.stringify(config))
+  const child = spawn(PYTHON, args, { stdio: 'pipe' })
   return new Peer(`pytorch ${threads} thread${threads > 1 ? 's' : ''}`, child)
 }
 
@@ -142,8 +137,8 @@ async function trainRound(side: Side, steps: number): Promise<void> {
   side.cpuSeconds += r.cpuSeconds as number
 }
 
-async function finish(side: Side, inferRounds: number): Promise<SideResult> {
-  const inferred = await side.peer.ask({ cmd: 'infer', count: BATCH, rounds: inferRounds })
+async function finish(side: Side, inferRounds: number, batch: number): Promise<SideResult> {
+  const inferred = await side.peer.ask({ cmd: 'infer', count: batch, rounds: inferRounds })
   const stats = await side.peer.ask({ cmd: 'stats' })
   return {
     label: side.label,
@@ -152,7 +147,7 @@ async function finish(side: Side, inferRounds: number): Promise<SideResult> {
     samplesPerCpuSecond: side.samples / side.cpuSeconds,
     inferenceSamplesPerSec: (inferred.samples as number) / (inferred.seconds as number),
     peakRssMiB: stats.peakRssMiB as number,
-    steps: side.samples / BATCH,
+    steps: side.samples / batch,
   }
 }
 
@@ -167,8 +162,11 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       replicas: { type: 'string' },
       backends: { type: 'string' },
+      workload: { type: 'string', default: 'notebook' },
     },
   })
+  const workload = parseWorkload(values.workload!)
+  const batch = workloadConfig(workload).batchSize
   const steps = Math.max(1, Number(values.steps))
   const rounds = Math.min(steps, Math.max(1, Number(values.rounds)))
   const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`)
@@ -224,11 +222,11 @@ async function main(): Promise<void> {
     )
     const workbench = await open(
       `workbench ${backend}${replicas > 1 ? ` x${replicas}` : ''}`,
-      startWorkbench(backend, replicas),
+      startWorkbench(backend, replicas, workload),
       slow ? 0 : software ? 1 : 2,
     )
     say(`  ${backend} runs on ${(workbench.info.backend as { device: string }).device}`)
-    const pytorch = missing ? null : await open(`pytorch ${replicas}t`, startPytorch(replicas), 2)
+    const pytorch = missing ? null : await open(`pytorch ${replicas}t`, startPytorch(replicas, workload), 2)
     let done = 0
     for (let r = 0; r < pairRounds; r++) {
       const chunk = Math.round(((r + 1) * pairSteps) / pairRounds) - done
@@ -250,10 +248,10 @@ async function main(): Promise<void> {
       )
       for (const line of lines) say(line)
     }
-    // Inference in batches of 100 (as validation runs), 20 of them.
+    // Inference in batches of the workload's size (as validation runs), 20 of them.
     const inferRounds = slow ? 1 : software ? 4 : 20
-    const wb = await finish(workbench, inferRounds)
-    const pt = pytorch ? await finish(pytorch, inferRounds) : null
+    const wb = await finish(workbench, inferRounds, batch)
+    const pt = pytorch ? await finish(pytorch, inferRounds, batch) : null
     workbench.peer.close()
     pytorch?.peer.close()
     results.push({ workbench: wb, pytorch: pt, backend, replicas })
@@ -278,6 +276,7 @@ async function main(): Promise<void> {
   )
   if (best === null) throw new Error('no workbench backend could be benchmarked')
   const summary = {
+    workload,
     machine,
     workbench: { backend: best.backend, replicas: best.replicas, ...best.workbench },
     pytorch: best.pytorch ? { threads: best.replicas, ...best.pytorch } : null,

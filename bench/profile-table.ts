@@ -16,6 +16,7 @@ const CATEGORIES: [string, RegExp][] = [
   ['conv gradients', /^Conv2DBackprop/],
   ['dense layers', /MatMul/],
   ['pooling', /Pool/],
+  ['batch norm', /BatchNorm/],
   ['optimizer', /^WorkbenchAdam$/],
 ]
 const ORDER = [...CATEGORIES.map(([label]) => label), 'other']

@@ -1,9 +1,19 @@
 #!/usr/bin/python3
-"""PyTorch peer of the workbench benchmark: the notebook's network, batch 100, Adam.
+"""PyTorch peer of the workbench benchmark: the workload's network and recipe, in PyTorch.
 
-Usage: /usr/bin/python3 bench/pytorch_peer.py [THREADS] [--threads N] [--steps N] [--warmup N] [--batch N]
+Usage: /usr/bin/python3 bench/pytorch_peer.py [THREADS] [--threads N] [--steps N] [--warmup N]
+                                             [--batch N] [--config JSON]
 Prints one JSON line: samples/s for training and inference, and the settings used.
 Random data (the speed of a step does not depend on the pixels).
+
+--config is a run configuration as the workbench's schema writes it (bench/workloads.ts passes
+the workload's): the network is built from its architecture (conv blocks of `convs` convolutions
+with the activation, then batch norm, pooling and dropout; TensorFlow's "same" padding, extra
+row and column at the bottom and right; flatten or global average pooling; dense layers), and
+each step applies its recipe as the workbench does: augmentation by affine_grid/grid_sample
+(rotation, zoom, shift, flip drawn per image), label smoothing, gradient clipping by global
+norm, decoupled weight decay (AdamW), and the learning-rate schedule, a port of
+src-common/schedule.ts. Without --config: the notebook's network, batch 100, Adam 1e-4.
 
 With --serve it instead answers JSON commands, one a line on stdin, one JSON line each on
 stdout, so that bench/bench.ts can interleave it with the workbench:
@@ -15,6 +25,7 @@ stdout, so that bench/bench.ts can interleave it with the workbench:
 """
 import argparse
 import json
+import math
 import os
 import re
 import resource
@@ -28,7 +39,66 @@ CATEGORIES = [
     ("conv gradients", re.compile(r"convolution_backward")),
     ("dense layers", re.compile(r"^aten::(addmm|mm|bmm|matmul|linear)$")),
     ("pooling", re.compile(r"pool")),
+    ("batch norm", re.compile(r"batch_norm")),
 ]
+
+
+NOTEBOOK = {
+    "architecture": {
+        "convBlocks": [
+            {"filters": 32, "kernelSize": 5, "stride": 1, "padding": "valid", "activation": "relu",
+             "pooling": "max", "convs": 1, "batchNorm": False, "dropout": 0},
+            {"filters": 64, "kernelSize": 5, "stride": 1, "padding": "valid", "activation": "relu",
+             "pooling": "max", "convs": 1, "batchNorm": False, "dropout": 0},
+        ],
+        "globalPooling": "none",
+        "denseLayers": [{"units": 500, "activation": "relu", "dropout": 0.4, "batchNorm": False}],
+    },
+    "optimizer": "adam",
+    "learningRate": 1e-4,
+    "momentum": 0.9,
+    "epochs": 50,
+    "augmentation": {"rotation": 0, "zoom": 0, "shift": 0, "horizontalFlip": False},
+    "schedule": {"kind": "constant"},
+    "warmupEpochs": 0,
+    "weightDecay": 0,
+    "labelSmoothing": 0,
+    "gradientClipNorm": None,
+}
+
+# The workbench's batch norm (model/batch-norm.ts): Keras's epsilon, PyTorch's own momentum.
+BN_EPSILON = 1e-3
+BN_MOMENTUM = 0.1
+
+
+def learning_rate_at(config: dict, epoch: int, batch: int, batches: int) -> float:
+    """src-common/schedule.ts's learningRateAt, line for line."""
+    rate = config["learningRate"]
+    schedule = config["schedule"]
+    step = (epoch - 1) * batches + batch
+    progress = min(1.0, step / max(1, config["epochs"] * batches))
+
+    def half_cosine(t: float) -> float:
+        return (1 + math.cos(math.pi * min(1.0, max(0.0, t)))) / 2
+
+    kind = schedule["kind"]
+    if kind == "constant":
+        value = rate
+    elif kind == "step":
+        value = rate * schedule["factor"] ** ((epoch - 1) // schedule["everyEpochs"])
+    elif kind == "exponential":
+        value = rate * schedule["factor"] ** (epoch - 1)
+    elif kind == "cosine":
+        low = schedule["finalFactor"]
+        value = rate * (low + (1 - low) * half_cosine(progress))
+    else:
+        peak, start, final = schedule["peakAt"], schedule["startFactor"], schedule["finalFactor"]
+        if progress < peak:
+            value = rate * (start + (1 - start) * (1 - half_cosine(progress / peak)))
+        else:
+            value = rate * (final + (1 - final) * half_cosine((progress - peak) / (1 - peak)))
+    warmup = config["warmupEpochs"] * batches
+    return value * min(1.0, (step + 1) / warmup) if warmup > 0 else value
 
 
 def category(name: str, in_optimizer: bool) -> str:
@@ -47,9 +117,11 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--config", type=str, default=None)
     parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
     threads = args.threads_flag or args.threads or 1
+    config = json.loads(args.config) if args.config else NOTEBOOK
 
     try:
         import torch
@@ -62,33 +134,108 @@ def main() -> int:
     torch.set_num_threads(threads)
     torch.manual_seed(0)
 
-    class Net(nn.Module):
-        # conv5x5x32 relu - pool - conv5x5x64 relu - pool - dense500 relu - dropout0.4 - dense10
-        def __init__(self) -> None:
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 32, 5)
-            self.conv2 = nn.Conv2d(32, 64, 5)
-            self.fc1 = nn.Linear(64 * 4 * 4, 500)
-            self.dropout = nn.Dropout(0.4)
-            self.fc2 = nn.Linear(500, 10)
+    def activation(name: str) -> nn.Module:
+        return {"relu": nn.ReLU(), "elu": nn.ELU(), "tanh": nn.Tanh(), "sigmoid": nn.Sigmoid()}.get(
+            name, nn.Identity()
+        )
 
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-            x = torch.flatten(x, 1)
-            x = self.dropout(F.relu(self.fc1(x)))
-            return self.fc2(x)
+    def build(architecture: dict, size: int = 28, classes: int = 10) -> nn.Module:
+        layers: list = []
+        channels, height = 1, size
+        for block in architecture["convBlocks"]:
+            kernel, filters = block["kernelSize"], block["filters"]
+            for k in range(block["convs"]):
+                stride = block["stride"] if k == block["convs"] - 1 else 1
+                if block["padding"] == "same":
+                    out = -(-height // stride)
+                    total = max((out - 1) * stride + kernel - height, 0)
+                    before, after = total // 2, total - total // 2
+                    if total > 0:
+                        layers.append(nn.ZeroPad2d((before, after, before, after)))
+                else:
+                    out = (height - kernel) // stride + 1
+                layers += [nn.Conv2d(channels, filters, kernel, stride), activation(block["activation"])]
+                if block["batchNorm"]:
+                    layers.append(nn.BatchNorm2d(filters, eps=BN_EPSILON, momentum=BN_MOMENTUM))
+                channels, height = filters, out
+            if block["pooling"] != "none":
+                layers.append(nn.MaxPool2d(2) if block["pooling"] == "max" else nn.AvgPool2d(2))
+                height //= 2
+            if block["dropout"] > 0:
+                layers.append(nn.Dropout(block["dropout"]))
+        if architecture.get("globalPooling") == "avg":
+            layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+            features = channels
+        else:
+            layers.append(nn.Flatten())
+            features = channels * height * height
+        for dense in architecture["denseLayers"]:
+            layers += [nn.Linear(features, dense["units"]), activation(dense["activation"])]
+            if dense["batchNorm"]:
+                layers.append(nn.BatchNorm1d(dense["units"], eps=BN_EPSILON, momentum=BN_MOMENTUM))
+            if dense["dropout"] > 0:
+                layers.append(nn.Dropout(dense["dropout"]))
+            features = dense["units"]
+        layers.append(nn.Linear(features, classes))
+        return nn.Sequential(*layers)
 
-    model = Net()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    model = build(config["architecture"])
+    rate = config["learningRate"]
+    if config["optimizer"] == "sgd":
+        optimizer = torch.optim.SGD(model.parameters(), lr=rate, momentum=config["momentum"])
+    elif config["optimizer"] == "rmsprop":
+        optimizer = torch.optim.RMSprop(model.parameters(), lr=rate)
+    elif config["weightDecay"] > 0:
+        # Decoupled decay of the kernels only, as the workbench decays them.
+        kernels = [p for p in model.parameters() if p.dim() > 1]
+        others = [p for p in model.parameters() if p.dim() <= 1]
+        groups = [{"params": kernels, "weight_decay": config["weightDecay"]}, {"params": others, "weight_decay": 0}]
+        optimizer = torch.optim.AdamW(groups, lr=rate)
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=rate)
+    augmentation = config["augmentation"]
+    augments = any(augmentation[k] for k in ("rotation", "zoom", "shift", "horizontalFlip"))
     batch = args.batch
-    x = torch.rand(batch, 1, 28, 28) * 2 - 1
+    # The schedule runs as over epochs of MNIST's 54,000 training images, as the workbench's does.
+    batches = -(-54_000 // batch)
+    pixels = torch.rand(batch, 1, 28, 28)
     y = torch.randint(0, 10, (batch,))
+    steps_done = 0
+
+    def augment(images: "torch.Tensor") -> "torch.Tensor":
+        # Per image: the inverse map from output to source coordinates (shift, then zoom and
+        # rotation, then flip), in affine_grid's normalized coordinates (the image spans 2).
+        n = images.shape[0]
+        symmetric = lambda: torch.rand(n) * 2 - 1  # noqa: E731
+        angle = symmetric() * augmentation["rotation"] * math.pi / 180
+        scale = 1 + symmetric() * augmentation["zoom"]
+        tx = symmetric() * augmentation["shift"] * 2
+        ty = symmetric() * augmentation["shift"] * 2
+        flip = (torch.rand(n) < 0.5) & bool(augmentation["horizontalFlip"])
+        mirror = torch.where(flip, -1.0, 1.0)
+        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+        theta = torch.stack(
+            [
+                torch.stack([mirror * cos, mirror * sin, -mirror * (cos * tx + sin * ty)], 1),
+                torch.stack([-sin, cos, sin * tx - cos * ty], 1),
+            ],
+            1,
+        )
+        grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+        return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
     def train_step() -> None:
+        nonlocal steps_done
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate_at(config, 1 + steps_done // batches, steps_done % batches, batches)
+        steps_done += 1
+        images = augment(pixels) if augments else pixels
+        x = (images - 0.5) / 0.5
         optimizer.zero_grad()
-        loss = F.cross_entropy(model(x), y)
+        loss = F.cross_entropy(model(x), y, label_smoothing=config["labelSmoothing"])
         loss.backward()
+        if config["gradientClipNorm"] is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config["gradientClipNorm"])
         with torch.profiler.record_function("optimizer"):
             optimizer.step()
 

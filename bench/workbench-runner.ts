@@ -1,15 +1,17 @@
 /**
  * The workbench side of the benchmark, as a child process of bench.ts: activates one backend,
- * builds the notebook network and trains it with the engine's own step (the single-replica
- * loop's step, or the data-parallel replica group of a training run), and answers the same
- * line-JSON commands as pytorch_peer.py --serve. Inference is the validation step.
+ * builds the workload's network and trains it with its recipe through the engine's own step (the
+ * single-replica loop's step, or the data-parallel replica group of a training run), and answers
+ * the same line-JSON commands as pytorch_peer.py --serve. Inference is the validation step.
  *
- *   tsx bench/workbench-runner.ts --backend wasm --replicas 2 --batch 100
+ *   tsx bench/workbench-runner.ts --backend wasm --replicas 2 --workload best
  */
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
-import { NOTEBOOK_ARCHITECTURE, backendPreferenceSchema } from '@common/schemas'
+import { augments } from '@common/recipe'
+import { batchesPerEpoch, learningRateAt } from '@common/schedule'
+import { backendPreferenceSchema } from '@common/schemas'
 import { activateBackend } from '../src-main/engine/backend'
 import { profileTrainingStep } from '../src-main/engine/backend/profile'
 import { simdFeatures } from '../src-main/engine/backend/wasm-kernels/simd/features'
@@ -24,10 +26,15 @@ import {
 import { createOptimizer } from '../src-main/engine/train/optimizer'
 import { startReplicaGroup } from '../src-main/engine/train/replicas'
 import { Rng } from '../src-main/engine/train/rng'
-import { TrainingStep, drawSeeds, evaluateBatch, type EvaluateBatch } from '../src-main/engine/train/step'
-
-/** The notebook's optimizer and the seed of the bench's model and data. */
-const CONFIG = { optimizer: 'adam', learningRate: 1e-4, momentum: 0, seed: 1 } as const
+import {
+  TrainingStep,
+  drawSeeds,
+  evaluateBatch,
+  stepRecipe,
+  type EvaluateBatch,
+  type StepInput,
+} from '../src-main/engine/train/step'
+import { parseWorkload, workloadConfig } from './workloads'
 
 /** `count` random 28x28 images and labels: the speed of a step does not depend on the pixels. */
 function randomImages(count: number, rng: Rng): ImageSet {
@@ -41,46 +48,49 @@ async function main(): Promise<void> {
     options: {
       backend: { type: 'string', default: 'wasm' },
       replicas: { type: 'string', default: '1' },
-      batch: { type: 'string', default: '100' },
+      workload: { type: 'string', default: 'notebook' },
     },
   })
   const backend = backendPreferenceSchema.parse(values.backend)
   const replicas = Number(values.replicas)
-  const batch = Number(values.batch)
+  const config = workloadConfig(parseWorkload(values.workload!))
+  const batch = config.batchSize
   tf.env().set('PROD', true)
   const { used } = await activateBackend(backend)
-  const rng = new Rng(CONFIG.seed)
+  const rng = new Rng(config.seed)
+  const augmentRng = new Rng(config.seed + 1)
+  const validation = randomImages(1000, rng)
   const data: TrainingData = {
     rows: 28,
     cols: 28,
     numClasses: 10,
     train: randomImages(20 * batch, rng),
-    test: randomImages(1000, rng),
+    validation,
+    test: validation,
   }
-  const model = buildModel(NOTEBOOK_ARCHITECTURE, [28, 28, 1], 10, CONFIG.seed)
-  const optimizer = createOptimizer(CONFIG)
+  const model = buildModel(config.architecture, [28, 28, 1], 10, config.seed)
+  const optimizer = createOptimizer(config)
   const group =
-    replicas > 1
-      ? await startReplicaGroup({
-          replicas,
-          backend,
-          model,
-          optimizer,
-          config: { ...CONFIG, architecture: NOTEBOOK_ARCHITECTURE },
-          data,
-        })
-      : null
+    replicas > 1 ? await startReplicaGroup({ replicas, backend, model, optimizer, config, data }) : null
   const step: TrainStep =
-    group?.step ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
+    group?.step ??
+    singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train'), stepRecipe(config)))
   // Validation as a run does it: shared between the replicas.
-  const testImages = stepImages(data, 'test')
+  const validationImages = stepImages(data, 'validation')
   const evaluate: EvaluateBatch =
-    group?.evaluate ?? ((start, count) => evaluateBatch(model, testImages, start, count))
+    group?.evaluate ?? ((start, count) => evaluateBatch(model, validationImages, start, count))
   const order = rng.shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i))
+  // The schedule runs as over epochs of MNIST's 54,000 training images, from the run's start.
+  const batches = batchesPerEpoch(54_000, batch)
   let next = 0
+  /** The step's schedule and augmentation, as the loop gives them to step `at`. */
+  const recipeAt = (at: number) => ({
+    augmentSeed: augments(config.augmentation) ? augmentRng.nextUint32() : null,
+    learningRate: learningRateAt(config, 1 + Math.floor(at / batches), at % batches, batches),
+  })
   const trainOnce = () => {
-    const start = (next++ * batch) % data.train.count
-    return step({ indices: order.subarray(start, start + batch), rng })
+    const start = (next * batch) % data.train.count
+    return step({ indices: order.subarray(start, start + batch), rng, ...recipeAt(next++) })
   }
 
   const reply = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`)
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     framework: 'workbench',
     backend: used,
     replicas,
+    batch,
     simd: used.name === 'wasm' ? simdFeatures() : used.device,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   })
@@ -114,13 +125,18 @@ async function main(): Promise<void> {
     } else if (command.cmd === 'profile') {
       // What one replica computes in a step (its part of the batch), kernel by kernel, on a
       // copy of the model, so the replicas' own weights stay identical.
-      const copy = buildModel(NOTEBOOK_ARCHITECTURE, [28, 28, 1], 10, CONFIG.seed)
-      const copyOptimizer = createOptimizer(CONFIG)
-      const single = new TrainingStep(copy, copyOptimizer, stepImages(data, 'train'))
+      const copy = buildModel(config.architecture, [28, 28, 1], 10, config.seed)
+      const copyOptimizer = createOptimizer(config)
+      const single = new TrainingStep(copy, copyOptimizer, stepImages(data, 'train'), stepRecipe(config))
       const indices = order.subarray(0, Math.ceil(batch / replicas))
-      const profile = await profileTrainingStep(() =>
-        single.run({ indices, dropoutSeeds: drawSeeds(rng, single.dropoutLayers) }),
-      )
+      const { augmentSeed, learningRate } = recipeAt(next)
+      const input: StepInput = {
+        indices,
+        dropoutSeeds: drawSeeds(rng, single.dropoutLayers),
+        augment: augmentSeed === null ? null : { seed: augmentSeed, offset: 0 },
+        learningRate,
+      }
+      const profile = await profileTrainingStep(() => single.run(input))
       copy.dispose()
       copyOptimizer.dispose()
       reply({ ...profile, images: indices.length, tensors: tf.memory().numTensors })

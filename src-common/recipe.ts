@@ -75,3 +75,11 @@ export const earlyStoppingSchema = z.object({
   minDelta: z.number().min(0).max(1).default(0),
 })
 export type EarlyStopping = z.infer<typeof earlyStoppingSchema>
+
+/**
+ * How many of `total` training images a validation split of `fraction` holds out: the nearest
+ * whole number, at least one when the fraction is above 0. The rest are trained on.
+ */
+export function validationCount(total: number, fraction: number): number {
+  return fraction > 0 ? Math.max(1, Math.round(total * fraction)) : 0
+}

@@ -39,10 +39,10 @@ async function trainAndCheckpoint(from: number, to: number) {
     model,
     optimizer,
     data: barData(300, 100),
-    epochs: to,
+    config: { ...config, epochs: to },
     startEpoch: from,
-    batchSize: 20,
     rng,
+    augmentRng: new Rng(6),
     shouldStop: () => false,
     onEpoch: (report) =>
       saveCheckpoint(runPaths(home, RUN).checkpoints, model, optimizer, {

@@ -17,12 +17,23 @@ export const MAX_PARAMS = 50_000_000
 
 /** One layer the builder will create, with everything needed to build it. */
 export type LayerPlan =
-  | (LayerSummary & { kind: 'conv'; block: ConvBlock })
+  | (LayerSummary & { kind: 'conv'; conv: ConvPlan })
+  | (LayerSummary & { kind: 'batchNorm' })
   | (LayerSummary & { kind: 'pool'; pooling: 'max' | 'avg' })
   | (LayerSummary & { kind: 'flatten' })
+  | (LayerSummary & { kind: 'globalPool' })
   | (LayerSummary & { kind: 'dense'; layer: DenseLayer })
   | (LayerSummary & { kind: 'dropout'; rate: number })
   | (LayerSummary & { kind: 'output'; units: number })
+
+/** One convolution of a block: the block's settings, with the stride only on its last one. */
+export interface ConvPlan {
+  filters: number
+  kernelSize: number
+  stride: number
+  padding: ConvBlock['padding']
+  activation: ConvBlock['activation']
+}
 
 /** The layers of an architecture in order; throws UserError naming the block that cannot work. */
 export function planLayers(
@@ -32,51 +43,81 @@ export function planLayers(
 ): LayerPlan[] {
   const plan: LayerPlan[] = []
   let [height, width, channels] = inputShape
+  const batchNorm = (name: string, shape: number[]) =>
+    plan.push({
+      kind: 'batchNorm',
+      name,
+      type: 'BatchNormalization',
+      outputShape: shape,
+      params: 4 * shape.at(-1)!,
+    })
+  const dropout = (name: string, rate: number, shape: number[]) =>
+    plan.push({ kind: 'dropout', name, type: 'Dropout', outputShape: shape, params: 0, rate })
   architecture.convBlocks.forEach((block, index) => {
     const n = index + 1
     const field = `architecture.convBlocks.${index}`
-    const stride = block.stride ?? 1
-    const outHeight = convOutput(height, block.kernelSize, stride, block.padding)
-    const outWidth = convOutput(width, block.kernelSize, stride, block.padding)
-    if (outHeight < 1 || outWidth < 1) {
-      throw new UserError(
-        `Conv block ${n} leaves no pixels: its ${block.kernelSize}x${block.kernelSize} kernel does not fit the ${height}x${width} input it gets.`,
-        'invalid',
-        field,
-      )
+    for (let k = 1; k <= block.convs; k++) {
+      const stride = k === block.convs ? block.stride : 1
+      const outHeight = convOutput(height, block.kernelSize, stride, block.padding)
+      const outWidth = convOutput(width, block.kernelSize, stride, block.padding)
+      if (outHeight < 1 || outWidth < 1) {
+        const which = block.convs > 1 ? ` (conv ${k} of ${block.convs})` : ''
+        throw new UserError(
+          `Conv block ${n} leaves no pixels: its ${block.kernelSize}x${block.kernelSize} kernel${which} does not fit the ${height}x${width} input it gets.`,
+          'invalid',
+          field,
+        )
+      }
+      const params = block.kernelSize * block.kernelSize * channels * block.filters + block.filters
+      ;[height, width, channels] = [outHeight, outWidth, block.filters]
+      const name = block.convs > 1 ? `conv${n}_${k}` : `conv${n}`
+      const { filters, kernelSize, padding, activation } = block
+      plan.push({
+        kind: 'conv',
+        name,
+        type: 'Conv2D',
+        outputShape: [height, width, channels],
+        params,
+        conv: { filters, kernelSize, stride, padding, activation },
+      })
+      if (block.batchNorm) batchNorm(`${name}_bn`, [height, width, channels])
     }
-    const params = block.kernelSize * block.kernelSize * channels * block.filters + block.filters
-    ;[height, width, channels] = [outHeight, outWidth, block.filters]
-    plan.push({
-      kind: 'conv',
-      name: `conv${n}`,
-      type: 'Conv2D',
-      outputShape: [height, width, channels],
-      params,
-      block,
-    })
-    if (block.pooling === 'none') return
-    if (height < 2 || width < 2) {
-      throw new UserError(
-        `Conv block ${n} leaves no pixels: its 2x2 pooling cannot shrink a ${height}x${width} feature map.`,
-        'invalid',
-        field,
-      )
+    if (block.pooling !== 'none') {
+      if (height < 2 || width < 2) {
+        throw new UserError(
+          `Conv block ${n} leaves no pixels: its 2x2 pooling cannot shrink a ${height}x${width} feature map.`,
+          'invalid',
+          field,
+        )
+      }
+      height = Math.floor(height / 2)
+      width = Math.floor(width / 2)
+      const type = block.pooling === 'max' ? 'MaxPooling2D' : 'AveragePooling2D'
+      plan.push({
+        kind: 'pool',
+        name: `pool${n}`,
+        type,
+        outputShape: [height, width, channels],
+        params: 0,
+        pooling: block.pooling,
+      })
     }
-    height = Math.floor(height / 2)
-    width = Math.floor(width / 2)
-    const type = block.pooling === 'max' ? 'MaxPooling2D' : 'AveragePooling2D'
-    plan.push({
-      kind: 'pool',
-      name: `pool${n}`,
-      type,
-      outputShape: [height, width, channels],
-      params: 0,
-      pooling: block.pooling,
-    })
+    if (block.dropout > 0) dropout(`conv${n}_dropout`, block.dropout, [height, width, channels])
   })
-  let features = height * width * channels
-  plan.push({ kind: 'flatten', name: 'flatten', type: 'Flatten', outputShape: [features], params: 0 })
+  let features: number
+  if (architecture.globalPooling === 'avg') {
+    features = channels
+    plan.push({
+      kind: 'globalPool',
+      name: 'global_pool',
+      type: 'GlobalAveragePooling2D',
+      outputShape: [features],
+      params: 0,
+    })
+  } else {
+    features = height * width * channels
+    plan.push({ kind: 'flatten', name: 'flatten', type: 'Flatten', outputShape: [features], params: 0 })
+  }
   architecture.denseLayers.forEach((layer, index) => {
     const n = index + 1
     plan.push({
@@ -88,16 +129,8 @@ export function planLayers(
       layer,
     })
     features = layer.units
-    if (layer.dropout > 0) {
-      plan.push({
-        kind: 'dropout',
-        name: `dropout${n}`,
-        type: 'Dropout',
-        outputShape: [features],
-        params: 0,
-        rate: layer.dropout,
-      })
-    }
+    if (layer.batchNorm) batchNorm(`dense${n}_bn`, [features])
+    if (layer.dropout > 0) dropout(`dropout${n}`, layer.dropout, [features])
   })
   plan.push({
     kind: 'output',

@@ -1,11 +1,13 @@
 /**
- * The network as a tfjs-layers model: conv blocks, flatten, dense layers with dropout, and a final
- * dense layer producing logits (the loss applies the softmax, once).
+ * The network as a tfjs-layers model: conv blocks (convolutions with batch normalization, pooling,
+ * dropout), flatten or global average pooling, dense layers with batch normalization and
+ * dropout, and a final dense layer producing logits (the loss applies the softmax, once).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import type { Architecture } from '@common/schemas'
 import { mixSeed } from '../train/rng'
+import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, batchNormTraining } from './batch-norm'
 import { DEFAULT_CLASS_COUNT, DEFAULT_INPUT_SHAPE, planLayers, type InputShape } from './architecture'
 
 /** Builds the untrained model; the same seed gives the same initial weights. Throws UserError. */
@@ -26,13 +28,23 @@ export function buildModel(
           tfl.layers.conv2d({
             ...first,
             name: layer.name,
-            filters: layer.block.filters,
-            kernelSize: layer.block.kernelSize,
-            strides: layer.block.stride,
-            padding: layer.block.padding,
-            activation: layer.block.activation,
+            filters: layer.conv.filters,
+            kernelSize: layer.conv.kernelSize,
+            strides: layer.conv.stride,
+            padding: layer.conv.padding,
+            activation: layer.conv.activation,
             kernelInitializer,
             biasInitializer: 'zeros',
+          }),
+        )
+        break
+      case 'batchNorm':
+        model.add(
+          tfl.layers.batchNormalization({
+            name: layer.name,
+            axis: -1,
+            momentum: BATCH_NORM_MOMENTUM,
+            epsilon: BATCH_NORM_EPSILON,
           }),
         )
         break
@@ -45,6 +57,9 @@ export function buildModel(
       }
       case 'flatten':
         model.add(tfl.layers.flatten({ name: layer.name }))
+        break
+      case 'globalPool':
+        model.add(tfl.layers.globalAveragePooling2d({ name: layer.name }))
         break
       case 'dense':
         model.add(
@@ -76,16 +91,32 @@ export function buildModel(
   return model
 }
 
+/** What a training pass needs beyond the inputs: seeds for dropout, and a sink for batch statistics. */
+export interface TrainingPass {
+  /** The next dropout layer's seed. */
+  dropoutSeed: () => number
+  /** Each batch-norm layer's batch mean and mean of squares ([2, channels]), in layer order. */
+  onMoments: (moments: tf.Tensor2D) => void
+}
+
 /**
- * Runs the model on a batch and returns its logits. In training, dropout draws its mask from
- * `dropoutSeeds` (one per dropout layer and step) instead of Math.random, so that a run is
- * reproducible: tfjs's own Dropout either is unseeded or, seeded, repeats the same mask forever.
+ * Runs the model on a batch and returns its logits; without `training`, in inference mode. In
+ * training, dropout draws its mask from the pass's seeds (one per dropout layer and step) instead
+ * of Math.random, so that a run is reproducible: tfjs's own Dropout either is unseeded or,
+ * seeded, repeats the same mask forever; and batch normalization uses the batch's statistics,
+ * handing them out for the moving averages, which the step updates after every replica's part.
  */
-export function forward(model: tfl.LayersModel, inputs: tf.Tensor, dropoutSeeds?: () => number): tf.Tensor2D {
+export function forward(model: tfl.LayersModel, inputs: tf.Tensor, training?: TrainingPass): tf.Tensor2D {
   let x = inputs
   for (const layer of model.layers) {
-    if (layer.getClassName() === 'Dropout' && dropoutSeeds) {
-      x = seededDropout(x, layer.getConfig().rate as number, dropoutSeeds())
+    const kind = layer.getClassName()
+    if (training && kind === 'Dropout') {
+      x = seededDropout(x, layer.getConfig().rate as number, training.dropoutSeed())
+    } else if (training && kind === 'BatchNormalization') {
+      const [gamma, beta] = layer.trainableWeights.map((w) => w.read() as tf.Tensor1D)
+      const { y, moments } = batchNormTraining(x, gamma, beta, layer.getConfig().epsilon as number)
+      training.onMoments(moments)
+      x = y
     } else {
       x = layer.apply(x, { training: false }) as tf.Tensor
     }

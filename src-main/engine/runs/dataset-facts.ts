@@ -2,8 +2,10 @@
  * What the main side checks of a run's data set before it creates the run, and the run's default
  * name, which those facts give.
  */
+import { validationCount } from '@common/recipe'
 import type { RunConfig } from '@common/schemas'
 import { loadDataset } from '../data'
+import { UserError } from '../errors'
 
 /** What the main side learns of a data set before it creates a run on it. */
 export interface DatasetFacts {
@@ -36,4 +38,16 @@ export function defaultRunName(config: RunConfig, facts: DatasetFacts): string {
   const epochs = config.epochs === 1 ? '1 epoch' : `${config.epochs} epochs`
   const images = config.trainLimit === null ? '' : `, ${facts.trainCount} images`
   return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${epochs}${images}`
+}
+
+/** Throws a UserError when a validation split of `fraction` would leave no image to train on. */
+export function checkValidationSplit(fraction: number, trainCount: number): void {
+  if (validationCount(trainCount, fraction) >= trainCount) {
+    const images = trainCount === 1 ? '1 training image' : `${trainCount} training images`
+    throw new UserError(
+      `A validation split of ${fraction} leaves none of the ${images} to train on; use more images or a split of 0.`,
+      'invalid',
+      'validationSplit',
+    )
+  }
 }

@@ -159,6 +159,63 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     )
     await expect(manager.resume(run.id)).rejects.toMatchObject({ code: 'conflict' })
   })
+
+  it('resumes a killed run with every recipe on to exactly the weights, best epoch and test figures of an uninterrupted one', async () => {
+    // Batch norm, augmentation, a schedule with warm-up, decay, smoothing, clipping, a validation
+    // split, 2 replicas, and early stopping that can only end it after epoch 3 (nothing improves
+    // by more than 1): a resume that lost any of their state would train other weights or stop
+    // at another epoch.
+    const recipe = config({
+      architecture: {
+        convBlocks: [{ filters: 4, kernelSize: 3, batchNorm: true, pooling: 'max', dropout: 0.1 }],
+        denseLayers: [{ units: 16, batchNorm: true, dropout: 0.25 }],
+      },
+      epochs: 5,
+      replicas: 2,
+      validationSplit: 0.2,
+      augmentation: { rotation: 10, zoom: 0.1, shift: 0.1, horizontalFlip: false },
+      schedule: { kind: 'cosine', finalFactor: 0.1 },
+      warmupEpochs: 0.5,
+      weightDecay: 0.01,
+      labelSmoothing: 0.1,
+      gradientClipNorm: 1,
+      monitor: 'val_loss',
+      earlyStopping: { patience: 2, minDelta: 1 },
+    })
+    const { home, manager, next } = await setup({ sampleIntervalMs: 0 })
+    const straight = await manager.start(recipe)
+    const reference = await manager.waitFor(straight.id)
+    expect(reference).toMatchObject({ status: 'completed', checkpointEpoch: 3, summary: { epochs: 3 } })
+    expect(reference.summary?.testEpoch).toBe(reference.summary?.bestEpoch)
+    expect(reference.summary?.testAccuracy).toBeGreaterThan(0.1)
+
+    const run = await manager.start(recipe)
+    await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
+    const info = await readProcessInfo(runPaths(home, run.id).process)
+    process.kill(info!.trainerPid!, 'SIGKILL')
+    const killed = await manager.waitFor(run.id)
+    expect(killed.status).toBe('interrupted')
+    expect(killed.summary?.testAccuracy).toBeNull()
+    await manager.resume(run.id)
+    const final = await manager.waitFor(run.id)
+
+    expect(final.summary).toEqual({
+      ...reference.summary,
+      samplesPerSec: final.summary?.samplesPerSec,
+      durationMs: final.summary?.durationMs,
+    })
+    expect((await parsedLines(home, run.id)).map(lineFigures)).toEqual(
+      (await parsedLines(home, straight.id)).map(lineFigures),
+    )
+    const folders = async (id: string) => (await readdir(runPaths(home, id).checkpoints)).sort()
+    const kept = await folders(straight.id)
+    expect(kept).toEqual([`best-epoch-00000${reference.summary?.bestEpoch}`, 'epoch-000003'])
+    expect(await folders(run.id)).toEqual(kept)
+    for (const folder of kept) {
+      const weights = (id: string) => readFile(join(runPaths(home, id).checkpoints, folder, 'weights.bin'))
+      expect((await weights(run.id)).equals(await weights(straight.id))).toBe(true)
+    }
+  })
 })
 
 describe('RunManager without training', () => {

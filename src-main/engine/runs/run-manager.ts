@@ -6,13 +6,20 @@
 import type { EmitEvent, EpochMetrics, RunDetails, RunListItem, RunRecord } from '@common/contract'
 import type { RunConfig } from '@common/schemas'
 import { summarizeMetrics } from '@common/summary'
+import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
 import { MAX_BATCHES, type ActiveRun } from './active-run'
 import { batchCurve } from './batch-curve'
-import { checkDatasetWithLoader, defaultRunName, type CheckDataset, type DatasetFacts } from './dataset-facts'
+import {
+  checkDatasetWithLoader,
+  checkValidationSplit,
+  defaultRunName,
+  type CheckDataset,
+  type DatasetFacts,
+} from './dataset-facts'
 import { RunStore } from './store'
 
 export interface RunManagerOptions {
@@ -211,6 +218,8 @@ export class RunManager {
   private async validate(config: RunConfig): Promise<DatasetFacts> {
     const facts = await this.checkDataset(config, this.options.home)
     planLayers(config.architecture, [facts.rows, facts.cols, 1], facts.classCount)
+    checkAugmentation(config.augmentation, config.dataset, facts.title)
+    checkValidationSplit(config.validationSplit, facts.trainCount)
     return facts
   }
 
@@ -316,6 +325,10 @@ export class RunManager {
           epochs: message.epochs,
           etaMs: message.etaMs,
         })
+        return
+      case 'test':
+        this.update(run, { summary: summarizeMetrics(run.metrics, run.record.config, message.result) })
+        this.emit('runs.changed', { runId: id })
         return
       case 'finished':
         run.outcome = { status: message.status }

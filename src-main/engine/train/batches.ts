@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { normalizePixels } from '../data'
+import type { Augmentation } from '@common/recipe'
+import { drawTransform, normalizePixels, warpImage } from '../data'
 
 /** Images and labels of one split: `count` images of rows x cols bytes, one label each. */
 export interface ImageSet {
@@ -14,18 +15,45 @@ export interface Batch {
   labels: tf.Tensor1D
 }
 
-/** The tensors of the images at `indices` (any order); the caller disposes them. */
-export function gatherBatch(set: ImageSet, indices: ArrayLike<number>, rows: number, cols: number): Batch {
+/** How a step's images are augmented: the settings, the step's seed, and where its part starts in the batch. */
+export interface BatchAugmentation {
+  augmentation: Augmentation
+  seed: number
+  offset: number
+}
+
+/**
+ * The tensors of the images at `indices` (any order), each warped by its transform when
+ * `augment` is given; the caller disposes them.
+ */
+export function gatherBatch(
+  set: ImageSet,
+  indices: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  augment: BatchAugmentation | null = null,
+): Batch {
   const size = rows * cols
-  const pixels = new Uint8Array(indices.length * size)
   const labels = new Int32Array(indices.length)
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i]
-    pixels.set(set.images.subarray(index * size, (index + 1) * size), i * size)
-    labels[i] = set.labels[index]
+  for (let i = 0; i < indices.length; i++) labels[i] = set.labels[indices[i]]
+  let inputs: Float32Array
+  if (augment) {
+    inputs = new Float32Array(indices.length * size)
+    for (let i = 0; i < indices.length; i++) {
+      const transform = drawTransform(augment.augmentation, augment.seed, augment.offset + i, rows, cols)
+      // Warped byte values scaled as normalizePixels scales bytes: x / 127.5 - 1.
+      warpImage(set.images, indices[i] * size, rows, cols, transform, inputs, i * size, 2 / 255, -1)
+    }
+  } else {
+    const pixels = new Uint8Array(indices.length * size)
+    for (let i = 0; i < indices.length; i++) {
+      const index = indices[i]
+      pixels.set(set.images.subarray(index * size, (index + 1) * size), i * size)
+    }
+    inputs = normalizePixels(pixels)
   }
   return {
-    inputs: tf.tensor4d(normalizePixels(pixels), [indices.length, rows, cols, 1]),
+    inputs: tf.tensor4d(inputs, [indices.length, rows, cols, 1]),
     labels: tf.tensor1d(labels, 'int32'),
   }
 }

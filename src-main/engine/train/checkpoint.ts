@@ -1,9 +1,11 @@
 /**
  * Checkpoints: after each epoch, the model in tfjs layers format (model.json + weights.bin, through
- * a save handler of our own since tfjs-node's file:// is not available), the optimizer's state and
- * the state of the run's random generator, so that a resumed run continues exactly. Each one is
- * written into a temporary folder and renamed into place, so a crash never leaves half of one;
- * only the latest is kept.
+ * a save handler of our own since tfjs-node's file:// is not available), the optimizer's state,
+ * the state of the run's random generators and where selection stands (best epoch, early
+ * stopping's count), so that a resumed run continues exactly; the learning-rate schedule needs
+ * only the epoch, being a pure function of it. Each one is written into a temporary folder and
+ * renamed into place, so a crash never leaves half of one; only the latest is kept, and the best
+ * by validation beside it when the run keeps its best.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises'
@@ -11,14 +13,17 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { writeFileSynced } from '../fs-atomic'
+import type { SelectionState } from '@common/selection'
 import type { RngState } from './rng'
 import {
+  bestCheckpointEpoch,
   checkpointFolder,
   isCheckpointFolderName,
   latestCheckpointEpoch,
+  type CheckpointKind,
 } from '../run-files/checkpoint-paths'
 
-export { checkpointFolder, latestCheckpointEpoch }
+export { bestCheckpointEpoch, checkpointFolder, latestCheckpointEpoch }
 
 const FORMAT = 1
 
@@ -27,6 +32,10 @@ export interface CheckpointState {
   epoch: number
   /** The run's random generator after this epoch (next shuffle, next dropout masks). */
   rng: RngState
+  /** The generator of augmentation seeds after this epoch; absent in checkpoints of earlier versions. */
+  augmentRng?: RngState
+  /** Best epoch and early stopping after this epoch; absent in checkpoints of earlier versions. */
+  selection?: SelectionState
   /** Training time of the run up to the end of this epoch, across resumes. */
   elapsedMs: number
   optimizer: string
@@ -47,12 +56,13 @@ export interface LoadedCheckpoint {
   state: CheckpointState
 }
 
-/** Saves a checkpoint and then deletes the older ones. */
+/** Saves a checkpoint and then deletes the older ones of its kind. */
 export async function saveCheckpoint(
   checkpointsDir: string,
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
   state: CheckpointState,
+  kind: CheckpointKind = 'latest',
 ): Promise<void> {
   await mkdir(checkpointsDir, { recursive: true })
   const tmp = join(checkpointsDir, `.tmp-${state.epoch}-${randomBytes(4).toString('hex')}`)
@@ -86,7 +96,7 @@ export async function saveCheckpoint(
       // getWeights makes a fresh tensor for the step counter; the rest are the optimizer's own.
       for (const w of optimizerWeights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose()
     }
-    const target = checkpointFolder(checkpointsDir, state.epoch)
+    const target = checkpointFolder(checkpointsDir, state.epoch, kind)
     await rm(target, { recursive: true, force: true })
     await rename(tmp, target)
   } catch (error) {
@@ -95,7 +105,7 @@ export async function saveCheckpoint(
       cause: error,
     })
   }
-  await removeOtherCheckpoints(checkpointsDir, state.epoch)
+  await removeOtherCheckpoints(checkpointsDir, state.epoch, kind)
 }
 
 /** Loads the newest checkpoint, or returns null when there is none. */
@@ -122,15 +132,19 @@ export async function loadCheckpoint(folder: string): Promise<LoadedCheckpoint> 
     name: spec.name,
     tensor: decoded[spec.name],
   }))
-  const { epoch, rng, elapsedMs, optimizer } = stateFile
-  return { model, optimizerWeights, state: { epoch, rng, elapsedMs, optimizer } }
+  const { epoch, rng, augmentRng, selection, elapsedMs, optimizer } = stateFile
+  return { model, optimizerWeights, state: { epoch, rng, augmentRng, selection, elapsedMs, optimizer } }
 }
 
-async function removeOtherCheckpoints(checkpointsDir: string, keepEpoch: number): Promise<void> {
-  const keep = checkpointFolder(checkpointsDir, keepEpoch)
+async function removeOtherCheckpoints(
+  checkpointsDir: string,
+  keepEpoch: number,
+  kind: CheckpointKind,
+): Promise<void> {
+  const keep = checkpointFolder(checkpointsDir, keepEpoch, kind)
   for (const name of await readdir(checkpointsDir)) {
     const path = join(checkpointsDir, name)
-    if (path !== keep && (isCheckpointFolderName(name) || name.startsWith('.tmp-')))
+    if (path !== keep && (isCheckpointFolderName(name, kind) || name.startsWith('.tmp-')))
       await rm(path, { recursive: true, force: true })
   }
 }

@@ -6,15 +6,20 @@ import '@tensorflow/tfjs-backend-cpu'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '@common/contract'
 import type { BatchSample } from '@common/run-record'
+import { runConfigSchema, type RunConfigInput } from '@common/schemas'
 import { buildModel } from '../model/build-model'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
-import { runTrainingLoop, type LoopOptions } from './loop'
+import { runTrainingLoop, singleReplicaStep, stepImages, type EpochReport, type LoopOptions } from './loop'
 import { createOptimizer } from './optimizer'
 import { Rng } from './rng'
+import { TrainingStep, stepRecipe } from './step'
 import { TINY_ARCHITECTURE, barData } from './test-data'
 
 const data = barData(200, 100)
-const config = { optimizer: 'adam', learningRate: 0.01, momentum: 0.9 } as const
+const config = runConfigSchema.parse({ optimizer: 'adam', learningRate: 0.01, batchSize: 20, epochs: 3 })
+/** The run configuration of `epochs` epochs, with `recipe` over the tests' one. */
+const loopConfig = (epochs: number, recipe: RunConfigInput = {}) =>
+  runConfigSchema.parse({ ...config, ...recipe, epochs })
 let dir: string
 
 beforeAll(async () => {
@@ -36,9 +41,9 @@ async function train(epochs: number, extra: Partial<LoopOptions> = {}) {
     model,
     optimizer,
     data,
-    epochs,
-    batchSize: 20,
+    config: loopConfig(epochs),
     rng: new Rng(5),
+    augmentRng: new Rng(6),
     shouldStop: () => false,
     onEpoch: async (report) => {
       metrics.push(report.metrics)
@@ -160,10 +165,10 @@ describe('runTrainingLoop', () => {
       model: loaded!.model,
       optimizer,
       data,
-      epochs: 3,
+      config: loopConfig(3),
       startEpoch: 2,
-      batchSize: 20,
       rng,
+      augmentRng: new Rng(6),
       shouldStop: () => false,
       sampleIntervalMs: 0,
       onSample: (s) => restSamples.push(s),
@@ -180,5 +185,60 @@ describe('runTrainingLoop', () => {
     for (const m of [straight.model, loaded!.model]) m.dispose()
     straight.optimizer.dispose()
     optimizer.dispose()
+  })
+
+  it('gives each step its scheduled rate and augmentation seed, and stops early on a stalled validation loss', async () => {
+    const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
+    const optimizer = createOptimizer(config)
+    const requests: { learningRate: number; augmentSeed: number | null }[] = []
+    const inner = singleReplicaStep(
+      new TrainingStep(model, optimizer, stepImages(data, 'train'), stepRecipe(loopConfig(1))),
+    )
+    const reports: EpochReport[] = []
+    const run = await train(4, {
+      model,
+      optimizer,
+      config: loopConfig(4, {
+        schedule: { kind: 'exponential', factor: 0.5 },
+        augmentation: { rotation: 10, zoom: 0, shift: 0, horizontalFlip: false },
+        monitor: 'val_loss',
+        // Nothing improves by more than 1: only the first epoch counts, the third never starts.
+        earlyStopping: { patience: 1, minDelta: 1 },
+      }),
+      trainStep: (request) => {
+        requests.push({ learningRate: request.learningRate, augmentSeed: request.augmentSeed })
+        return inner(request)
+      },
+      onEpoch: async (report) => {
+        reports.push(report)
+      },
+    })
+    expect(run.outcome).toBe('completed')
+    expect(reports.map((r) => r.metrics.epoch)).toEqual([1, 2])
+    expect(reports.map((r) => r.selection.epochsWithoutImprovement)).toEqual([0, 1])
+    expect(requests.map((r) => r.learningRate)).toEqual([...Array(10).fill(0.01), ...Array(10).fill(0.005)])
+    const seeds = requests.map((r) => r.augmentSeed)
+    expect(new Set(seeds).size).toBe(20)
+    expect(seeds.every((seed) => typeof seed === 'number')).toBe(true)
+    model.dispose()
+    optimizer.dispose()
+  })
+
+  it('trains nothing more once early stopping has ended a run', async () => {
+    const steps: number[] = []
+    const run = await train(4, {
+      config: loopConfig(4, { earlyStopping: { patience: 2, minDelta: 0 } }),
+      startEpoch: 3,
+      selection: { bestEpoch: 1, bestValue: 0.9, referenceValue: 0.9, epochsWithoutImprovement: 2 },
+      trainStep: async () => {
+        steps.push(1)
+        return { loss: 0, correct: 0 }
+      },
+    })
+    expect(run.outcome).toBe('completed')
+    expect(steps).toEqual([])
+    expect(run.metrics).toEqual([])
+    run.model.dispose()
+    run.optimizer.dispose()
   })
 })

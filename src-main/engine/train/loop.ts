@@ -1,21 +1,35 @@
 /**
- * The training loop: seeded shuffling per epoch, one `tf.tidy` per step, validation on the whole
- * test set after each epoch, a yield to the event loop between batches (so a stop message gets
- * through), throttled progress for the live view and sparser samples to keep in metrics.jsonl.
- * Stop ends it at the next batch boundary; the unfinished epoch is dropped.
+ * The training loop: seeded shuffling per epoch, each step's learning rate from the schedule and
+ * its augmentation seed from a generator of its own, validation on the validation set after each
+ * epoch (the test set when the run has no split), the choice of the best epoch and early
+ * stopping, a yield to the event loop between batches (so a stop message gets through),
+ * throttled progress for the live view and sparser samples to keep in metrics.jsonl. Stop ends
+ * it at the next batch boundary; the unfinished epoch is dropped.
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { BatchProgress, EpochMetrics } from '@common/contract'
 import type { BatchSample } from '@common/run-record'
+import { augments } from '@common/recipe'
+import { learningRateAt, type ScheduleConfig } from '@common/schedule'
+import {
+  INITIAL_SELECTION,
+  selectEpoch,
+  stopsEarly,
+  type SelectionConfig,
+  type SelectionState,
+} from '@common/selection'
+import type { RunConfig } from '@common/schemas'
 import type { ImageSet } from './batches'
 import type { Rng } from './rng'
 import {
   TrainingStep,
   drawSeeds,
   evaluateBatch,
+  stepRecipe,
   type EvaluateBatch,
   type StepImages,
+  type StepRecipe,
   type StepStats,
 } from './step'
 
@@ -24,6 +38,8 @@ export interface TrainingData {
   cols: number
   numClasses: number
   train: ImageSet
+  /** Held out of the training images; the test set itself when the run has no validation split. */
+  validation: ImageSet
   test: ImageSet
 }
 
@@ -32,18 +48,26 @@ export interface EpochReport {
   epochs: number
   /** Time still needed for the remaining epochs, from this session's pace; 0 after the last. */
   etaMs: number | null
+  /** The best epoch and early stopping's count, this epoch included. */
+  selection: SelectionState
 }
+
+/** What the loop (and its default step) reads of a run's configuration. */
+export type LoopConfig = Pick<RunConfig, 'batchSize'> & ScheduleConfig & SelectionConfig & StepRecipe
 
 export interface LoopOptions {
   model: tfl.LayersModel
   optimizer: tf.Optimizer
   data: TrainingData
-  epochs: number
-  batchSize: number
+  config: LoopConfig
   /** The first epoch to train, 1-based; the ones before it are done (a resumed run). */
   startEpoch?: number
   /** Draws every shuffle and dropout mask; its state after an epoch goes into the checkpoint. */
   rng: Rng
+  /** Draws each step's augmentation seed when the run augments; its state goes into the checkpoint too. */
+  augmentRng: Rng
+  /** Selection after the epochs before `startEpoch` (a resumed run). */
+  selection?: SelectionState
   /** Training time spent before this session (a resumed run), counted in `elapsedMs`. */
   elapsedBeforeMs?: number
   /** Checked at every batch boundary. */
@@ -73,15 +97,16 @@ export type LoopOutcome = 'completed' | 'stopped'
 /** The most batch samples kept for one epoch (fewer when batches are slower than the interval). */
 export const MAX_SAMPLES_PER_EPOCH = 200
 
-/**
- * What the loop hands a step. Per-step inputs of later features (a training flag, a scheduled
- * learning rate) are added here and passed on to `StepInput`.
- */
+/** What the loop hands a step; the step passes it on to each replica's `StepInput`. */
 export interface StepRequest {
   /** The training images of the whole batch. */
   indices: Int32Array
   /** The run's generator: the step draws its dropout seeds from it. */
   rng: Rng
+  /** The seed of the batch's augmentation, or null when the run does not augment. */
+  augmentSeed: number | null
+  /** The scheduled rate of this step's update. */
+  learningRate: number
 }
 
 /** One optimizer step on a batch; resolves to the batch's mean loss and how many it classified right. */
@@ -89,16 +114,22 @@ export type TrainStep = (request: StepRequest) => Promise<StepStats>
 
 /** Trains epochs `startEpoch..epochs`; resolves 'stopped' when `shouldStop` cut it short. */
 export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome> {
-  const { model, optimizer, data, epochs, batchSize, rng, shouldStop } = options
+  const { model, optimizer, data, config, rng, augmentRng, shouldStop } = options
+  const step: TrainStep =
+    options.trainStep ??
+    singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train'), stepRecipe(config)))
+  const { epochs, batchSize } = config
+  const augment = augments(config.augmentation)
   const now = options.now ?? (() => performance.now())
   const interval = options.progressIntervalMs ?? 100
   const sampleInterval = options.sampleIntervalMs ?? 500
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
-  const step: TrainStep =
-    options.trainStep ?? singleReplicaStep(new TrainingStep(model, optimizer, stepImages(data, 'train')))
-  const testImages = stepImages(data, 'test')
+  const validationImages = stepImages(data, 'validation')
   const evaluate: EvaluateBatch =
-    options.evaluateBatch ?? ((start, count) => evaluateBatch(model, testImages, start, count))
+    options.evaluateBatch ?? ((start, count) => evaluateBatch(model, validationImages, start, count))
+  let selection = options.selection ?? INITIAL_SELECTION
+  // A run that stopped early before its last session ended (the test set still to evaluate).
+  if (stopsEarly(config, selection)) return 'completed'
   const sessionStart = now()
   const elapsedBefore = options.elapsedBeforeMs ?? 0
   const count = data.train.count
@@ -119,7 +150,12 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
     for (let b = 0; b < batches; b++) {
       if (shouldStop()) return 'stopped'
       const indices = order.subarray(b * batchSize, Math.min(count, (b + 1) * batchSize))
-      const { loss, correct: hits } = await step({ indices, rng })
+      const { loss, correct: hits } = await step({
+        indices,
+        rng,
+        augmentSeed: augment ? augmentRng.nextUint32() : null,
+        learningRate: learningRateAt(config, epoch, b, batches),
+      })
       lossSum += loss * indices.length
       correct += hits
       seen += indices.length
@@ -162,12 +198,17 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       await yieldToEventLoop()
     }
     const trainEnd = now()
-    const validation = await validate(evaluate, data.test.count, evalBatchSize, shouldStop)
+    const validation = await evaluateSet(evaluate, data.validation.count, evalBatchSize, shouldStop)
     if (validation === null) return 'stopped'
     const epochEnd = now()
     lastValidationMs = epochEnd - trainEnd
     epochDurations.push(epochEnd - epochStart)
     const meanEpochMs = epochDurations.reduce((a, b) => a + b, 0) / epochDurations.length
+    selection = selectEpoch(config, selection, {
+      epoch,
+      valLoss: validation.loss,
+      valAccuracy: validation.accuracy,
+    })
     const metrics: EpochMetrics = {
       type: 'epoch',
       epoch,
@@ -179,23 +220,30 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       elapsedMs: elapsedBefore + (epochEnd - sessionStart),
       time: new Date().toISOString(),
     }
-    await options.onEpoch({ metrics, epochs, etaMs: (epochs - epoch) * meanEpochMs })
+    await options.onEpoch({ metrics, epochs, etaMs: (epochs - epoch) * meanEpochMs, selection })
+    if (stopsEarly(config, selection)) return 'completed'
   }
   return 'completed'
 }
 
-/** The training or the test images of `data`, as a step reads them. */
-export function stepImages(data: TrainingData, split: 'train' | 'test'): StepImages {
+/** The training, validation or test images of `data`, as a step reads them. */
+export function stepImages(data: TrainingData, split: 'train' | 'validation' | 'test'): StepImages {
   return { set: data[split], rows: data.rows, cols: data.cols, numClasses: data.numClasses }
 }
 
 /** The loop's step on one replica: the batch's dropout seeds from the run's generator, then the step. */
 export function singleReplicaStep(step: TrainingStep): TrainStep {
-  return ({ indices, rng }) => step.run({ indices, dropoutSeeds: drawSeeds(rng, step.dropoutLayers) })
+  return ({ indices, rng, augmentSeed, learningRate }) =>
+    step.run({
+      indices,
+      dropoutSeeds: drawSeeds(rng, step.dropoutLayers),
+      augment: augmentSeed === null ? null : { seed: augmentSeed, offset: 0 },
+      learningRate,
+    })
 }
 
-/** Mean loss and accuracy over the whole test set, or null when stopped midway. */
-async function validate(
+/** Mean loss and accuracy over `count` images (validation or test), or null when stopped midway. */
+export async function evaluateSet(
   evaluate: EvaluateBatch,
   count: number,
   evalBatchSize: number,

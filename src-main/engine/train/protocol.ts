@@ -3,7 +3,8 @@
  * they cross `child_process` IPC and Electron's utilityProcess ports alike.
  *
  *   main -> trainer: start | resume (once, after `ready`), stop (any time)
- *   trainer -> main: ready, started, progress*, epoch*, then finished or failed, then it exits
+ *   trainer -> main: ready, started, progress*, epoch*, test (when the run ended), then finished
+ *                    or failed, then it exits
  */
 import type {
   BackendReport,
@@ -12,6 +13,7 @@ import type {
   EpochMetrics,
   RunDatasetInfo,
 } from '@common/contract'
+import type { TestResult } from '@common/run-record'
 import { probeAnswerSchema, type ProbeAnswer } from '../backend/webgpu/probe'
 
 export type MainToTrainer =
@@ -52,6 +54,8 @@ export type TrainerToMain =
   | { type: 'progress'; progress: BatchProgress }
   /** An epoch is done: its line is in metrics.jsonl and its checkpoint on disk. */
   | { type: 'epoch'; metrics: EpochMetrics; epochs: number; etaMs: number | null; checkpointEpoch: number }
+  /** The test set's figures on the checkpoint the run keeps, once its last epoch (or early stopping) is done. */
+  | { type: 'test'; result: TestResult }
   | { type: 'finished'; status: 'completed' | 'stopped' }
   /** Training failed; `userError` when the cause is the user's to fix (e.g. a broken data file). */
   | { type: 'failed'; error: string; userError: boolean }
@@ -79,5 +83,5 @@ function isOptionalDuration(value: unknown): boolean {
 export function isTrainerToMain(value: unknown): value is TrainerToMain {
   if (typeof value !== 'object' || value === null) return false
   const type = (value as Record<string, unknown>).type
-  return ['ready', 'started', 'progress', 'epoch', 'finished', 'failed'].includes(type as string)
+  return ['ready', 'started', 'progress', 'epoch', 'test', 'finished', 'failed'].includes(type as string)
 }

@@ -59,9 +59,9 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
       tf.dispose(state.map((w) => w.tensor))
     }
     const images = (set: ImageSet) => ({ set, rows: data.rows, cols: data.cols, numClasses: data.numClasses })
-    const step = new TrainingStep(model, optimizer, images(data.train))
+    const step = new TrainingStep(model, optimizer, images(data.train), data.recipe)
     const stepper = new ReplicaStepper(step, exchange, data.replicas)
-    const test = images(data.test)
+    const validation = images(data.validation)
     const fault = injectedFault()
     let steps = 0
     const perform = async (message: MainToReplica) => {
@@ -69,7 +69,7 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
         fault(++steps)
         await stepper.run(message.input, message.batchSize)
       } else {
-        const stats = await evaluateBatch(model, test, message.start, message.count)
+        const stats = await evaluateBatch(model, validation, message.start, message.count)
         post({ type: 'evaluated', ...stats })
       }
     }

@@ -5,7 +5,7 @@
 import type { Architecture, BackendPreference, RunConfig } from '@common/schemas'
 import type { ExchangeShape } from '../backend/data-parallel/gradient-exchange'
 import type { ImageSet } from './batches'
-import type { EvaluationStats, StepInput } from './step'
+import type { EvaluationStats, StepInput, StepRecipe } from './step'
 
 /** A tensor's values as they cross to a worker. */
 export interface TensorData {
@@ -25,13 +25,14 @@ export interface ReplicaWorkerData {
   timeoutMs: number
   architecture: Architecture
   optimizer: Pick<RunConfig, 'optimizer' | 'learningRate' | 'momentum'>
+  recipe: StepRecipe
   seed: number
   rows: number
   cols: number
   numClasses: number
-  /** The training and the test images, in shared memory (every replica reads the same). */
+  /** The training and the validation images, in shared memory (every replica reads the same). */
   train: ImageSet
-  test: ImageSet
+  validation: ImageSet
   /** The model's weights (all of them, `model.getWeights()` order) and the optimizer's state. */
   weights: TensorData[]
   optimizerWeights: TensorData[]
@@ -46,7 +47,7 @@ export type MainToReplica =
       batchSize: number
     }
   | {
-      /** Validation of test images start..start+count (this replica's part of a batch). */
+      /** Validation of images start..start+count (this replica's part of a batch). */
       type: 'evaluate'
       start: number
       count: number

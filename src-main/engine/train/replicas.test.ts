@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import '@tensorflow/tfjs-backend-cpu'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '@common/contract'
-import { architectureSchema } from '@common/schemas'
+import { architectureSchema, runConfigSchema, type RunConfigInput } from '@common/schemas'
 import { activateBackend } from '../backend'
 import { buildModel } from '../model/build-model'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
@@ -15,9 +15,19 @@ import { createOptimizer } from './optimizer'
 import { splitBatch } from './parallel-step'
 import { replicaCount, startReplicaGroup, type ReplicaGroup } from './replicas'
 import { Rng } from './rng'
+import { stepRecipe, type StepRecipe } from './step'
 import { TINY_ARCHITECTURE, barData } from './test-data'
 
-const config = { optimizer: 'adam', learningRate: 0.01, momentum: 0.9, seed: 5 } as const
+const config = runConfigSchema.parse({
+  optimizer: 'adam',
+  learningRate: 0.01,
+  seed: 5,
+  batchSize: 21,
+  epochs: 2,
+})
+/** The tests' run configuration with `epochs` epochs. */
+const loopConfig = (epochs: number, recipe: RunConfigInput = {}) =>
+  runConfigSchema.parse({ ...config, ...recipe, epochs })
 const NO_DROPOUT = architectureSchema.parse({
   convBlocks: [{ filters: 4, kernelSize: 3, pooling: 'max' }],
   denseLayers: [{ units: 16, dropout: 0 }],
@@ -42,8 +52,9 @@ function startGroup(
   optimizer: tf.Optimizer,
   data: TrainingData,
   architecture = TINY_ARCHITECTURE,
+  recipe: StepRecipe = config,
 ): Promise<ReplicaGroup> {
-  const groupConfig = { ...config, architecture }
+  const groupConfig = { ...config, ...stepRecipe(recipe), architecture }
   return startReplicaGroup({
     replicas,
     backend,
@@ -60,29 +71,34 @@ async function train(
   backend: 'cpu' | 'wasm',
   replicas: number,
   data: TrainingData,
-  extra: Partial<LoopOptions> & { architecture?: typeof TINY_ARCHITECTURE } = {},
+  extra: Partial<LoopOptions> & {
+    architecture?: typeof TINY_ARCHITECTURE
+    epochs?: number
+    /** The recipe the replica group's steps apply (the loop's own step reads `config`). */
+    recipe?: StepRecipe
+  } = {},
 ) {
-  const architecture = extra.architecture ?? TINY_ARCHITECTURE
+  const { architecture = TINY_ARCHITECTURE, recipe = config, ...loopOptions } = extra
   const model = extra.model ?? buildModel(architecture, [12, 12, 1], 10, 5)
   const optimizer = extra.optimizer ?? createOptimizer(config)
   const group: ReplicaGroup | null =
-    replicas > 1 ? await startGroup(backend, replicas, model, optimizer, data, architecture) : null
+    replicas > 1 ? await startGroup(backend, replicas, model, optimizer, data, architecture, recipe) : null
   const metrics: EpochMetrics[] = []
   try {
     const outcome = await runTrainingLoop({
       model,
       optimizer,
       data,
-      epochs: 2,
-      batchSize: 21,
+      config: loopConfig(extra.epochs ?? 2),
       rng: new Rng(5),
+      augmentRng: new Rng(6),
       shouldStop: () => false,
       onEpoch: async (report) => {
         metrics.push(report.metrics)
       },
       trainStep: group?.step,
       evaluateBatch: group?.evaluate,
-      ...extra,
+      ...loopOptions,
     })
     return { outcome, metrics, model, optimizer }
   } finally {
@@ -126,6 +142,56 @@ describe.each(['cpu', 'wasm'] as const)('data-parallel replicas on %s', (backend
     // Validation is shared between the replicas too, and adds up to the same figures.
     expect(two.metrics[0].valLoss).toBeCloseTo(one.metrics[0].valLoss, 4)
     expect(two.metrics[0].valAccuracy).toBe(one.metrics[0].valAccuracy)
+    for (const run of [one, two]) {
+      run.model.dispose()
+      run.optimizer.dispose()
+    }
+  })
+
+  it('applies clipping, decay, smoothing, augmentation and the schedule once, to the whole batch', async () => {
+    // Clipping to a norm the gradients exceed: per-part clipping would give other weights.
+    const recipe = loopConfig(1, {
+      gradientClipNorm: 0.05,
+      weightDecay: 0.05,
+      labelSmoothing: 0.1,
+      augmentation: { rotation: 15, zoom: 0.1, shift: 0.1, horizontalFlip: true },
+      schedule: { kind: 'cosine', finalFactor: 0 },
+      warmupEpochs: 0.5,
+    })
+    const data = barData(43, 20)
+    const one = await train(backend, 1, data, { architecture: NO_DROPOUT, config: recipe })
+    const two = await train(backend, 2, data, { architecture: NO_DROPOUT, config: recipe, recipe })
+    const plain = await train(backend, 1, data, { architecture: NO_DROPOUT, epochs: 1 })
+    const a = one.model.getWeights().map((w) => w.dataSync())
+    const b = two.model.getWeights().map((w) => w.dataSync())
+    a.forEach((values, i) => values.forEach((v, j) => expect(b[i][j]).toBeCloseTo(v, 4)))
+    expect(two.metrics[0].trainLoss).toBeCloseTo(one.metrics[0].trainLoss, 5)
+    expect(Array.from(plain.model.getWeights()[0].dataSync())).not.toEqual(Array.from(a[0]))
+    for (const run of [one, two, plain]) {
+      run.model.dispose()
+      run.optimizer.dispose()
+    }
+  })
+
+  it('moves batch norm’s moving statistics by the whole batch’s, as one replica does', async () => {
+    const architecture = architectureSchema.parse({
+      convBlocks: [{ filters: 4, kernelSize: 3, batchNorm: true, pooling: 'max' }],
+      denseLayers: [{ units: 16 }],
+    })
+    const data = barData(21, 20)
+    // One step of 21 images into the first layer: its input does not depend on how the batch is
+    // split (a later batch norm's would: each part is normalized by its own statistics).
+    const one = await train(backend, 1, data, { architecture, epochs: 1 })
+    const two = await train(backend, 2, data, { architecture, epochs: 1 })
+    const moving = (model: tfl.LayersModel) =>
+      model.layers
+        .filter((l) => l.getClassName() === 'BatchNormalization')
+        .flatMap((l) => l.nonTrainableWeights.map((w) => Array.from(w.read().dataSync())))
+    const [a, b] = [moving(one.model), moving(two.model)]
+    expect(a).toHaveLength(2)
+    a.forEach((values, i) => values.forEach((v, j) => expect(b[i][j]).toBeCloseTo(v, 5)))
+    // They moved from their start (mean 0, variance 1).
+    expect(a[0].some((m) => Math.abs(m) > 1e-4)).toBe(true)
     for (const run of [one, two]) {
       run.model.dispose()
       run.optimizer.dispose()
@@ -185,9 +251,9 @@ describe.each(['cpu', 'wasm'] as const)('data-parallel replicas on %s', (backend
       model,
       optimizer,
       data,
-      epochs: 2,
-      batchSize: 21,
+      config: loopConfig(2),
       rng: new Rng(5),
+      augmentRng: new Rng(6),
       shouldStop: () => batches++ >= 2,
       onEpoch: async () => undefined,
       trainStep: group.step,
@@ -210,9 +276,9 @@ describe.each(['cpu', 'wasm'] as const)('data-parallel replicas on %s', (backend
       model,
       optimizer,
       data,
-      epochs: 2,
-      batchSize: 21,
+      config: loopConfig(2),
       rng: new Rng(5),
+      augmentRng: new Rng(6),
       shouldStop: () => false,
       onEpoch: async () => undefined,
       trainStep: async (request) => {

@@ -26,7 +26,16 @@ import { stepImages, type TrainingData, type TrainStep } from './loop'
 import { ReplicaStepper, exchangeSizes, splitBatch } from './parallel-step'
 import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from './replica-protocol'
 import type { ImageSet } from './batches'
-import { TrainingStep, drawSeeds, evaluateBatch, type EvaluateBatch, type EvaluationStats } from './step'
+import {
+  TrainingStep,
+  drawSeeds,
+  evaluateBatch,
+  stepRecipe,
+  type EvaluateBatch,
+  type EvaluationStats,
+  type StepInput,
+  type StepRecipe,
+} from './step'
 
 /** Replicas a run uses: its setting, or 2 on wasm with two cores; backends other than wasm and cpu use 1. */
 export function replicaCount(
@@ -39,13 +48,20 @@ export function replicaCount(
   return backend === 'wasm' && cores >= 2 ? 2 : 1
 }
 
+/** What a replica group reads of a run's configuration. */
+export type ReplicaConfig = Pick<
+  RunConfig,
+  'architecture' | 'optimizer' | 'learningRate' | 'momentum' | 'seed'
+> &
+  StepRecipe
+
 export interface ReplicaGroupOptions {
   replicas: number
   /** The backend every worker activates (the one the main thread runs). */
   backend: BackendPreference
   model: tfl.LayersModel
   optimizer: tf.Optimizer
-  config: Pick<RunConfig, 'architecture' | 'optimizer' | 'learningRate' | 'momentum' | 'seed'>
+  config: ReplicaConfig
   data: TrainingData
   /** How long a replica waits for the others in one step (default 120 s). */
   timeoutMs?: number
@@ -58,7 +74,7 @@ export interface ReplicaGroup {
   replicas: number
   /** The loop's step: splits the batch, trains every replica, returns the batch's loss and hits. */
   step: TrainStep
-  /** Validation of a batch of test images, split across the replicas like a step. */
+  /** Validation of a batch of validation images, split across the replicas like a step. */
   evaluate: EvaluateBatch
   /** Ends the workers; the main thread's model and optimizer stay the caller's. */
   close(): Promise<void>
@@ -73,7 +89,8 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
   const shape = { replicas, sizes: exchangeSizes(model) }
   const buffer = createExchangeBuffer(shape)
   const exchange = new GradientExchange(buffer, 0, shape, timeoutMs)
-  const trainingStep = new TrainingStep(model, optimizer, stepImages(data, 'train'))
+  const recipe = stepRecipe(options.config)
+  const trainingStep = new TrainingStep(model, optimizer, stepImages(data, 'train'), recipe)
   const stepper = new ReplicaStepper(trainingStep, exchange, replicas)
   const dropouts = trainingStep.dropoutLayers
   const base: Omit<ReplicaWorkerData, 'replica'> = {
@@ -84,12 +101,13 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     timeoutMs,
     architecture: options.config.architecture,
     optimizer: options.config,
+    recipe,
     seed: options.config.seed,
     rows: data.rows,
     cols: data.cols,
     numClasses: data.numClasses,
     train: sharedSet(data.train),
-    test: sharedSet(data.test),
+    validation: sharedSet(data.validation),
     weights: await Promise.all(model.getWeights().map((w, i) => tensorData(String(i), w))),
     optimizerWeights: await optimizerState(optimizer),
   }
@@ -142,12 +160,15 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     })
   }
 
-  const step: TrainStep = async ({ indices, rng }) => {
+  const step: TrainStep = async ({ indices, rng, augmentSeed, learningRate }) => {
     if (failure !== null) throw new Error(`Training replica failed: ${failure}`)
     const seeds = drawSeeds(rng, replicas * dropouts)
-    const inputs = splitBatch(indices.length, replicas).map(({ start, count }, r) => ({
+    const inputs = splitBatch(indices.length, replicas).map(({ start, count }, r): StepInput => ({
       indices: indices.slice(start, start + count),
       dropoutSeeds: seeds.slice(r * dropouts, (r + 1) * dropouts),
+      // Each image's transform follows from its place in the whole batch, as on one replica.
+      augment: augmentSeed === null ? null : { seed: augmentSeed, offset: start },
+      learningRate,
     }))
     workers.forEach((worker, i) => {
       const message: MainToReplica = { type: 'step', input: inputs[i + 1], batchSize: indices.length }
@@ -164,7 +185,7 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     }
   }
 
-  const testImages = stepImages(data, 'test')
+  const validationImages = stepImages(data, 'validation')
   const evaluate: EvaluateBatch = async (start, count) => {
     if (failure !== null) throw new Error(`Training replica failed: ${failure}`)
     const parts = splitBatch(count, replicas)
@@ -176,7 +197,8 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
       worker.postMessage(message)
       return answer
     })
-    const own = parts[0].count > 0 ? await evaluateBatch(model, testImages, start, parts[0].count) : null
+    const own =
+      parts[0].count > 0 ? await evaluateBatch(model, validationImages, start, parts[0].count) : null
     const others = await Promise.race([
       Promise.all(answers),
       failed.then((reason) => Promise.reject(new Error(`Training replica failed: ${reason}`))),

@@ -1,13 +1,17 @@
 /**
  * One run's training, as the training process performs it: read the run's configuration, load
- * the data, pick the backend, build or restore the model, train, append throttled batch samples
- * to metrics.jsonl as they come, and after every epoch append its line and then save the
- * checkpoint (in that order: a crash between the two leaves lines past the checkpoint, which a
- * resume drops, never a missing one).
+ * the data and hold out its validation split, pick the backend, build or restore the model,
+ * train, append throttled batch samples to metrics.jsonl as they come, and after every epoch
+ * append its line, then save the best checkpoint when the epoch is the best so far, then the
+ * latest (in that order: a crash between them leaves lines past the checkpoint, which a resume
+ * drops and trains again identically, never a missing one). When the run ends (its last epoch,
+ * or early stopping), the test set is evaluated once, on the checkpoint the run keeps.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
+import type { TestResult } from '@common/run-record'
 import type { RunConfig } from '@common/schemas'
+import { keepsBest, selectEpochs, type SelectionState } from '@common/selection'
 import { activateBackend } from '../backend'
 import { loadDataset, type Dataset } from '../data'
 import { UserError } from '../errors'
@@ -15,13 +19,19 @@ import { buildModel } from '../model/build-model'
 import { MetricsAppender, trimMetrics } from '../run-files/metrics'
 import { runPaths } from '../run-files/paths'
 import { readRecord } from '../run-files/record'
+import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { limitSet } from './batches'
-import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
-import { runTrainingLoop, type LoopOutcome, type TrainingData } from './loop'
+import { latestCheckpointEpoch, loadCheckpoint, loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
+import { evaluateBatch } from './step'
+import { evaluateSet, runTrainingLoop, stepImages, type LoopOutcome, type TrainingData } from './loop'
 import { createOptimizer } from './optimizer'
 import { startTrainingReplicas, type ReplicaGroup } from './replicas'
 import type { TrainerToMain } from './protocol'
-import { Rng } from './rng'
+import { Rng, mixSeed } from './rng'
+import { splitValidation } from './split'
+
+/** The stream of the run's seed that draws augmentation seeds (apart from shuffles and dropout). */
+const AUGMENT_STREAM = 0xa06e47
 
 export interface TrainerSessionOptions {
   runId: string
@@ -52,11 +62,16 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
   const dataset = await loadData(config, home)
   if (shouldStop()) return 'stopped'
   const backend = await (options.activateBackend ?? activateBackend)(config.backend)
+  const { rows, cols } = dataset
+  const limited = limitSet(dataset.train, config.trainLimit, rows, cols)
+  const split = splitValidation(limited, config.validationSplit, config.seed, rows * cols)
   const data: TrainingData = {
-    rows: dataset.rows,
-    cols: dataset.cols,
+    rows,
+    cols,
     numClasses: dataset.classNames.length,
-    train: limitSet(dataset.train, config.trainLimit, dataset.rows, dataset.cols),
+    train: split.train,
+    // Without a split, the notebook's habit: validate on the test set (and the run says so).
+    validation: config.validationSplit > 0 ? split.validation : dataset.test,
     test: dataset.test,
   }
 
@@ -66,14 +81,18 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
     buildModel(config.architecture, [data.rows, data.cols, 1], data.numClasses, config.seed)
   const optimizer = restored?.optimizer ?? createOptimizer(config)
   const rng = restored?.rng ?? new Rng(config.seed)
+  const augmentRng = restored?.augmentRng ?? new Rng(mixSeed(config.seed, AUGMENT_STREAM))
   const doneEpochs = restored?.epoch ?? 0
   let replicas: ReplicaGroup | null = null
+  let outcome: LoopOutcome
   const appender = new MetricsAppender(paths.metrics)
   try {
     replicas = await startTrainingReplicas(config, backend.used, data, model, optimizer, {
       timeoutMs: options.replicaStepTimeoutMs,
     })
     const history = await trimMetrics(paths.metrics, doneEpochs)
+    // Checkpoints of earlier versions carry no selection: their epochs' lines give it.
+    let selection: SelectionState = restored?.selection ?? selectEpochs(config, history)
     send({
       type: 'started',
       pid: process.pid,
@@ -88,14 +107,15 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       startEpoch: doneEpochs + 1,
       history,
     })
-    return await runTrainingLoop({
+    outcome = await runTrainingLoop({
       model,
       optimizer,
       data,
-      epochs: config.epochs,
-      batchSize: config.batchSize,
+      config,
       startEpoch: doneEpochs + 1,
       rng,
+      augmentRng,
+      selection,
       elapsedBeforeMs: restored?.elapsedMs ?? 0,
       shouldStop,
       trainStep: replicas?.step,
@@ -104,17 +124,34 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       onProgress: (progress) => send({ type: 'progress', progress: { runId, ...progress } }),
       sampleIntervalMs: options.sampleIntervalMs,
       onSample: (sample) => appender.appendBatch(sample),
-      onEpoch: async ({ metrics, epochs, etaMs }) => {
+      onEpoch: async (report) => {
+        const { metrics, epochs, etaMs } = report
+        selection = report.selection
         await appender.appendEpoch(metrics)
-        await saveCheckpoint(paths.checkpoints, model, optimizer, {
+        const state = {
           epoch: metrics.epoch,
           rng: rng.state,
+          augmentRng: augmentRng.state,
+          selection,
           elapsedMs: metrics.elapsedMs,
           optimizer: config.optimizer,
-        })
+        }
+        if (keepsBest(config) && selection.bestEpoch === metrics.epoch)
+          await saveCheckpoint(paths.checkpoints, model, optimizer, state, 'best')
+        await saveCheckpoint(paths.checkpoints, model, optimizer, state)
         send({ type: 'epoch', metrics, epochs, etaMs, checkpointEpoch: metrics.epoch })
       },
     })
+    if (outcome === 'completed') {
+      // The replicas' cores are not needed for the test set, which runs on this thread alone.
+      await replicas?.close()
+      replicas = null
+      const best = keepsBest(config) && selection.bestEpoch > 0
+      const epoch = best ? selection.bestEpoch : await latestCheckpointEpoch(paths.checkpoints)
+      const test = await evaluateTest(paths.checkpoints, epoch, best, data, shouldStop)
+      if (test === null) return 'stopped'
+      send({ type: 'test', result: test })
+    }
   } finally {
     await replicas?.close()
     // The samples of an unfinished epoch: written whole, so no line is cut by the exit.
@@ -122,12 +159,40 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
     model.dispose()
     optimizer.dispose()
   }
+  return outcome
+}
+
+/**
+ * The test set's loss and accuracy on the checkpoint of `epoch` (the best one, or the latest),
+ * loaded from disk: what the run keeps, never the weights of an epoch cut short. Null when stopped.
+ */
+async function evaluateTest(
+  checkpointsDir: string,
+  epoch: number,
+  best: boolean,
+  data: TrainingData,
+  shouldStop: () => boolean,
+): Promise<TestResult | null> {
+  const { model, optimizerWeights } = await loadCheckpoint(
+    checkpointFolder(checkpointsDir, epoch, best ? 'best' : 'latest'),
+  )
+  tf.dispose(optimizerWeights.map((w) => w.tensor))
+  try {
+    const images = stepImages(data, 'test')
+    const evaluate = (start: number, count: number) => evaluateBatch(model, images, start, count)
+    const figures = await evaluateSet(evaluate, data.test.count, 500, shouldStop)
+    return figures && { epoch, ...figures }
+  } finally {
+    model.dispose()
+  }
 }
 
 interface Restored {
   model: tfl.LayersModel
   optimizer: tf.Optimizer
   rng: Rng
+  augmentRng: Rng | null
+  selection: SelectionState | null
   epoch: number
   elapsedMs: number
 }
@@ -157,5 +222,13 @@ async function restore(
   } finally {
     tf.dispose(optimizerWeights.map((w) => w.tensor))
   }
-  return { model, optimizer, rng: new Rng(state.rng), epoch: state.epoch, elapsedMs: state.elapsedMs }
+  return {
+    model,
+    optimizer,
+    rng: new Rng(state.rng),
+    augmentRng: state.augmentRng ? new Rng(state.augmentRng) : null,
+    selection: state.selection ?? null,
+    epoch: state.epoch,
+    elapsedMs: state.elapsedMs,
+  }
 }

@@ -35,13 +35,14 @@ export function barImages(count: number, rows = 12, cols = 12, seed = 1): ImageS
   return { images, labels, count }
 }
 
-/** Training and test sets of bar images. */
+/** Training, validation and test sets of bar images. */
 export function barData(trainCount = 200, testCount = 100, rows = 12, cols = 12): TrainingData {
   return {
     rows,
     cols,
     numClasses: 10,
     train: barImages(trainCount, rows, cols, 1),
+    validation: barImages(testCount, rows, cols, 3),
     test: barImages(testCount, rows, cols, 2),
   }
 }

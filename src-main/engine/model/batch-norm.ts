@@ -1,0 +1,122 @@
+/**
+ * Batch normalization in training, as one operation with its own gradient: the batch's mean and
+ * variance per channel (over every axis but the last), x normalized by them, scaled by gamma and
+ * shifted by beta. The moving statistics that inference uses are updated apart, once per step,
+ * from the batch statistics of every replica (`updateMovingStatistics`), so that replicas keep
+ * identical weights. On wasm, registered kernels do each direction in a few passes over the data
+ * (`wasm-kernels/batch-norm.ts`); elsewhere tfjs's own operations do.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+
+/** Keras's (and tfjs-layers') defaults, which the PyTorch peer of the bench mirrors. */
+export const BATCH_NORM_MOMENTUM = 0.99
+export const BATCH_NORM_EPSILON = 1e-3
+
+/** The kernels a backend may register to run batch normalization in training fast. */
+export const BATCH_NORM_FORWARD_KERNEL = 'WorkbenchBatchNormForward'
+export const BATCH_NORM_BACKWARD_KERNEL = 'WorkbenchBatchNormBackward'
+
+/** What batch normalization in training returns. */
+export interface BatchNormResult {
+  y: tf.Tensor
+  /** Per channel: the batch mean and the mean of squares ([2, channels]), for the moving statistics. */
+  moments: tf.Tensor2D
+}
+
+/** y = gamma * (x - mean) / sqrt(variance + epsilon) + beta with the batch's own mean and variance. */
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon = BATCH_NORM_EPSILON,
+): BatchNormResult {
+  let moments: tf.Tensor2D | null = null
+  const op = tf.customGrad((xs, g, b, save) => {
+    const [y, mean, variance] = forwardKernel(xs as tf.Tensor, g as tf.Tensor1D, b as tf.Tensor1D, epsilon)
+    ;(save as tf.GradSaveFunc)([xs as tf.Tensor, mean, variance, g as tf.Tensor])
+    // The caller keeps these past the gradient's scope (see TrainingStep.gradients).
+    moments = tf.keep(tf.stack([mean, tf.add(variance, tf.square(mean))]) as tf.Tensor2D)
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sMean, sVariance, sGamma] = saved
+        return backwardKernel(
+          dy,
+          sx,
+          sMean as tf.Tensor1D,
+          sVariance as tf.Tensor1D,
+          sGamma as tf.Tensor1D,
+          epsilon,
+        )
+      },
+    }
+  })
+  const y = op(x, gamma, beta)
+  return { y, moments: moments! }
+}
+
+/** y, mean and (biased) variance of x. */
+function forwardKernel(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  if (tf.getKernel(BATCH_NORM_FORWARD_KERNEL, tf.getBackend())) {
+    const out = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x, gamma, beta }, { epsilon })
+    return out as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D]
+  }
+  const axes = leadingAxes(x)
+  const { mean, variance } = tf.moments(x, axes)
+  const y = tf.batchNorm(x, mean, variance, beta, gamma, epsilon)
+  return [y, mean as tf.Tensor1D, variance as tf.Tensor1D]
+}
+
+/** dx, dgamma, dbeta of y = gamma * xhat + beta, xhat normalized by x's own batch statistics. */
+function backwardKernel(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  gamma: tf.Tensor1D,
+  epsilon: number,
+): tf.Tensor[] {
+  if (tf.getKernel(BATCH_NORM_BACKWARD_KERNEL, tf.getBackend())) {
+    const inputs = { dy, x, mean, variance, gamma }
+    return tf.engine().runKernel(BATCH_NORM_BACKWARD_KERNEL, inputs, { epsilon }) as unknown as tf.Tensor[]
+  }
+  return tf.tidy(() => {
+    const axes = leadingAxes(x)
+    const count = x.size / x.shape[x.shape.length - 1]
+    const rstd = tf.rsqrt(tf.add(variance, epsilon))
+    const xhat = tf.mul(tf.sub(x, mean), rstd)
+    const dbeta = tf.sum(dy, axes)
+    const dgamma = tf.sum(tf.mul(dy, xhat), axes)
+    // dx = gamma * rstd * (dy - dbeta / n - xhat * dgamma / n)
+    const centred = tf.sub(tf.sub(dy, tf.div(dbeta, count)), tf.mul(xhat, tf.div(dgamma, count)))
+    const dx = tf.mul(centred, tf.mul(gamma, rstd))
+    return [dx, dgamma, dbeta]
+  })
+}
+
+/**
+ * Moves a layer's moving mean and variance towards a step's batch statistics (`moments`: the
+ * whole batch's mean and mean of squares, [2, channels]), as Keras does with its momentum.
+ */
+export function updateMovingStatistics(
+  movingMean: tf.Variable,
+  movingVariance: tf.Variable,
+  moments: tf.Tensor2D,
+  momentum = BATCH_NORM_MOMENTUM,
+): void {
+  tf.tidy(() => {
+    const [mean, meanOfSquares] = tf.unstack(moments)
+    const variance = tf.relu(tf.sub(meanOfSquares, tf.square(mean)))
+    movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)))
+    movingVariance.assign(tf.add(tf.mul(movingVariance, momentum), tf.mul(variance, 1 - momentum)))
+  })
+}
+
+function leadingAxes(x: tf.Tensor): number[] {
+  return Array.from({ length: x.rank - 1 }, (_, i) => i)
+}
