@@ -1,4 +1,4 @@
-import type { EpochMetrics, RunDetails, RunListItem, RunRecord } from '@common/contract'
+import type { EpochMetrics, RunDetails, RunListItem, RunRecord, RunSummary } from '@common/contract'
 import { UserError } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
@@ -90,9 +90,7 @@ export function formatRunDetails({ record, metrics }: RunDetails): string {
   ]
   if (record.summary) {
     const s = record.summary
-    lines.push(
-      `  result      validation accuracy ${percent(s.valAccuracy)} (best ${percent(s.bestValAccuracy)} at epoch ${s.bestEpoch}), ${Math.round(s.samplesPerSec)} samples/s, ${formatDuration(s.durationMs)}`,
-    )
+    lines.push(`  result      ${describeResult(s)}`)
   }
   const rows = metrics.map((m) => [
     String(m.epoch),
@@ -116,6 +114,19 @@ export function formatEpoch(m: EpochMetrics, epochs: number, etaMs: number | nul
     `epoch ${m.epoch}/${epochs}: training loss ${m.trainLoss.toFixed(4)}, acc ${percent(m.trainAccuracy)}; ` +
     `validation loss ${m.valLoss.toFixed(4)}, acc ${percent(m.valAccuracy)} ` +
     `(${Math.round(m.samplesPerSec)} samples/s, ${formatDuration(m.elapsedMs)}${eta})`
+  )
+}
+
+/**
+ * A run's result in one phrase: validation accuracy, the best epoch, the test figures once the
+ * run has them, speed and duration.
+ */
+export function describeResult(s: RunSummary): string {
+  const test =
+    s.testAccuracy === null ? '' : `, test accuracy ${percent(s.testAccuracy)} (epoch ${s.testEpoch})`
+  return (
+    `validation accuracy ${percent(s.valAccuracy)} (best ${percent(s.bestValAccuracy)} at epoch ${s.bestEpoch})${test}, ` +
+    `${Math.round(s.samplesPerSec)} samples/s, ${formatDuration(s.durationMs)}`
   )
 }
 

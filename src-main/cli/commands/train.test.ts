@@ -105,6 +105,32 @@ describe('npm run train', () => {
     expect(result.out).toMatch(/^Completed run \S+: validation accuracy/m)
   })
 
+  it('trains from a preset in any case, with the flags given over it, and reports the test accuracy', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    const argv = [...tiny(), '--preset', 'BEST accuracy', '--rotation', '15', '--epochs', '1', '--home', home]
+    const result = await capture(runTrain, [...argv, '--patience', '3', '--schedule', 'cosine'])
+    expect(result.err).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(
+      /^Run \S+ ".*": bars \(folder\), 300 training images, 30 of them held out to validate;/m,
+    )
+    expect(result.out).toMatch(/^Completed run \S+: .*, test accuracy [\d.]+% \(epoch 1\), /m)
+    const [id] = await readdir(join(home, 'runs'))
+    const record = JSON.parse(await readFile(runPaths(home, id).record, 'utf8'))
+    // The preset's recipe, the flags over it: its zoom and shift stay, its architecture is replaced.
+    expect(record.config).toMatchObject({
+      augmentation: { rotation: 15, zoom: 0.1, shift: 0.1, horizontalFlip: false },
+      schedule: { kind: 'cosine', finalFactor: 0 },
+      earlyStopping: { patience: 3, minDelta: 0 },
+      keepBest: true,
+      validationSplit: 0.1,
+      batchSize: 30,
+      architecture: { convBlocks: [{ filters: 4 }] },
+    })
+    expect(record.summary).toMatchObject({ testEpoch: 1, bestEpoch: 1 })
+    expect(await readdir(runPaths(home, id).checkpoints)).toEqual(['best-epoch-000001', 'epoch-000001'])
+  })
+
   it('exits 2 with one sentence and writes nothing for bad input', async () => {
     const home = await mkdtemp(join(root, 'home-'))
     const cases = [
@@ -122,6 +148,29 @@ describe('npm run train', () => {
       [['--resume', '20260101-000000-none'], /^There is no run 20260101-000000-none\.\n$/],
       [['--resume', 'x', '--epochs', '3'], /^--resume keeps the run's own settings; drop --epochs\.\n$/],
       [['--bogus'], /^Unknown flag --bogus/],
+      [
+        ['--preset', 'fastest'],
+        /^There is no preset "fastest"; the presets are "Notebook", "Quick look", "Best accuracy"\.\n$/,
+      ],
+      [['--rotation', '-5'], /^--rotation must be at least 0, not -5\.\n$/],
+      [['--validation-split', '0.9'], /^--validation-split must be at most 0\.5, not 0\.9\.\n$/],
+      [
+        ['--decay-every', '3'],
+        /^--decay-every is a setting of the step schedule, not of constant; give --schedule step\.\n$/,
+      ],
+      [
+        ['--preset', 'best accuracy', '--decay-factor', '0.5'],
+        /^--decay-factor is a setting of the step and exponential schedules, not of one-cycle/,
+      ],
+      [['--min-delta', '0.1'], /^--min-delta needs early stopping: give --patience too\.\n$/],
+      [
+        ['--horizontal-flip', 'yes'],
+        /^Horizontal flip is not offered for MNIST: a mirrored digit is another shape, or none\.\n$/,
+      ],
+      [
+        ['--resume', 'x', '--preset', 'Notebook'],
+        /^--resume keeps the run's own settings; drop --preset\.\n$/,
+      ],
     ] as const
     for (const [argv, message] of cases) {
       const result = await capture(runTrain, [...argv, '--home', home])

@@ -1,38 +1,17 @@
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
-import { requestSchemas } from '@common/requests'
-import { backendPreferenceSchema, type DatasetRef, type RunConfig } from '@common/schemas'
-import type { z } from 'zod'
+import { validationCount } from '@common/recipe'
+import type { RunConfig } from '@common/schemas'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
 import type { LaunchTrainer } from '../../engine/train'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
-import { describeBackend, formatDuration, formatEpoch, percent } from './runs'
+import { describeBackend, describeResult, formatDuration, formatEpoch, percent } from './runs'
+import { RUN_FLAGS, configFromFlags, givenRunFlags } from './train-config'
 
 const FLAGS = {
-  dataset: { type: 'string', description: 'mnist, fashion-mnist, or a folder of IDX files (default mnist)' },
-  architecture: {
-    type: 'string',
-    description: "the network as JSON, inline or in a file (default: the notebook's)",
-  },
-  epochs: { type: 'int', min: 1, description: 'passes over the training set (default 50)' },
-  'batch-size': { type: 'int', min: 1, description: 'images per step (default 100)' },
-  'learning-rate': { type: 'number', description: 'step size of the optimizer (default 0.0001)' },
-  optimizer: { type: 'string', choices: ['adam', 'sgd', 'rmsprop'], description: 'default adam' },
-  momentum: { type: 'number', min: 0, description: 'momentum of sgd (default 0.9)' },
-  seed: { type: 'int', min: 0, description: 'seed of the weights, shuffling and dropout (default 42)' },
-  'train-limit': { type: 'int', min: 1, description: 'train on the first N training images only' },
-  backend: { type: 'string', choices: backendPreferenceSchema.options, description: 'default auto' },
-  replicas: {
-    type: 'int',
-    min: 1,
-    description:
-      'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1; 1 on webgpu)',
-  },
-  name: { type: 'string', description: 'a name for the run' },
+  ...RUN_FLAGS,
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
   home: HOME_FLAG,
   json: { type: 'boolean', description: 'print one JSON event a line instead of text' },
@@ -40,22 +19,6 @@ const FLAGS = {
 } satisfies FlagSpecs
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags']
-
-/** The config field each flag sets, to name the flag when the value is refused. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  dataset: 'dataset',
-  architecture: 'architecture',
-  epochs: 'epochs',
-  batchSize: 'batch-size',
-  learningRate: 'learning-rate',
-  optimizer: 'optimizer',
-  momentum: 'momentum',
-  seed: 'seed',
-  trainLimit: 'train-limit',
-  backend: 'backend',
-  replicas: 'replicas',
-  name: 'name',
-}
 
 export interface TrainIO extends CommandIO {
   /** Home when --home is not given (tests); else WORKBENCH_HOME or the OS default. */
@@ -78,8 +41,7 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
       io.stdout.write(usage('train', 'Train a network and record the run.', FLAGS))
       return 0
     }
-    config =
-      flags.resume === undefined ? configFromFlags(flags, await readArchitecture(flags.architecture)) : null
+    config = flags.resume === undefined ? await configFromFlags(flags) : null
     if (flags.resume !== undefined) refuseSettingsWithResume(flags)
   } catch (error) {
     return reportUserError(error, io)
@@ -133,73 +95,14 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
   }
 }
 
-function configFromFlags(flags: Flags, architecture: unknown): RunConfig {
-  // The same strict check as a runs.start request: a misspelt key in --architecture is refused.
-  const parsed = requestSchemas['runs.start'].safeParse({
-    name: flags.name,
-    dataset: flags.dataset === undefined ? undefined : datasetRef(flags.dataset),
-    architecture,
-    epochs: flags.epochs,
-    batchSize: flags['batch-size'],
-    learningRate: flags['learning-rate'],
-    optimizer: flags.optimizer,
-    momentum: flags.momentum,
-    seed: flags.seed,
-    trainLimit: flags['train-limit'],
-    backend: flags.backend,
-    replicas: flags.replicas,
-  })
-  if (parsed.success) return parsed.data
-  const issues = parsed.error.issues
-  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]
-  const flag = FLAG_OF_FIELD[String(issue.path[0])] ?? String(issue.path[0])
-  throw new UserError(describeFlagIssue(issue, flag, flags[flag as keyof Flags]), 'invalid', flag)
-}
-
-/** What is wrong with the value of a flag, in the flag's own terms. */
-function describeFlagIssue(issue: z.core.$ZodIssue, flag: string, value: unknown): string {
-  const inside = issue.path.slice(1).join('.')
-  if (issue.code === 'unrecognized_keys') {
-    const key = [inside, issue.keys[0]].filter(Boolean).join('.')
-    return `--${flag} has "${key}", which is not a field of a network.`
-  }
-  if (!inside && issue.code === 'too_small')
-    return `--${flag} must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, not ${String(value)}.`
-  if (!inside && issue.code === 'too_big')
-    return `--${flag} must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}, not ${String(value)}.`
-  const where = inside ? ` (at ${inside})` : ''
-  return `--${flag} is not accepted${where}: ${issue.message.replace(/\.$/, '')}.`
-}
-
-/** The value of --architecture: inline JSON, or the path of a JSON file. */
-async function readArchitecture(value: string | undefined): Promise<unknown> {
-  if (value === undefined) return undefined
-  let text = value
-  if (!value.trimStart().startsWith('{')) {
-    try {
-      text = await readFile(value, 'utf8')
-    } catch (error) {
-      throw new UserError(
-        `--architecture: cannot read ${value} (${errorMessage(error)}).`,
-        'invalid',
-        'architecture',
-      )
-    }
-  }
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new UserError('--architecture is not valid JSON.', 'invalid', 'architecture')
-  }
-}
-
-function datasetRef(value: string): DatasetRef {
-  if (value === 'mnist' || value === 'fashion-mnist') return { kind: value }
-  return { kind: 'folder', path: resolve(value) }
+/** How many images a run trains on and what it validates on: "300 training images, 30 of them held out to validate". */
+function describeImages(config: RunConfig, trainCount: number): string {
+  const held = validationCount(trainCount, config.validationSplit)
+  return `${trainCount} training images, ${held > 0 ? `${held} of them held out to validate` : 'validated on the test set'}`
 }
 
 function refuseSettingsWithResume(flags: Flags): void {
-  const settings = Object.values(FLAG_OF_FIELD).filter((flag) => flags[flag as keyof Flags] !== undefined)
+  const settings = givenRunFlags(flags)
   if (settings.length > 0) {
     throw new UserError(
       `--resume keeps the run's own settings; drop --${settings[0]}.`,
@@ -236,7 +139,9 @@ class TrainPrinter {
     this.runId = record.id
     if (this.json) return
     const c = record.config
-    const data = record.dataset ? `${record.dataset.title}, ${record.dataset.trainCount} training images` : ''
+    const data = record.dataset
+      ? `${record.dataset.title}, ${describeImages(c, record.dataset.trainCount)}`
+      : ''
     const verb = resumed
       ? `Resuming run ${record.id} after epoch ${record.checkpointEpoch}`
       : `Run ${record.id}`
@@ -271,10 +176,7 @@ class TrainPrinter {
       return
     }
     this.clearBar()
-    const s = record.summary
-    const result = s
-      ? `validation accuracy ${percent(s.valAccuracy)} (best ${percent(s.bestValAccuracy)} at epoch ${s.bestEpoch}), ${Math.round(s.samplesPerSec)} samples/s, ${formatDuration(s.durationMs)} of training`
-      : 'no epoch finished'
+    const result = record.summary ? `${describeResult(record.summary)} of training` : 'no epoch finished'
     if (record.backend) this.started(record)
     if (record.status === 'completed') this.line(`Completed run ${record.id}: ${result}.`)
     else if (record.status === 'stopped') {
