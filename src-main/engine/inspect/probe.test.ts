@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { NOTEBOOK_ARCHITECTURE } from '@common/schemas'
+import { NOTEBOOK_ARCHITECTURE, architectureSchema } from '@common/schemas'
 import { activateBackend } from '../backend'
 import { buildModel } from '../model/build-model'
 import { argmax, createLayerProbe, softmax } from './probe'
@@ -46,6 +46,29 @@ describe('createLayerProbe', () => {
     const pooled = tf.tidy(() => tf.maxPool(tf.tensor4d(out.layers[0].data, [1, 24, 24, 32]), 2, 2, 'valid'))
     expect(Array.from(out.layers[1].data)).toEqual(Array.from(await pooled.data()))
     tf.dispose([predicted, pooled])
+    model.dispose()
+  })
+
+  it('shows the batch norms after convs and global average pooling as maps, not the dense ones', async () => {
+    const architecture = architectureSchema.parse({
+      convBlocks: [{ filters: 4, kernelSize: 3, convs: 2, batchNorm: true, pooling: 'none', dropout: 0.2 }],
+      globalPooling: 'avg',
+      denseLayers: [{ units: 8, batchNorm: true }],
+    })
+    const model = buildModel(architecture)
+    const probe = createLayerProbe(model)
+    expect(probe.layers.map((l) => [l.name, l.type, l.shape])).toEqual([
+      ['conv1_1', 'Conv2D', [26, 26, 4]],
+      ['conv1_1_bn', 'BatchNormalization', [26, 26, 4]],
+      ['conv1_2', 'Conv2D', [24, 24, 4]],
+      ['conv1_2_bn', 'BatchNormalization', [24, 24, 4]],
+      ['global_pool', 'GlobalAveragePooling2D', [1, 1, 4]],
+    ])
+    const out = await probe.run(strokeInput())
+    // A fresh batch norm (moving mean 0, variance 1) scales its input by 1/sqrt(1 + 0.001).
+    const [conv, bn, , , pooled] = out.layers.map((l) => l.data)
+    bn.forEach((v, i) => expect(v).toBeCloseTo(conv[i] / Math.sqrt(1.001), 5))
+    expect(pooled.length).toBe(4)
     model.dispose()
   })
 })

@@ -1,12 +1,18 @@
 /**
- * One forward pass that returns what every conv and pool layer made of an image, and the logits:
- * a tfjs model over the trained one's layers with all those outputs (the layers and weights are
- * shared, nothing is copied).
+ * One forward pass that returns what every conv, batch-norm and pool layer made of an image
+ * (global average pooling as 1x1 maps), and the logits: a tfjs model over the trained one's
+ * layers with all those outputs (the layers and weights are shared, nothing is copied).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 
-const INSPECTED = new Set(['Conv2D', 'MaxPooling2D', 'AveragePooling2D'])
+const INSPECTED = new Set([
+  'Conv2D',
+  'BatchNormalization',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+])
 
 /** What a probe returns for one image. */
 export interface ProbeOutput {
@@ -23,16 +29,20 @@ export interface LayerProbe {
   firstConvKernels(): Promise<{ shape: number[]; data: Float32Array } | null>
 }
 
-/** A probe over the conv and pool layers of `model` (a trained Sequential or functional model). */
+/**
+ * A probe over the feature-map layers of `model` (a trained Sequential or functional model): its
+ * convs, pools, global pooling, and the batch norms that follow a conv (not those of dense layers).
+ */
 export function createLayerProbe(model: tfl.LayersModel): LayerProbe {
-  const inspected = model.layers.filter((layer) => INSPECTED.has(layer.getClassName()))
+  const inspected = model.layers.filter((layer) => {
+    const type = layer.getClassName()
+    const rank = (layer.outputShape as (number | null)[]).length
+    return INSPECTED.has(type) && (type !== 'BatchNormalization' || rank === 4)
+  })
   const layers = inspected.map((layer) => {
     const shape = layer.outputShape as (number | null)[]
-    return {
-      name: layer.name,
-      type: layer.getClassName(),
-      shape: [shape[1]!, shape[2]!, shape[3]!] as [number, number, number],
-    }
+    const mapShape = shape.length === 4 ? [shape[1]!, shape[2]!, shape[3]!] : [1, 1, shape[1]!]
+    return { name: layer.name, type: layer.getClassName(), shape: mapShape as [number, number, number] }
   })
   const outputs = [...inspected.map((layer) => layer.output as tfl.SymbolicTensor), model.outputs[0]]
   const probe = tfl.model({ inputs: model.inputs, outputs })
