@@ -3,8 +3,8 @@
  * variance per channel (over every axis but the last), x normalized by them, scaled by gamma and
  * shifted by beta. The moving statistics that inference uses are updated apart, once per step,
  * from the batch statistics of every replica (`updateMovingStatistics`), so that replicas keep
- * identical weights. On wasm, registered kernels do each direction in a few passes over the data
- * (`wasm-kernels/batch-norm.ts`); elsewhere tfjs's own operations do.
+ * identical weights. On wasm, kernels of our own do each direction in two passes over the data
+ * (`backend/wasm-kernels/batch-norm.ts`); elsewhere tfjs's own operations do.
  */
 import * as tf from '@tensorflow/tfjs-core'
 
@@ -12,9 +12,26 @@ import * as tf from '@tensorflow/tfjs-core'
 export const BATCH_NORM_MOMENTUM = 0.99
 export const BATCH_NORM_EPSILON = 1e-3
 
-/** The kernels a backend may register to run batch normalization in training fast. */
-export const BATCH_NORM_FORWARD_KERNEL = 'WorkbenchBatchNormForward'
-export const BATCH_NORM_BACKWARD_KERNEL = 'WorkbenchBatchNormBackward'
+/**
+ * The kernels a backend may register to train batch normalization fast: the forward one takes
+ * x, gamma, beta (attribute epsilon) and returns y, the batch mean and the (biased) variance;
+ * the gradient one takes dy, x, mean, variance, gamma and returns dx, dgamma, dbeta.
+ */
+export const BATCH_NORM_TRAINING_KERNEL = 'WorkbenchBatchNormTraining'
+export const BATCH_NORM_GRAD_KERNEL = 'WorkbenchBatchNormTrainingGrad'
+
+// The registered gradient keeps x by reference (a custom gradient would copy it).
+tf.registerGradient({
+  kernelName: BATCH_NORM_TRAINING_KERNEL,
+  inputsToSave: ['x', 'gamma'],
+  outputsToSave: [false, true, true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, gamma, mean, variance] = saved
+    const inputs = { dy: Array.isArray(dy) ? dy[0] : dy, x, mean, variance, gamma }
+    const [dx, dgamma, dbeta] = tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, inputs, attrs) as tf.Tensor[]
+    return { x: () => dx, gamma: () => dgamma, beta: () => dbeta }
+  },
+})
 
 /** What batch normalization in training returns. */
 export interface BatchNormResult {
@@ -23,24 +40,38 @@ export interface BatchNormResult {
   moments: tf.Tensor2D
 }
 
-/** y = gamma * (x - mean) / sqrt(variance + epsilon) + beta with the batch's own mean and variance. */
+/**
+ * y = gamma * (x - mean) / sqrt(variance + epsilon) + beta with the batch's own mean and
+ * variance; `moments` is kept past the gradient's scope (the caller disposes it).
+ */
 export function batchNormTraining(
   x: tf.Tensor,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   epsilon = BATCH_NORM_EPSILON,
 ): BatchNormResult {
+  if (tf.getKernel(BATCH_NORM_TRAINING_KERNEL, tf.getBackend())) {
+    const [y, mean, variance] = tf.engine().runKernel(
+      BATCH_NORM_TRAINING_KERNEL,
+      { x, gamma, beta },
+      {
+        epsilon,
+      },
+    ) as tf.Tensor[]
+    return { y, moments: keepMoments(mean as tf.Tensor1D, variance as tf.Tensor1D) }
+  }
   let moments: tf.Tensor2D | null = null
   const op = tf.customGrad((xs, g, b, save) => {
-    const [y, mean, variance] = forwardKernel(xs as tf.Tensor, g as tf.Tensor1D, b as tf.Tensor1D, epsilon)
+    const axes = leadingAxes(xs as tf.Tensor)
+    const { mean, variance } = tf.moments(xs as tf.Tensor, axes)
+    const y = tf.batchNorm(xs as tf.Tensor, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, epsilon)
     ;(save as tf.GradSaveFunc)([xs as tf.Tensor, mean, variance, g as tf.Tensor])
-    // The caller keeps these past the gradient's scope (see TrainingStep.gradients).
-    moments = tf.keep(tf.stack([mean, tf.add(variance, tf.square(mean))]) as tf.Tensor2D)
+    moments = keepMoments(mean as tf.Tensor1D, variance as tf.Tensor1D)
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sMean, sVariance, sGamma] = saved
-        return backwardKernel(
+        return compositeGradient(
           dy,
           sx,
           sMean as tf.Tensor1D,
@@ -55,25 +86,13 @@ export function batchNormTraining(
   return { y, moments: moments! }
 }
 
-/** y, mean and (biased) variance of x. */
-function forwardKernel(
-  x: tf.Tensor,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  epsilon: number,
-): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
-  if (tf.getKernel(BATCH_NORM_FORWARD_KERNEL, tf.getBackend())) {
-    const out = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x, gamma, beta }, { epsilon })
-    return out as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D]
-  }
-  const axes = leadingAxes(x)
-  const { mean, variance } = tf.moments(x, axes)
-  const y = tf.batchNorm(x, mean, variance, beta, gamma, epsilon)
-  return [y, mean as tf.Tensor1D, variance as tf.Tensor1D]
+/** The batch mean and mean of squares, [2, channels], kept out of the tidy scopes around it. */
+function keepMoments(mean: tf.Tensor1D, variance: tf.Tensor1D): tf.Tensor2D {
+  return tf.keep(tf.tidy(() => tf.stack([mean, tf.add(variance, tf.square(mean))]) as tf.Tensor2D))
 }
 
 /** dx, dgamma, dbeta of y = gamma * xhat + beta, xhat normalized by x's own batch statistics. */
-function backwardKernel(
+function compositeGradient(
   dy: tf.Tensor,
   x: tf.Tensor,
   mean: tf.Tensor1D,
@@ -81,10 +100,6 @@ function backwardKernel(
   gamma: tf.Tensor1D,
   epsilon: number,
 ): tf.Tensor[] {
-  if (tf.getKernel(BATCH_NORM_BACKWARD_KERNEL, tf.getBackend())) {
-    const inputs = { dy, x, mean, variance, gamma }
-    return tf.engine().runKernel(BATCH_NORM_BACKWARD_KERNEL, inputs, { epsilon }) as unknown as tf.Tensor[]
-  }
   return tf.tidy(() => {
     const axes = leadingAxes(x)
     const count = x.size / x.shape[x.shape.length - 1]

@@ -3,13 +3,15 @@
  * Conv2DBackpropFilter (so a convolution cannot train at all), a direct-loop
  * Conv2DBackpropInput, a naive loop for transposed BatchMatMul, a MaxPoolGrad that is wrong
  * for windows of negative values, a Sum that transposes before reducing leading axes and a
- * Slice that copies its whole input first. `registerWasmTrainingKernels` puts ours in their place.
+ * Slice that copies its whole input first, and nothing that trains batch normalization.
+ * `registerWasmTrainingKernels` puts ours in their place, and adds the batch-norm ones.
  * Call it before the wasm backend is first set (each kernel's setup runs when it is).
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core'
 import type { KernelConfig } from '@tensorflow/tfjs-core'
 import { adamConfig } from './adam'
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul'
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './batch-norm'
 import { conv2DConfig, fusedConv2DConfig } from './conv2d'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
@@ -35,6 +37,8 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   adamConfig,
   identityConfig,
   castConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
 ]
 
 let registered = false

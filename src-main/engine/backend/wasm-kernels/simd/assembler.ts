@@ -176,6 +176,9 @@ export class FunctionBuilder {
   f32Add() {
     return this.op(0x92)
   }
+  f32Sub() {
+    return this.op(0x93)
+  }
   f32Mul() {
     return this.op(0x94)
   }
