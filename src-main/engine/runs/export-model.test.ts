@@ -6,9 +6,9 @@ import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { exportModel } from './export-model'
 import { runPaths } from '../run-files/paths'
 
-function homeWithCheckpoint(id: string, epoch: number) {
-  const home = mkdtempSync(join(tmpdir(), 'export-'))
-  const folder = checkpointFolder(runPaths(home, id).checkpoints, epoch)
+function homeWithCheckpoint(id: string, epoch: number, kind: 'latest' | 'best' = 'latest', into?: string) {
+  const home = into ?? mkdtempSync(join(tmpdir(), 'export-'))
+  const folder = checkpointFolder(runPaths(home, id).checkpoints, epoch, kind)
   mkdirSync(folder, { recursive: true })
   const manifest = [{ paths: ['weights.bin'], weights: [{ name: 'w', shape: [2], dtype: 'float32' }] }]
   writeFileSync(
@@ -36,6 +36,18 @@ describe('exportModel', () => {
     await expect(exportModel(home, 'run-2')).rejects.toThrow(
       'Run run-2 has no checkpoint yet; it saves one after each epoch.',
     )
-    await expect(exportModel(home, 'run-1', 2)).rejects.toThrow('keeps only the checkpoint of epoch 3, not 2')
+    await expect(exportModel(home, 'run-1', 2)).rejects.toThrow(
+      'keeps only the checkpoints of epoch 3, not 2',
+    )
+  })
+
+  it('exports the best epoch’s checkpoint that a run keeps beside its latest', async () => {
+    const home = homeWithCheckpoint('run-1', 5)
+    homeWithCheckpoint('run-1', 3, 'best', home)
+    expect((await exportModel(home, 'run-1')).epoch).toBe(5)
+    expect((await exportModel(home, 'run-1', 3)).weightsFileName).toBe('run-1-epoch3.weights.bin')
+    await expect(exportModel(home, 'run-1', 4)).rejects.toThrow(
+      'Run run-1 keeps only the checkpoints of epochs 3 (its best) and 5, not 4.',
+    )
   })
 })
