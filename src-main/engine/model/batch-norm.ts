@@ -8,8 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 
-/** Keras's (and tfjs-layers') defaults, which the PyTorch peer of the bench mirrors. */
-export const BATCH_NORM_MOMENTUM = 0.99
+/**
+ * How much of the moving statistics a step keeps: PyTorch's 0.9 (its `momentum` is 0.1), not
+ * Keras's 0.99, whose averages are still mostly their starting values after the few hundred steps
+ * of a short run, so that its validation, in inference mode, sees a broken network. Epsilon is
+ * Keras's. The PyTorch peer of the bench mirrors both.
+ */
+export const BATCH_NORM_MOMENTUM = 0.9
 export const BATCH_NORM_EPSILON = 1e-3
 
 /**
@@ -116,7 +121,7 @@ function compositeGradient(
 
 /**
  * Moves a layer's moving mean and variance towards a step's batch statistics (`moments`: the
- * whole batch's mean and mean of squares, [2, channels]), as Keras does with its momentum.
+ * whole batch's mean and mean of squares, [2, channels]): moving = moving x momentum + batch x (1 - momentum).
  */
 export function updateMovingStatistics(
   movingMean: tf.Variable,
