@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { describeArchitecture } from './architecture'
-import { runRecord } from './compareFixtures'
+import { runRecord } from './run-record.fixtures'
 
 describe('architecture text', () => {
   it('describes the notebook network in one line', () => {
