@@ -1,37 +1,38 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
+import { formatLearningRate, formatPercent } from '@common/format'
 import { requestSchemas } from '@common/requests'
+import { RUN_LIMITS } from '@common/run-limits'
 import { backendPreferenceSchema, type DatasetRef, type RunConfig } from '@common/schemas'
 import type { z } from 'zod'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
 import type { LaunchTrainer } from '../../engine/train'
-import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
+import { HELP_FLAG, HOME_FLAG, numberFlag, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
-import { describeBackend, formatDuration, formatEpoch, percent } from './runs'
+import { describeBackend, formatDuration, formatEpoch } from './runs'
 
-const FLAGS = {
+/** The flags of `train`; the numbers are checked against the run limits, as the app's form checks them. */
+export const TRAIN_FLAGS = {
   dataset: { type: 'string', description: 'mnist, fashion-mnist, or a folder of IDX files (default mnist)' },
   architecture: {
     type: 'string',
     description: "the network as JSON, inline or in a file (default: the notebook's)",
   },
-  epochs: { type: 'int', min: 1, description: 'passes over the training set (default 50)' },
-  'batch-size': { type: 'int', min: 1, description: 'images per step (default 100)' },
-  'learning-rate': { type: 'number', description: 'step size of the optimizer (default 0.0001)' },
+  epochs: numberFlag(RUN_LIMITS.epochs, 'passes over the training set (default 50)'),
+  'batch-size': numberFlag(RUN_LIMITS.batchSize, 'images per step (default 100)'),
+  'learning-rate': numberFlag(RUN_LIMITS.learningRate, 'step size of the optimizer (default 1e-4)'),
   optimizer: { type: 'string', choices: ['adam', 'sgd', 'rmsprop'], description: 'default adam' },
-  momentum: { type: 'number', min: 0, description: 'momentum of sgd (default 0.9)' },
-  seed: { type: 'int', min: 0, description: 'seed of the weights, shuffling and dropout (default 42)' },
-  'train-limit': { type: 'int', min: 1, description: 'train on the first N training images only' },
+  momentum: numberFlag(RUN_LIMITS.momentum, 'momentum of sgd (default 0.9)'),
+  seed: numberFlag(RUN_LIMITS.seed, 'seed of the weights, shuffling and dropout (default 42)'),
+  'train-limit': numberFlag(RUN_LIMITS.trainLimit, 'train on the first N training images only'),
   backend: { type: 'string', choices: backendPreferenceSchema.options, description: 'default auto' },
-  replicas: {
-    type: 'int',
-    min: 1,
-    description:
-      'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1; 1 on webgpu)',
-  },
+  replicas: numberFlag(
+    RUN_LIMITS.replicas,
+    'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1; 1 on webgpu)',
+  ),
   name: { type: 'string', description: 'a name for the run' },
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
   home: HOME_FLAG,
@@ -39,7 +40,7 @@ const FLAGS = {
   help: HELP_FLAG,
 } satisfies FlagSpecs
 
-type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags']
+export type TrainFlags = ReturnType<typeof parseFlags<typeof TRAIN_FLAGS>>['flags']
 
 /** The config field each flag sets, to name the flag when the value is refused. */
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -70,12 +71,12 @@ export interface TrainIO extends CommandIO {
  * Ctrl-C (the finished epochs are kept; `--resume ID` continues).
  */
 export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
-  let flags: Flags
+  let flags: TrainFlags
   let config: RunConfig | null
   try {
-    ;({ flags } = parseFlags(argv, FLAGS))
+    ;({ flags } = parseFlags(argv, TRAIN_FLAGS))
     if (flags.help) {
-      io.stdout.write(usage('train', 'Train a network and record the run.', FLAGS))
+      io.stdout.write(usage('train', 'Train a network and record the run.', TRAIN_FLAGS))
       return 0
     }
     config =
@@ -133,7 +134,8 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
   }
 }
 
-function configFromFlags(flags: Flags, architecture: unknown): RunConfig {
+/** The run configuration the flags (and the --architecture JSON) describe; a UserError naming the flag if refused. */
+export function configFromFlags(flags: TrainFlags, architecture: unknown): RunConfig {
   // The same strict check as a runs.start request: a misspelt key in --architecture is refused.
   const parsed = requestSchemas['runs.start'].safeParse({
     name: flags.name,
@@ -153,7 +155,7 @@ function configFromFlags(flags: Flags, architecture: unknown): RunConfig {
   const issues = parsed.error.issues
   const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]
   const flag = FLAG_OF_FIELD[String(issue.path[0])] ?? String(issue.path[0])
-  throw new UserError(describeFlagIssue(issue, flag, flags[flag as keyof Flags]), 'invalid', flag)
+  throw new UserError(describeFlagIssue(issue, flag, flags[flag as keyof TrainFlags]), 'invalid', flag)
 }
 
 /** What is wrong with the value of a flag, in the flag's own terms. */
@@ -198,8 +200,10 @@ function datasetRef(value: string): DatasetRef {
   return { kind: 'folder', path: resolve(value) }
 }
 
-function refuseSettingsWithResume(flags: Flags): void {
-  const settings = Object.values(FLAG_OF_FIELD).filter((flag) => flags[flag as keyof Flags] !== undefined)
+function refuseSettingsWithResume(flags: TrainFlags): void {
+  const settings = Object.values(FLAG_OF_FIELD).filter(
+    (flag) => flags[flag as keyof TrainFlags] !== undefined,
+  )
   if (settings.length > 0) {
     throw new UserError(
       `--resume keeps the run's own settings; drop --${settings[0]}.`,
@@ -241,7 +245,7 @@ class TrainPrinter {
       ? `Resuming run ${record.id} after epoch ${record.checkpointEpoch}`
       : `Run ${record.id}`
     this.line(
-      `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${c.learningRate}`,
+      `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${formatLearningRate(c.learningRate)}`,
     )
   }
 
@@ -273,7 +277,7 @@ class TrainPrinter {
     this.clearBar()
     const s = record.summary
     const result = s
-      ? `validation accuracy ${percent(s.valAccuracy)} (best ${percent(s.bestValAccuracy)} at epoch ${s.bestEpoch}), ${Math.round(s.samplesPerSec)} samples/s, ${formatDuration(s.durationMs)} of training`
+      ? `validation accuracy ${formatPercent(s.valAccuracy)} (best ${formatPercent(s.bestValAccuracy)} at epoch ${s.bestEpoch}), ${Math.round(s.samplesPerSec)} samples/s, ${formatDuration(s.durationMs)} of training`
       : 'no epoch finished'
     if (record.backend) this.started(record)
     if (record.status === 'completed') this.line(`Completed run ${record.id}: ${result}.`)
@@ -290,7 +294,7 @@ class TrainPrinter {
     const eta = p.etaMs === null ? '' : ` ETA ${formatDuration(p.etaMs)}`
     const text =
       `epoch ${p.epoch}/${p.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.batch}/${p.batches} ` +
-      `loss ${p.loss.toFixed(4)} acc ${percent(p.accuracy)} ${Math.round(p.samplesPerSec)}/s${eta}`
+      `loss ${p.loss.toFixed(4)} acc ${formatPercent(p.accuracy)} ${Math.round(p.samplesPerSec)}/s${eta}`
     this.io.stdout.write(`\r\x1b[K${text}`)
     this.barShown = true
   }

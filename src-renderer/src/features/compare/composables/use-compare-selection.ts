@@ -1,5 +1,5 @@
 import { computed, shallowRef, watch } from 'vue'
-import { MAX_COMPARED } from '../lib/compare-colors'
+import { MAX_COMPARED_RUNS } from '@common/schemas'
 import { pruneSelection, sameSelection, toggleSelection } from '../lib/compare-selection'
 import { errorText } from '../../../lib/errors'
 import { useRuns } from '../../../composables/use-runs'
@@ -25,7 +25,7 @@ export function useCompareSelection() {
   const selection = computed(() =>
     ready.value && !listError.value ? pruneSelection(stored.value, known.value) : stored.value,
   )
-  const full = computed(() => selection.value.length >= MAX_COMPARED)
+  const full = computed(() => selection.value.length >= MAX_COMPARED_RUNS)
 
   function save(next: string[]): void {
     local.value = next

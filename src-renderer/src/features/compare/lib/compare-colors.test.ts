@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_COMPARED_RUNS } from '@common/schemas'
 import { COMPARE_PALETTE, assignColorSlots, isDarkColor, slotColor, withAlpha } from './compare-colors'
 
 describe('compare colours', () => {
@@ -26,6 +27,11 @@ describe('compare colours', () => {
     expect(slots.size).toBe(8)
     expect(new Set(slots.values()).size).toBe(8)
     expect(slots.get('a')).toBe(3)
+  })
+
+  it('has a colour of each theme for every run the settings may keep chosen', () => {
+    expect(COMPARE_PALETTE.light).toHaveLength(MAX_COMPARED_RUNS)
+    expect(COMPARE_PALETTE.dark).toHaveLength(MAX_COMPARED_RUNS)
   })
 
   it('follows the theme by its surface colour', () => {

@@ -2,14 +2,13 @@
  * One colour per compared run, the same in every chart, table column, matrix and legend. A run
  * keeps its colour while it stays chosen: adding or removing another run does not repaint it.
  */
+import { MAX_COMPARED_RUNS } from '@common/schemas'
 
 /** Eight hues that stay apart for the common colour-vision deficiencies (after Tableau 10). */
 export const COMPARE_PALETTE = {
   light: ['#2f6fe4', '#e8711a', '#159a55', '#d6336c', '#7b4fd6', '#0e93ad', '#a87a06', '#5f6b7d'],
   dark: ['#6aa5ff', '#ff9a4d', '#3ecf7e', '#ff6b9a', '#b197fc', '#3bc9db', '#f5c542', '#a3adbd'],
 } as const
-
-export const MAX_COMPARED = COMPARE_PALETTE.light.length
 
 /**
  * Palette slots for `ids`: those in `previous` keep theirs, new ones take the lowest free slot.
@@ -23,7 +22,7 @@ export function assignColorSlots(
   const used = new Set<number>()
   for (const id of ids) {
     const slot = previous.get(id)
-    if (slot !== undefined && slot < MAX_COMPARED && !used.has(slot)) {
+    if (slot !== undefined && slot < MAX_COMPARED_RUNS && !used.has(slot)) {
       slots.set(id, slot)
       used.add(slot)
     }
@@ -32,7 +31,7 @@ export function assignColorSlots(
     if (slots.has(id)) continue
     let slot = 0
     while (used.has(slot)) slot++
-    if (slot >= MAX_COMPARED) break
+    if (slot >= MAX_COMPARED_RUNS) break
     slots.set(id, slot)
     used.add(slot)
   }

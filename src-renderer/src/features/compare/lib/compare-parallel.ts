@@ -4,7 +4,8 @@
  * component draws what this returns.
  */
 import type { RunRecord } from '@common/contract'
-import { formatCount, formatLearningRate } from '../../../lib/format'
+import { formatLearningRate } from '@common/format'
+import { formatCount } from '../../../lib/format'
 
 export interface ParallelRun {
   id: string

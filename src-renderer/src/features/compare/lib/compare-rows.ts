@@ -3,15 +3,9 @@
  * different values; result rows also say which run did best.
  */
 import type { RunRecord } from '@common/contract'
+import { formatLearningRate, formatPercent } from '@common/format'
 import { describeArchitecture } from '../../../lib/architecture'
-import {
-  formatCount,
-  formatDate,
-  formatDuration,
-  formatLearningRate,
-  formatLoss,
-  formatPercent,
-} from '../../../lib/format'
+import { formatCount, formatDate, formatDuration, formatLoss } from '../../../lib/format'
 
 export type RowGroup = 'config' | 'result'
 type Raw = string | number | null
@@ -60,7 +54,7 @@ const FIELDS: Field[] = [
     label: 'Learning rate',
     group: 'config',
     value: (r) => r.config.learningRate,
-    show: (v) => num(v, learningRateText),
+    show: (v) => num(v, formatLearningRate),
   },
   {
     key: 'batchSize',
@@ -196,15 +190,6 @@ const FIELDS: Field[] = [
     show: (v) => formatDate(typeof v === 'string' ? v : null),
   },
 ]
-
-/** A learning rate, `1e-3` rather than `0.001` so it lines up with `1e-4` beside it. */
-export function learningRateText(rate: number): string {
-  const exponent = Math.floor(Math.log10(Math.abs(rate)))
-  const mantissa = rate / 10 ** exponent
-  if (exponent <= -3 && Math.abs(mantissa - Math.round(mantissa)) < 1e-9)
-    return `${Math.round(mantissa)}e${exponent}`
-  return formatLearningRate(rate)
-}
 
 /** The labels of every row, in order (for tests and the CSV). */
 export const ROW_LABELS = FIELDS.map((f) => f.label)

@@ -1,5 +1,5 @@
 /** The runs chosen for comparison: an ordered list of ids, two to eight of them to compare. */
-import { MAX_COMPARED } from './compare-colors'
+import { MAX_COMPARED_RUNS } from '@common/schemas'
 
 export const MIN_COMPARED = 2
 
@@ -7,7 +7,7 @@ export const MIN_COMPARED = 2
 export function toggleSelection(
   selection: readonly string[],
   id: string,
-  max: number = MAX_COMPARED,
+  max: number = MAX_COMPARED_RUNS,
 ): string[] {
   if (selection.includes(id)) return selection.filter((s) => s !== id)
   return selection.length >= max ? [...selection] : [...selection, id]
@@ -17,7 +17,7 @@ export function toggleSelection(
 export function pruneSelection(
   selection: readonly string[],
   known: ReadonlySet<string>,
-  max = MAX_COMPARED,
+  max = MAX_COMPARED_RUNS,
 ): string[] {
   return [...new Set(selection)].filter((id) => known.has(id)).slice(0, max)
 }

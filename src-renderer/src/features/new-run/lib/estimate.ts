@@ -1,6 +1,6 @@
 /** How big a run is, and how long its training should take at a known speed. */
 import { formatCount, formatDuration, formatRate } from '../../../lib/format'
-import { parseNumber } from './run-form'
+import { parseNumber } from '@common/run-limits'
 
 export interface RunSize {
   images: number

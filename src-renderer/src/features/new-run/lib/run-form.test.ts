@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { limitText, type RunLimitKey } from '@common/run-limits'
+import { limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
 import {
   applyPreset,
   BUILTIN_PRESETS,
@@ -6,7 +8,7 @@ import {
   defaultConfig,
   formFromConfig,
   matchesPreset,
-  parseNumber,
+  type RunForm,
 } from './run-form'
 
 const notebook = BUILTIN_PRESETS[0].config
@@ -58,7 +60,7 @@ describe('run form', () => {
       batchSize: 'Batch size must be a whole number from 1 to 4,096.',
       learningRate: 'Learning rate must be a number above 0 and at most 10, such as 1e-4.',
       seed: 'Seed must be a whole number from 0 to 2,147,483,647.',
-      trainLimit: 'Training images must be a whole number of at least 1, or empty for all of them.',
+      trainLimit: 'Training images must be a whole number from 1 to 10,000,000, or empty for all of them.',
       'architecture.convBlocks.1.filters': 'Conv block 2: filters must be a whole number from 1 to 512.',
       'architecture.denseLayers.0.dropout': 'Dense layer 1: dropout must be a number from 0 to 0.95.',
     })
@@ -71,11 +73,46 @@ describe('run form', () => {
     expect(checkForm(folder).errors.dataset).toMatch(/folder/)
   })
 
-  it('parses numbers as people type them', () => {
-    expect(parseNumber(' 1e-4 ')).toBe(1e-4)
-    expect(parseNumber('.5')).toBe(0.5)
-    expect(parseNumber('')).toBeNull()
-    expect(parseNumber('0x10')).toBeNull()
-    expect(parseNumber('1,000')).toBeNull()
-  })
+  it.each(TYPED_LIMITS.filter((key) => key !== 'replicas'))(
+    'accepts and refuses the values the schema does: %s',
+    (key) => {
+      const { accepted, refused, limit } = limitCases(key)
+      for (const text of accepted) {
+        const { form, field } = formWith(key, text)
+        expect(checkForm(form).errors[field], text).toBeUndefined()
+      }
+      for (const text of refused) {
+        const { form, field } = formWith(key, text)
+        expect(checkForm(form).errors[field], text).toContain(limitText(limit))
+      }
+    },
+  )
 })
+
+/** The default form with `text` in the field that `key` limits, and that field's error key. */
+function formWith(key: Exclude<RunLimitKey, 'replicas'>, text: string): { form: RunForm; field: string } {
+  const form = formFromConfig(defaultConfig({ optimizer: 'sgd' }))
+  switch (key) {
+    case 'convFilters':
+      form.convBlocks[0].filters = text
+      return { form, field: 'architecture.convBlocks.0.filters' }
+    case 'convKernelSize':
+      form.convBlocks[0].kernelSize = text
+      return { form, field: 'architecture.convBlocks.0.kernelSize' }
+    case 'convStride':
+      form.convBlocks[0].stride = text
+      return { form, field: 'architecture.convBlocks.0.stride' }
+    case 'denseUnits':
+      form.denseLayers[0].units = text
+      return { form, field: 'architecture.denseLayers.0.units' }
+    case 'denseDropout':
+      form.denseLayers[0].dropout = text
+      return { form, field: 'architecture.denseLayers.0.dropout' }
+    case 'convBlocks':
+    case 'denseLayers':
+      throw new Error(`${key} is a count of rows, not a typed field`)
+    default:
+      form[key] = text
+      return { form, field: key }
+  }
+}

@@ -2,6 +2,7 @@
  * The new-run form as the person edits it (text in every number field, so a half-typed value is
  * kept and named when wrong), and its conversion to a run configuration with inline validation.
  */
+import { formatLearningRate } from '@common/format'
 import {
   NOTEBOOK_ARCHITECTURE,
   presetSchema,
@@ -14,7 +15,15 @@ import {
   type RunConfig,
   type RunConfigInput,
 } from '@common/schemas'
-import { formatLearningRate } from '../../../lib/format'
+import {
+  checkLimit,
+  limitText,
+  parseNumber,
+  RUN_LIMITS,
+  RUN_NAME_MAX_LENGTH,
+  withinLimit,
+  type NumberLimit,
+} from '@common/run-limits'
 
 export interface ConvBlockForm {
   filters: string
@@ -51,9 +60,6 @@ export type PresetConfig = Preset['config']
 
 /** Messages by field path (`epochs`, `architecture.convBlocks.1.filters`). */
 export type FieldErrors = Record<string, string>
-
-export const MAX_CONV_BLOCKS = 6
-export const MAX_DENSE_LAYERS = 4
 
 /** The presets every install has. */
 export const BUILTIN_PRESETS: readonly Preset[] = [
@@ -140,57 +146,35 @@ export interface FormContext {
 /** Check every field and build the configuration; errors name the field and what is allowed. */
 export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
   const errors: FieldErrors = {}
-  const int = (field: string, label: string, text: string, min: number, max: number): number => {
-    const value = parseNumber(text)
-    if (value === null || !Number.isInteger(value) || value < min || value > max) {
-      errors[field] =
-        `${label} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`
-      return NaN
-    }
-    return value
-  }
-  const real = (
-    field: string,
-    label: string,
-    text: string,
-    check: (v: number) => boolean,
-    rule: string,
-  ): number => {
-    const value = parseNumber(text)
-    if (value === null || !check(value)) {
-      errors[field] = `${label} must be ${rule}.`
-      return NaN
-    }
-    return value
+  /** The number in `text`, or NaN with the error recorded under `field`. */
+  const limited = (field: string, limit: NumberLimit, text: string, name?: string): number => {
+    const checked = checkLimit(limit, text, name)
+    if (checked.error !== undefined) errors[field] = checked.error
+    return checked.value ?? NaN
   }
 
   const name = form.name.trim()
-  if (name.length > 120) errors.name = `Name must be at most 120 characters (it has ${name.length}).`
+  if (name.length > RUN_NAME_MAX_LENGTH)
+    errors.name = `Name must be at most ${RUN_NAME_MAX_LENGTH} characters (it has ${name.length}).`
   if (form.dataset.kind === 'folder' && !form.dataset.path.trim()) {
     errors.dataset = 'Choose the folder that holds the four IDX files.'
   }
-  const epochs = int('epochs', 'Epochs', form.epochs, 1, 1000)
-  const batchSize = int('batchSize', 'Batch size', form.batchSize, 1, 4096)
-  const learningRate = real(
-    'learningRate',
-    'Learning rate',
-    form.learningRate,
-    (v) => v > 0 && v <= 10,
-    'a number above 0 and at most 10, such as 1e-4',
-  )
+  const epochs = limited('epochs', RUN_LIMITS.epochs, form.epochs)
+  const batchSize = limited('batchSize', RUN_LIMITS.batchSize, form.batchSize)
+  const learningRate = limited('learningRate', RUN_LIMITS.learningRate, form.learningRate)
   const momentum =
     form.optimizer === 'sgd'
-      ? real('momentum', 'Momentum', form.momentum, (v) => v >= 0 && v <= 0.999, 'a number from 0 to 0.999')
+      ? limited('momentum', RUN_LIMITS.momentum, form.momentum)
       : (parseNumber(form.momentum) ?? 0.9)
-  const seed = int('seed', 'Seed', form.seed, 0, 2 ** 31 - 1)
+  const seed = limited('seed', RUN_LIMITS.seed, form.seed)
   let trainLimit: number | null = null
   if (form.trainLimit.trim() !== '') {
-    const max = context.trainCount ?? Number.MAX_SAFE_INTEGER
+    const limit = RUN_LIMITS.trainLimit
     trainLimit = parseNumber(form.trainLimit)
-    if (trainLimit === null || !Number.isInteger(trainLimit) || trainLimit < 1) {
-      errors.trainLimit = 'Training images must be a whole number of at least 1, or empty for all of them.'
-    } else if (trainLimit > max) {
-      errors.trainLimit = `Training images is more than the ${max.toLocaleString('en-US')} images the data set has; leave it empty for all.`
+    if (trainLimit === null || !withinLimit(limit, trainLimit)) {
+      errors.trainLimit = `${limit.label} must be ${limitText(limit)}, or empty for all of them.`
+    } else if (context.trainCount != null && trainLimit > context.trainCount) {
+      errors.trainLimit = `${limit.label} is more than the ${context.trainCount.toLocaleString('en-US')} images the data set has; leave it empty for all.`
     }
   }
 
@@ -199,9 +183,14 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
       const at = `architecture.convBlocks.${i}`
       const label = `Conv block ${i + 1}:`
       return {
-        filters: int(`${at}.filters`, `${label} filters`, block.filters, 1, 512),
-        kernelSize: int(`${at}.kernelSize`, `${label} kernel size`, block.kernelSize, 1, 11),
-        stride: int(`${at}.stride`, `${label} stride`, block.stride, 1, 4),
+        filters: limited(`${at}.filters`, RUN_LIMITS.convFilters, block.filters, `${label} filters`),
+        kernelSize: limited(
+          `${at}.kernelSize`,
+          RUN_LIMITS.convKernelSize,
+          block.kernelSize,
+          `${label} kernel size`,
+        ),
+        stride: limited(`${at}.stride`, RUN_LIMITS.convStride, block.stride, `${label} stride`),
         padding: block.padding,
         activation: block.activation,
         pooling: block.pooling,
@@ -211,23 +200,19 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
       const at = `architecture.denseLayers.${i}`
       const label = `Dense layer ${i + 1}:`
       return {
-        units: int(`${at}.units`, `${label} units`, layer.units, 1, 8192),
+        units: limited(`${at}.units`, RUN_LIMITS.denseUnits, layer.units, `${label} units`),
         activation: layer.activation,
-        dropout: real(
-          `${at}.dropout`,
-          `${label} dropout`,
-          layer.dropout,
-          (v) => v >= 0 && v <= 0.95,
-          'a number from 0 to 0.95',
-        ),
+        dropout: limited(`${at}.dropout`, RUN_LIMITS.denseDropout, layer.dropout, `${label} dropout`),
       }
     }),
   }
-  if (form.convBlocks.length < 1) errors.architecture = 'The network needs at least one conv block.'
-  if (form.convBlocks.length > MAX_CONV_BLOCKS)
-    errors.architecture = `The network can have at most ${MAX_CONV_BLOCKS} conv blocks.`
-  if (form.denseLayers.length > MAX_DENSE_LAYERS)
-    errors.architecture = `The network can have at most ${MAX_DENSE_LAYERS} dense layers.`
+  const { convBlocks, denseLayers } = RUN_LIMITS
+  if (form.convBlocks.length < convBlocks.min)
+    errors.architecture = 'The network needs at least one conv block.'
+  if (form.convBlocks.length > convBlocks.max)
+    errors.architecture = `The network can have at most ${convBlocks.max} conv blocks.`
+  if (form.denseLayers.length > denseLayers.max)
+    errors.architecture = `The network can have at most ${denseLayers.max} dense layers.`
 
   if (Object.keys(errors).length > 0) return { config: null, errors }
   const config: RunConfigInput = {
@@ -253,12 +238,4 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
     return { config: null, errors }
   }
   return { config, errors }
-}
-
-/** A number as typed: `1e-4`, ` 50 `, `0.4`; null when it is not one. */
-export function parseNumber(text: string): number | null {
-  const trimmed = text.trim()
-  if (trimmed === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) return null
-  const value = Number(trimmed)
-  return Number.isFinite(value) ? value : null
 }

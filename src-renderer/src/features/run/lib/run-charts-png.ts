@@ -1,8 +1,8 @@
 /** A run's loss and accuracy charts as one PNG, titled with the run's name and result. */
 import type { RunRecord } from '@common/contract'
+import { formatPercent } from '@common/format'
 import { lineChartConfig } from '../../../lib/chart-config'
 import { chartsPng, EXPORT_COLORS } from '../../../lib/charts-png'
-import { formatPercent } from '../../../lib/format'
 import { accuracyLines, lossLines } from './run-charts'
 import type { RunSeries } from '../../../lib/run-series'
 

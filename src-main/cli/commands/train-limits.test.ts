@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { limitText, RUN_LIMITS, type RunLimitKey } from '@common/run-limits'
+import { limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
+import { UserError } from '../../engine/errors'
+import { parseFlags, usage } from '../args'
+import { configFromFlags, TRAIN_FLAGS } from './train'
+
+/** The flag of each run limit that has one; the layers' limits come in --architecture's JSON. */
+const FLAG_OF_LIMIT: Partial<Record<RunLimitKey, keyof typeof TRAIN_FLAGS>> = {
+  epochs: 'epochs',
+  batchSize: 'batch-size',
+  learningRate: 'learning-rate',
+  momentum: 'momentum',
+  seed: 'seed',
+  trainLimit: 'train-limit',
+  replicas: 'replicas',
+}
+
+/** The --architecture JSON with `value` in the layer field that `key` limits. */
+function architectureWith(key: RunLimitKey, value: unknown): unknown {
+  const block = { filters: 8, kernelSize: 3 }
+  const field = { convFilters: 'filters', convKernelSize: 'kernelSize', convStride: 'stride' } as const
+  if (key in field) {
+    return { convBlocks: [{ ...block, [field[key as keyof typeof field]]: value }], denseLayers: [] }
+  }
+  const dense = key === 'denseUnits' ? { units: value } : { units: 10, dropout: value }
+  return { convBlocks: [block], denseLayers: [dense] }
+}
+
+/** The configuration `train` would run with `text` given for the limited field, or what it says. */
+function configFor(key: RunLimitKey, text: string): { config?: unknown; refusal?: string } {
+  try {
+    const flag = FLAG_OF_LIMIT[key]
+    if (flag) {
+      const { flags } = parseFlags([`--${flag}=${text}`], TRAIN_FLAGS)
+      return { config: configFromFlags(flags, undefined) }
+    }
+    const value = JSON.parse(JSON.stringify(text === 'x' ? 'x' : Number(text)))
+    return { config: configFromFlags({}, architectureWith(key, value)) }
+  } catch (error) {
+    if (error instanceof UserError) return { refusal: error.message }
+    throw error
+  }
+}
+
+describe('train flags and the run limits', () => {
+  it.each(TYPED_LIMITS)('accept and refuse the values the schema and the form do: %s', (key) => {
+    const { accepted, refused, limit } = limitCases(key)
+    for (const text of accepted) expect(configFor(key, text), text).toHaveProperty('config')
+    for (const text of refused) {
+      const { refusal } = configFor(key, text)
+      const flag = FLAG_OF_LIMIT[key] ?? 'architecture'
+      expect(refusal, text).toMatch(new RegExp(`^--${flag} `))
+      // Out of range, every checker says the same phrase; a non-number is refused for its kind.
+      if (text !== 'x' && Number.isInteger(Number(text)) === limit.integer) {
+        expect(refusal, text).toContain(limitText(limit))
+      }
+    }
+  })
+
+  it('name each limit in --help', () => {
+    const lines = usage('train', '', TRAIN_FLAGS).split('\n')
+    for (const [key, flag] of Object.entries(FLAG_OF_LIMIT)) {
+      const range = limitText({ ...RUN_LIMITS[key as RunLimitKey], example: undefined })
+      expect(lines.find((line) => line.startsWith(`  --${flag} `))).toMatch(new RegExp(`; ${range}$`))
+    }
+  })
+})
