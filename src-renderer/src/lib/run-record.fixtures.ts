@@ -1,5 +1,5 @@
 /** Runs for unit tests: records and epochs as the engine stores them. */
-import type { EpochMetrics, RunRecord } from '@common/contract'
+import type { BatchProgress, EpochMetrics, RunDetails, RunRecord } from '@common/contract'
 import { runConfigSchema, type RunConfigInput } from '@common/schemas'
 import { summarizeMetrics } from '@common/summary'
 
@@ -37,4 +37,29 @@ export function runRecord(
     summary: summarizeMetrics(metrics),
     checkpointEpoch: metrics.at(-1)?.epoch ?? 0,
   }
+}
+
+/** A per-batch sample of run `runId` at `batch` of `batches` in `epoch`. */
+export function batchProgress(runId: string, epoch: number, batch: number, batches = 10): BatchProgress {
+  return {
+    runId,
+    epoch,
+    epochs: 2,
+    batch,
+    batches,
+    loss: 1 / (epoch + batch),
+    accuracy: 0.5,
+    samplesPerSec: 500,
+    elapsedMs: 1000 * batch,
+    etaMs: 9000,
+  }
+}
+
+/** What `runs.get` answers for `record`: its epochs and the batches kept while it trains. */
+export function runDetails(
+  record: RunRecord,
+  metrics: EpochMetrics[] = [],
+  batches: BatchProgress[] = [],
+): RunDetails {
+  return { record, metrics, batches }
 }

@@ -1,8 +1,11 @@
-import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, shallowRef, watch, type Ref } from 'vue'
 import type { RunDetails } from '@common/contract'
 import { onConnection, request, subscribe } from '../../../api/client'
-import { cleanMetrics } from '../lib/compare-runs'
+import { useLatestRequest, type LatestRequest } from '../../../composables/use-latest-request'
 import { errorText } from '../../../lib/errors'
+import { cleanMetrics } from '../lib/compare-runs'
+
+type RunLoader = LatestRequest<RunDetails | null, []>
 
 /**
  * The details (record and every epoch) of the runs in `ids`, loaded with `runs.get` and kept
@@ -10,49 +13,39 @@ import { errorText } from '../../../lib/errors'
  * reloads that run. Runs that leave `ids` are forgotten.
  */
 export function useCompareRuns(ids: Ref<readonly string[]>) {
-  const details = shallowRef<ReadonlyMap<string, RunDetails>>(new Map())
-  const errors = shallowRef<ReadonlyMap<string, string>>(new Map())
-  const loading = shallowRef(false)
-  /** Loads under way, by run; a newer load of the same run wins. */
-  const generation = new Map<string, number>()
+  /** One loader a run: a newer load of the same run wins over an older one still under way. */
+  const loaders = shallowRef<ReadonlyMap<string, RunLoader>>(new Map())
   const timers = new Map<string, ReturnType<typeof setTimeout>>()
 
-  function setDetails(id: string, value: RunDetails | null): void {
-    const next = new Map(details.value)
-    if (value) next.set(id, { ...value, metrics: cleanMetrics(value.metrics) })
-    else next.delete(id)
-    details.value = next
-  }
-
-  function setError(id: string, message: string | null): void {
-    if (!message && !errors.value.has(id)) return
-    const next = new Map(errors.value)
-    if (message) next.set(id, message)
-    else next.delete(id)
-    errors.value = next
-  }
-
-  async function load(id: string): Promise<void> {
-    const mine = (generation.get(id) ?? 0) + 1
-    generation.set(id, mine)
-    try {
+  function loaderOf(id: string): RunLoader {
+    const known = loaders.value.get(id)
+    if (known) return known
+    const loader = useLatestRequest(async () => {
       const value = await request('runs.get', { id, batches: false })
-      if (generation.get(id) !== mine || !ids.value.includes(id)) return
-      setDetails(id, value)
-      setError(id, null)
-    } catch (e) {
-      if (generation.get(id) === mine) setError(id, errorText(e))
-    }
+      return { ...value, metrics: cleanMetrics(value.metrics) }
+    }, null)
+    loaders.value = new Map(loaders.value).set(id, loader)
+    return loader
   }
 
-  async function loadAll(list: readonly string[]): Promise<void> {
-    loading.value = true
-    try {
-      await Promise.all(list.map(load))
-    } finally {
-      loading.value = false
-    }
-  }
+  const details = computed<ReadonlyMap<string, RunDetails>>(
+    () =>
+      new Map(
+        [...loaders.value].flatMap(([id, loader]) => (loader.state.value ? [[id, loader.state.value]] : [])),
+      ),
+  )
+  const errors = computed<ReadonlyMap<string, string>>(
+    () =>
+      new Map(
+        [...loaders.value].flatMap(([id, loader]) =>
+          loader.error.value ? [[id, errorText(loader.error.value)]] : [],
+        ),
+      ),
+  )
+  const loading = computed(() => [...loaders.value.values()].some((loader) => loader.loading.value))
+
+  const load = (id: string) => loaderOf(id).execute()
+  const loadAll = async (list: readonly string[]) => void (await Promise.all(list.map(load)))
 
   /** Several events can arrive for one change: reload once after them. */
   function reloadSoon(id: string): void {
@@ -70,18 +63,21 @@ export function useCompareRuns(ids: Ref<readonly string[]>) {
     ids,
     (list) => {
       const wanted = new Set(list)
-      const kept = new Map([...details.value].filter(([id]) => wanted.has(id)))
-      if (kept.size !== details.value.size) details.value = kept
-      void loadAll(list.filter((id) => !details.value.has(id)))
+      const gone = [...loaders.value.keys()].filter((id) => !wanted.has(id))
+      if (gone.length) {
+        // A load still under way for a run that left would bring it back: drop its answer.
+        for (const id of gone) loaders.value.get(id)?.reset()
+        loaders.value = new Map([...loaders.value].filter(([id]) => wanted.has(id)))
+      }
+      void loadAll(list.filter((id) => !loaders.value.has(id)))
     },
     { immediate: true },
   )
 
   const offs = [
     subscribe('runs.epoch', ({ runId, metrics }) => {
-      const current = details.value.get(runId)
-      if (!current) return
-      setDetails(runId, { ...current, metrics: [...current.metrics, metrics] })
+      const state = loaders.value.get(runId)?.state
+      if (state?.value) state.value = { ...state.value, metrics: [...state.value.metrics, metrics] }
     }),
     subscribe('runs.status', ({ runId }) => {
       if (ids.value.includes(runId)) reloadSoon(runId)

@@ -1,6 +1,6 @@
-import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { EvaluationResult } from '@common/contract'
+import { computed, onScopeDispose, shallowRef, watch, type Ref } from 'vue'
 import { request, subscribe } from '../../../api/client'
+import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorText } from '../../../lib/errors'
 
 /**
@@ -8,25 +8,17 @@ import { errorText } from '../../../lib/errors'
  * with the progress the main side reports while it works through the images.
  */
 export function useEvaluation(runId: Ref<string>) {
-  const result = shallowRef<EvaluationResult | null>(null)
+  const latest = useLatestRequest(() => request('inspect.evaluate', { runId: runId.value }), null)
   const progress = shallowRef<{ done: number; total: number } | null>(null)
-  const running = shallowRef(false)
-  const error = shallowRef('')
-  let generation = 0
+  const running = latest.loading
+  const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
 
-  async function evaluate(): Promise<void> {
-    const mine = ++generation
-    running.value = true
+  /** Score the run's newest checkpoint; the last result stays until the new one arrives. */
+  function evaluate(): Promise<void> {
     progress.value = null
-    error.value = ''
-    try {
-      const answer = await request('inspect.evaluate', { runId: runId.value })
-      if (mine === generation) result.value = answer
-    } catch (e) {
-      if (mine === generation) error.value = errorText(e)
-    } finally {
-      if (mine === generation) running.value = false
-    }
+    // Asked again by the person: the last failure is no longer the news.
+    latest.error.value = null
+    return latest.execute()
   }
 
   const off = subscribe('inspect.progress', (event) => {
@@ -34,11 +26,7 @@ export function useEvaluation(runId: Ref<string>) {
       progress.value = { done: event.done, total: event.total }
   })
   onScopeDispose(off)
-  watch(runId, () => {
-    generation++
-    result.value = null
-    running.value = false
-  })
+  watch(runId, () => latest.reset())
 
-  return { result, progress, running, error, evaluate }
+  return { result: latest.state, progress, running, error, evaluate }
 }

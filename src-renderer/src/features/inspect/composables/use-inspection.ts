@@ -1,6 +1,7 @@
-import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { ActivationsResult, ApiErrorCode, InspectImageInput } from '@common/contract'
+import { computed, onScopeDispose, shallowRef, watch, type Ref } from 'vue'
+import type { InspectImageInput } from '@common/contract'
 import { ApiRequestError, request, subscribe } from '../../../api/client'
+import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorText } from '../../../lib/errors'
 
 export interface UseInspectionOptions {
@@ -15,37 +16,28 @@ export interface UseInspectionOptions {
  * Only the answer to the latest question is kept; large results live in a shallowRef.
  */
 export function useInspection(runId: Ref<string>, options: UseInspectionOptions = {}) {
-  const result = shallowRef<ActivationsResult | null>(null)
   const image = shallowRef<InspectImageInput | null>(null)
-  const loading = shallowRef(false)
-  const error = shallowRef('')
-  /** The code of the last error (`unavailable` before a run's first checkpoint). */
-  const errorCode = shallowRef<ApiErrorCode | null>(null)
   /** How long the last answer took, request to response. */
   const elapsedMs = shallowRef<number | null>(null)
   const follow = shallowRef(options.follow ?? true)
-  let generation = 0
+  let started = 0
+  const latest = useLatestRequest(
+    (next: InspectImageInput) => request('inspect.activations', { runId: runId.value, image: next }),
+    null,
+    { onSuccess: () => (elapsedMs.value = performance.now() - started) },
+  )
+  const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
+  /** The code of the last error (`unavailable` before a run's first checkpoint). */
+  const errorCode = computed(() => {
+    const e = latest.error.value
+    if (!e) return null
+    return e instanceof ApiRequestError ? e.error.code : 'internal'
+  })
 
-  async function inspect(next: InspectImageInput): Promise<void> {
+  function inspect(next: InspectImageInput): Promise<void> {
     image.value = next
-    const mine = ++generation
-    loading.value = true
-    const started = performance.now()
-    try {
-      const answer = await request('inspect.activations', { runId: runId.value, image: next })
-      if (mine !== generation) return
-      result.value = answer
-      elapsedMs.value = performance.now() - started
-      error.value = ''
-      errorCode.value = null
-    } catch (e) {
-      if (mine === generation) {
-        error.value = errorText(e)
-        errorCode.value = e instanceof ApiRequestError ? e.error.code : 'internal'
-      }
-    } finally {
-      if (mine === generation) loading.value = false
-    }
+    started = performance.now()
+    return latest.execute(next)
   }
 
   /** Asks again for the current image (a newer checkpoint may answer). */
@@ -58,9 +50,19 @@ export function useInspection(runId: Ref<string>, options: UseInspectionOptions 
   })
   onScopeDispose(off)
   watch(runId, () => {
-    result.value = null
+    latest.state.value = null
     void refresh()
   })
 
-  return { result, image, loading, error, errorCode, elapsedMs, follow, inspect, refresh }
+  return {
+    result: latest.state,
+    image,
+    loading: latest.loading,
+    error,
+    errorCode,
+    elapsedMs,
+    follow,
+    inspect,
+    refresh,
+  }
 }

@@ -1,33 +1,28 @@
-import { shallowRef, watch, type Ref } from 'vue'
-import type { DatasetPreview } from '@common/contract'
+import { computed, watch, type Ref } from 'vue'
 import type { DatasetRef } from '@common/schemas'
 import { request } from '../../../api/client'
+import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorText } from '../../../lib/errors'
 
 /** Sample images and class counts of the chosen data set; reloaded when the choice changes. */
 export function useDatasetPreview(dataset: Ref<DatasetRef | null>, options: { count?: number } = {}) {
   const count = options.count ?? 40
-  const preview = shallowRef<DatasetPreview | null>(null)
-  const error = shallowRef('')
-  const loading = shallowRef(false)
-  let generation = 0
+  const latest = useLatestRequest(
+    (ref: DatasetRef) => request('datasets.preview', { dataset: ref, count }),
+    null,
+    {
+      // Another data set's samples are no preview of this one.
+      resetOnExecute: true,
+    },
+  )
+  const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
 
-  async function load(ref: DatasetRef | null): Promise<void> {
-    const mine = ++generation
-    preview.value = null
-    error.value = ''
-    if (!ref) return
-    loading.value = true
-    try {
-      const result = await request('datasets.preview', { dataset: ref, count })
-      if (mine === generation) preview.value = result
-    } catch (e) {
-      if (mine === generation) error.value = errorText(e)
-    } finally {
-      if (mine === generation) loading.value = false
-    }
+  function load(ref: DatasetRef | null): Promise<void> {
+    if (ref) return latest.execute(ref)
+    latest.reset()
+    return Promise.resolve()
   }
 
   watch(dataset, (ref) => void load(ref), { immediate: true, deep: true })
-  return { preview, error, loading, reload: () => load(dataset.value) }
+  return { preview: latest.state, error, loading: latest.loading, reload: () => load(dataset.value) }
 }

@@ -1,7 +1,7 @@
-import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { ModelSummary } from '@common/contract'
+import { computed, onScopeDispose, shallowRef, watch, type Ref } from 'vue'
 import type { Architecture } from '@common/schemas'
 import { request } from '../../../api/client'
+import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorField, errorText } from '../../../lib/errors'
 
 /**
@@ -10,43 +10,37 @@ import { errorField, errorText } from '../../../lib/errors'
  */
 export function useModelSummary(architecture: Ref<Architecture | null>, options: { delayMs?: number } = {}) {
   const delayMs = options.delayMs ?? 150
-  const summary = shallowRef<ModelSummary | null>(null)
-  const error = shallowRef('')
+  const latest = useLatestRequest(
+    (value: Architecture) => request('model.summary', { architecture: value }),
+    null,
+  )
+  const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
   /** The contract field the error is about, such as `architecture.convBlocks.2`. */
-  const errorAt = shallowRef<string | undefined>(undefined)
-  const pending = shallowRef(false)
+  const errorAt = computed(() => errorField(latest.error.value))
+  /** An edit waits for the typing to pause before it is sent. */
+  const waiting = shallowRef(false)
   let timer: ReturnType<typeof setTimeout> | null = null
-  let generation = 0
-
-  async function load(value: Architecture): Promise<void> {
-    const mine = ++generation
-    try {
-      const result = await request('model.summary', { architecture: value })
-      if (mine !== generation) return
-      summary.value = result
-      error.value = ''
-      errorAt.value = undefined
-    } catch (e) {
-      if (mine !== generation) return
-      error.value = errorText(e)
-      errorAt.value = errorField(e)
-    } finally {
-      if (mine === generation) pending.value = false
-    }
-  }
 
   watch(
     architecture,
     (value) => {
       if (timer) clearTimeout(timer)
+      waiting.value = value !== null
       if (!value) return
-      pending.value = true
-      timer = setTimeout(() => void load(value), delayMs)
+      timer = setTimeout(() => {
+        waiting.value = false
+        void latest.execute(value)
+      }, delayMs)
     },
     { immediate: true, deep: true },
   )
   onScopeDispose(() => {
     if (timer) clearTimeout(timer)
   })
-  return { summary, error, errorAt, pending }
+  return {
+    summary: latest.state,
+    error,
+    errorAt,
+    pending: computed(() => waiting.value || latest.loading.value),
+  }
 }

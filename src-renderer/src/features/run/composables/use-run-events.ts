@@ -1,6 +1,7 @@
-import { onScopeDispose, shallowRef, watch, type Ref } from 'vue'
-import type { BatchProgress, RunRecord } from '@common/contract'
+import { computed, onScopeDispose, shallowRef, watch, type Ref } from 'vue'
+import type { BatchProgress, RunDetails, RunRecord } from '@common/contract'
 import { onConnection, request, subscribe } from '../../../api/client'
+import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorText } from '../../../lib/errors'
 import { RunSeries } from '../../../lib/run-series'
 
@@ -16,12 +17,9 @@ export function useRunEvents(runId: Ref<string>) {
   const record = shallowRef<RunRecord | null>(null)
   const progress = shallowRef<BatchProgress | null>(null)
   const etaMs = shallowRef<number | null>(null)
-  const error = shallowRef('')
-  const loading = shallowRef(true)
   const series = new RunSeries()
   const revision = shallowRef(0)
   let lastEventAt = Date.now()
-  let generation = 0
 
   const touched = (id: string) => {
     if (id !== runId.value) return false
@@ -30,28 +28,22 @@ export function useRunEvents(runId: Ref<string>) {
   }
   const bump = () => revision.value++
 
-  async function load(): Promise<void> {
-    const mine = ++generation
-    try {
-      const details = await request('runs.get', { id: runId.value })
-      if (mine !== generation) return
-      // Epochs are stored for good; per-batch samples only while a run trains, so keep what was seen.
-      for (const metrics of details.metrics) series.addEpoch(metrics)
-      series.mergeBatches(details.batches)
-      record.value = details.record
-      const last = details.batches.at(-1) ?? null
-      if (details.record.status === 'running' || !progress.value) {
-        progress.value = last
-        etaMs.value = last?.etaMs ?? null
-      }
-      error.value = ''
-      bump()
-    } catch (e) {
-      if (mine === generation) error.value = errorText(e)
-    } finally {
-      if (mine === generation) loading.value = false
+  /** The stored state of the run, merged with what its events already brought. */
+  function merge(details: RunDetails): void {
+    // Epochs are stored for good; per-batch samples only while a run trains, so keep what was seen.
+    for (const metrics of details.metrics) series.addEpoch(metrics)
+    series.mergeBatches(details.batches)
+    record.value = details.record
+    const last = details.batches.at(-1) ?? null
+    if (details.record.status === 'running' || !progress.value) {
+      progress.value = last
+      etaMs.value = last?.etaMs ?? null
     }
+    bump()
   }
+  const latest = useLatestRequest(() => request('runs.get', { id: runId.value }), null, { onSuccess: merge })
+  const load = () => latest.execute()
+  const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
 
   const offs = [
     subscribe('runs.progress', (event) => {
@@ -95,10 +87,10 @@ export function useRunEvents(runId: Ref<string>) {
   watch(
     runId,
     () => {
+      latest.reset()
       record.value = null
       progress.value = null
       etaMs.value = null
-      loading.value = true
       series.clear()
       bump()
       void load()
@@ -106,5 +98,5 @@ export function useRunEvents(runId: Ref<string>) {
     { immediate: true },
   )
 
-  return { record, progress, etaMs, series, revision, error, loading, reload: load }
+  return { record, progress, etaMs, series, revision, error, loading: latest.loading, reload: load }
 }
