@@ -109,9 +109,28 @@ export const runIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/, 'run id has characters a run id never has')
 
+/** Each field of a shape optional and without its default: absent stays absent. */
+type Unfilled<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>
+}
+function unfilled<S extends z.ZodRawShape>(shape: S): Unfilled<S> {
+  const fields = Object.entries(shape).map(([key, field]) => [
+    key,
+    z.optional(field instanceof z.ZodDefault ? field.unwrap() : field),
+  ])
+  return Object.fromEntries(fields) as Unfilled<S>
+}
+
+/**
+ * The settings of a run that a preset or the settings' defaults hold: only those chosen. (A
+ * `.partial()` of the run configuration would fill in every default of the fields left out,
+ * and a stored choice could no longer tell "the notebook's value" from a value chosen.)
+ */
+export const runSettingsSchema = z.object(unfilled(runConfigSchema.omit({ name: true }).shape))
+
 export const presetSchema = z.object({
   name: z.string().trim().min(1).max(60),
-  config: runConfigSchema.omit({ name: true }).partial(),
+  config: runSettingsSchema,
 })
 export type Preset = z.infer<typeof presetSchema>
 
@@ -131,7 +150,7 @@ const settingsFields = {
   backend: backendPreferenceSchema,
   /** Folder of IDX files offered in the new-run form; null when none was chosen. */
   dataFolder: z.string().nullable(),
-  defaults: runConfigSchema.omit({ name: true }).partial(),
+  defaults: runSettingsSchema,
   presets: z.array(presetSchema).max(100),
   theme: z.enum(['system', 'light', 'dark']),
   compareSelection: z.array(runIdSchema).max(MAX_COMPARED_RUNS),
