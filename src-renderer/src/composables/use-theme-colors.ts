@@ -21,14 +21,23 @@ const VARIABLES: Record<keyof ThemeColors, string> = {
   batch: '--chart-batch',
 }
 
-/** Read the chart colours of the theme now showing. */
+/**
+ * Read the chart colours of the theme now showing. The variables hold `light-dark()` pairs,
+ * which only a colour property resolves, so each is read back through a probe's `color`.
+ */
 export function readThemeColors(element: Element = document.documentElement): ThemeColors {
-  const style = getComputedStyle(element)
-  const entries = Object.entries(VARIABLES).map(([key, name]) => [
-    key,
-    style.getPropertyValue(name).trim() || '#888',
-  ])
-  return Object.fromEntries(entries) as ThemeColors
+  const probe = document.createElement('span')
+  probe.hidden = true
+  element.append(probe)
+  try {
+    const entries = Object.entries(VARIABLES).map(([key, name]) => {
+      probe.style.color = `var(${name}, #888)`
+      return [key, getComputedStyle(probe).color || '#888']
+    })
+    return Object.fromEntries(entries) as ThemeColors
+  } finally {
+    probe.remove()
+  }
 }
 
 /**
