@@ -40,7 +40,7 @@ export function draftFromDefaults(defaults: RunDefaults): DefaultsDraft {
 
 /**
  * The stored defaults with the draft applied, or the sentence for each field that is wrong.
- * An empty field drops its default; an empty training images means all of them (null).
+ * An empty field drops its default, so the notebook's value applies (all images, for training images).
  */
 export function defaultsFromDraft(
   current: RunDefaults,
@@ -51,8 +51,7 @@ export function defaultsFromDraft(
   for (const field of DEFAULT_FIELDS) {
     const text = draft[field]
     if (!text.trim()) {
-      if (field === 'trainLimit') next.trainLimit = null
-      else delete next[field]
+      delete next[field]
       continue
     }
     const checked = checkLimit(RUN_LIMITS[field], text)
