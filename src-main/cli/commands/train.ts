@@ -4,7 +4,7 @@ import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
 import { formatLearningRate, formatPercent } from '@common/format'
 import { requestSchemas } from '@common/requests'
 import { RUN_LIMITS } from '@common/run-limits'
-import { backendPreferenceSchema, type DatasetRef, type RunConfig } from '@common/schemas'
+import { backendPreferenceSchema, optimizerSchema, type DatasetRef, type RunConfig } from '@common/schemas'
 import type { z } from 'zod'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
@@ -24,7 +24,7 @@ export const TRAIN_FLAGS = {
   epochs: numberFlag(RUN_LIMITS.epochs, 'passes over the training set (default 50)'),
   'batch-size': numberFlag(RUN_LIMITS.batchSize, 'images per step (default 100)'),
   'learning-rate': numberFlag(RUN_LIMITS.learningRate, 'step size of the optimizer (default 1e-4)'),
-  optimizer: { type: 'string', choices: ['adam', 'sgd', 'rmsprop'], description: 'default adam' },
+  optimizer: { type: 'string', choices: optimizerSchema.options, description: 'default adam' },
   momentum: numberFlag(RUN_LIMITS.momentum, 'momentum of sgd (default 0.9)'),
   seed: numberFlag(RUN_LIMITS.seed, 'seed of the weights, shuffling and dropout (default 42)'),
   'train-limit': numberFlag(RUN_LIMITS.trainLimit, 'train on the first N training images only'),

@@ -2,6 +2,7 @@
  * What the main side checks of a run's data set before it creates the run, and the run's default
  * name, which those facts give.
  */
+import { formatLearningRate } from '@common/format'
 import type { RunConfig } from '@common/schemas'
 import { loadDataset } from '../data'
 
@@ -35,5 +36,5 @@ export async function checkDatasetWithLoader(config: RunConfig, home: string): P
 export function defaultRunName(config: RunConfig, facts: DatasetFacts): string {
   const epochs = config.epochs === 1 ? '1 epoch' : `${config.epochs} epochs`
   const images = config.trainLimit === null ? '' : `, ${facts.trainCount} images`
-  return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${epochs}${images}`
+  return `${facts.title}, ${config.optimizer} ${formatLearningRate(config.learningRate)}, ${epochs}${images}`
 }

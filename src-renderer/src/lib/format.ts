@@ -1,4 +1,5 @@
-/** How numbers, durations and dates read in the renderer (percentages and learning rates: @common/format). */
+/** How numbers, durations, dates and names read in the renderer (percentages and learning rates: @common/format). */
+import { optimizerSchema, type OptimizerName } from '@common/schemas'
 
 const EM_DASH = '—'
 
@@ -69,3 +70,16 @@ export function formatShape(shape: number[]): string {
 function pad2(n: number): string {
   return String(n).padStart(2, '0')
 }
+
+/** How each optimizer is named for people. */
+export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
+  adam: 'Adam',
+  sgd: 'SGD with momentum',
+  rmsprop: 'RMSprop',
+}
+
+/** The optimizers as the options of a select, in the schema's order. */
+export const OPTIMIZER_OPTIONS = optimizerSchema.options.map((value) => ({
+  value,
+  label: OPTIMIZER_LABELS[value],
+}))

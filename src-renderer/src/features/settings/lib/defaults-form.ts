@@ -17,6 +17,9 @@ export type DefaultsDraft = Record<DefaultField, string> & { optimizer: Optimize
 
 const notebook = runConfigSchema.parse({})
 
+/** The notebook's optimizer, what an empty choice means. */
+export const NOTEBOOK_OPTIMIZER = notebook.optimizer
+
 /** The notebook's value of each field, shown as the placeholder of an empty one. */
 export const NOTEBOOK_VALUES: Record<DefaultField, string> = {
   epochs: String(notebook.epochs),
