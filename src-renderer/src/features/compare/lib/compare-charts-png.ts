@@ -5,41 +5,24 @@
 import type { ChartConfiguration } from 'chart.js'
 import { chartsPng, EXPORT_COLORS, exportFontFamily } from '../../../lib/charts-png'
 import { slotColor } from './compare-colors'
-import {
-  compareChartConfig,
-  compareLines,
-  timeUnit,
-  xExtent,
-  type CompareMetric,
-  type CompareShow,
-  type CompareXAxis,
-} from './compare-charts'
+import { compareChartConfig, compareChartData, type CompareMetric, type CompareView } from './compare-charts'
 import type { ComparedRun } from './compare-runs'
 
 const CHART_WIDTH = 900
 const HEADER_HEIGHT = 112
 
-export interface ComparisonPngOptions {
+export interface ComparisonPngOptions extends CompareView {
   runs: readonly ComparedRun[]
-  axis: CompareXAxis
-  show: CompareShow
-  logScale: boolean
   /** The headline sentence, written above the charts. */
   headline: string
 }
 
 /** One chart's configuration as exported. */
 function exportConfig(options: ComparisonPngOptions, metric: CompareMetric): ChartConfiguration {
-  const unit = timeUnit(xExtent(options.runs, 'time'))
   const config = compareChartConfig({
-    lines: compareLines(options.runs, metric, options.axis, options.show, unit),
-    metric,
-    axis: options.axis,
-    extent: xExtent(options.runs, options.axis),
-    unit,
+    ...compareChartData(options.runs, metric, options),
     colors: EXPORT_COLORS,
     highlighted: null,
-    logScale: metric === 'loss' && options.logScale,
     fontSize: 13,
     fontFamily: exportFontFamily(),
   })

@@ -92,6 +92,30 @@ export interface CompareChartOptions {
   fontFamily: string
 }
 
+/** What the page shows of the curves: the horizontal axis, which curves, and a log loss scale. */
+export interface CompareView {
+  axis: CompareXAxis
+  show: CompareShow
+  logScale: boolean
+}
+
+/** The lines and axes of one chart of `runs` as `view` shows them (the page's and the PNG's). */
+export function compareChartData(
+  runs: readonly ComparedRun[],
+  metric: CompareMetric,
+  view: CompareView,
+): Pick<CompareChartOptions, 'lines' | 'metric' | 'axis' | 'extent' | 'unit' | 'logScale'> {
+  const unit = timeUnit(xExtent(runs, 'time'))
+  return {
+    lines: compareLines(runs, metric, view.axis, view.show, unit),
+    metric,
+    axis: view.axis,
+    extent: xExtent(runs, view.axis),
+    unit,
+    logScale: metric === 'loss' && view.logScale,
+  }
+}
+
 /** The colour a line is drawn in, faded when another run is highlighted. */
 export function lineColor(
   line: Pick<CompareLine, 'runId' | 'slot'>,
