@@ -80,6 +80,12 @@ export const datasetRefSchema = z.discriminatedUnion('kind', [
 ])
 export type DatasetRef = z.infer<typeof datasetRefSchema>
 
+/** How the named data sets are titled, in the app, the CLI and a run's record. */
+export const DATASET_TITLES = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST' } as const satisfies Record<
+  Exclude<DatasetRef['kind'], 'folder'>,
+  string
+>
+
 export const runConfigSchema = z.object({
   name: z.string().trim().max(RUN_NAME_MAX_LENGTH).optional(),
   dataset: datasetRefSchema.default({ kind: 'mnist' }),

@@ -1,5 +1,6 @@
 /** The rows of the runs library: what each column shows, how it sorts and what a filter matches. */
 import type { RunListItem, RunStatus } from '@common/contract'
+import { DATASET_TITLES } from '@common/schemas'
 
 export interface RunRow {
   id: string
@@ -24,8 +25,6 @@ export interface SortOrder {
   direction: 'asc' | 'desc'
 }
 export type StatusFilter = RunStatus | 'all'
-
-const DATASET_TITLES: Record<string, string> = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST' }
 
 /** One table row per stored run. */
 export function toRow(item: RunListItem): RunRow {
