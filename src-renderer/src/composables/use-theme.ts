@@ -17,7 +17,7 @@ export function applyStoredTheme(): void {
 }
 
 /**
- * Apply the theme setting: `system` follows the OS (prefers-color-scheme in styles.css); `light`
+ * Apply the theme setting: `system` follows the OS (color-scheme in styles.css); `light`
  * and `dark` set `data-theme` on the root element, which the stylesheet prefers.
  */
 export function useTheme(): void {
