@@ -48,3 +48,28 @@ export const TYPED_LIMITS = [
   'denseUnits',
   'denseDropout',
 ] as const satisfies readonly RunLimitKey[]
+
+/** Where each layer limit's field sits in an architecture: the row group and the row's field. */
+export const LAYER_FIELDS = {
+  convFilters: ['convBlocks', 'filters'],
+  convKernelSize: ['convBlocks', 'kernelSize'],
+  convStride: ['convBlocks', 'stride'],
+  denseUnits: ['denseLayers', 'units'],
+  denseDropout: ['denseLayers', 'dropout'],
+} as const satisfies Partial<Record<RunLimitKey, readonly [string, string]>>
+
+export type LayerLimitKey = keyof typeof LAYER_FIELDS
+
+/** Whether a limit is of a layer's field (set in the architecture) rather than of the run. */
+export function isLayerLimit(key: RunLimitKey): key is LayerLimitKey {
+  return key in LAYER_FIELDS
+}
+
+/** A small architecture, as JSON carries it, with `value` in the field that `key` limits. */
+export function architectureWith(key: LayerLimitKey, value: unknown) {
+  const [group, field] = LAYER_FIELDS[key]
+  const block = { filters: 8, kernelSize: 3 }
+  return group === 'convBlocks'
+    ? { convBlocks: [{ ...block, [field]: value }], denseLayers: [] }
+    : { convBlocks: [block], denseLayers: [{ units: 10, [field]: value }] }
+}

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { checkLimit, limitText, parseNumber, RUN_LIMITS, type RunLimitKey } from './run-limits'
-import { limitCases, TYPED_LIMITS } from './run-limits.fixtures'
+import { architectureWith, isLayerLimit, limitCases, TYPED_LIMITS } from './run-limits.fixtures'
 import { runConfigSchema, type RunConfigInput } from './schemas'
 
 /** A run configuration with `value` in the field that `key` limits. */
 function configWith(key: RunLimitKey, value: number): RunConfigInput {
-  const block = { filters: 8, kernelSize: 3 }
-  switch (key) {
-    case 'convFilters':
-      return { architecture: { convBlocks: [{ ...block, filters: value }], denseLayers: [] } }
-    case 'convKernelSize':
-      return { architecture: { convBlocks: [{ ...block, kernelSize: value }], denseLayers: [] } }
-    case 'convStride':
-      return { architecture: { convBlocks: [{ ...block, stride: value }], denseLayers: [] } }
-    case 'denseUnits':
-      return { architecture: { convBlocks: [block], denseLayers: [{ units: value }] } }
-    case 'denseDropout':
-      return { architecture: { convBlocks: [block], denseLayers: [{ units: 10, dropout: value }] } }
-    default:
-      return { [key]: value }
-  }
+  return isLayerLimit(key) ? { architecture: architectureWith(key, value) as never } : { [key]: value }
 }
 
 describe('run limits', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { limitText, RUN_LIMITS, type RunLimitKey } from '@common/run-limits'
-import { limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
+import { architectureWith, isLayerLimit, limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
 import { UserError } from '../../engine/errors'
 import { parseFlags, usage } from '../args'
 import { configFromFlags, TRAIN_FLAGS } from './train'
@@ -16,17 +16,6 @@ const FLAG_OF_LIMIT: Partial<Record<RunLimitKey, keyof typeof TRAIN_FLAGS>> = {
   replicas: 'replicas',
 }
 
-/** The --architecture JSON with `value` in the layer field that `key` limits. */
-function architectureWith(key: RunLimitKey, value: unknown): unknown {
-  const block = { filters: 8, kernelSize: 3 }
-  const field = { convFilters: 'filters', convKernelSize: 'kernelSize', convStride: 'stride' } as const
-  if (key in field) {
-    return { convBlocks: [{ ...block, [field[key as keyof typeof field]]: value }], denseLayers: [] }
-  }
-  const dense = key === 'denseUnits' ? { units: value } : { units: 10, dropout: value }
-  return { convBlocks: [block], denseLayers: [dense] }
-}
-
 /** The configuration `train` would run with `text` given for the limited field, or what it says. */
 function configFor(key: RunLimitKey, text: string): { config?: unknown; refusal?: string } {
   try {
@@ -36,6 +25,7 @@ function configFor(key: RunLimitKey, text: string): { config?: unknown; refusal?
       return { config: configFromFlags(flags, undefined) }
     }
     const value = JSON.parse(JSON.stringify(text === 'x' ? 'x' : Number(text)))
+    if (!isLayerLimit(key)) throw new Error(`${key} has neither a flag nor a place in the architecture`)
     return { config: configFromFlags({}, architectureWith(key, value)) }
   } catch (error) {
     if (error instanceof UserError) return { refusal: error.message }

@@ -3,6 +3,7 @@
  * request when it likes (at once, later, or out of order) and sends events, and the renderer's
  * client talks to it exactly as it talks to the desktop app's bridge.
  */
+import { vi } from 'vitest'
 import { EVENT_CHANNELS, REQUEST_CHANNELS } from '@common/channels'
 import type {
   ApiError,
@@ -118,4 +119,14 @@ export function installTestBridge(): TestBridge {
   global.window ??= {}
   global.window.workbench = installed.bridge
   return installed
+}
+
+/**
+ * A new bridge and fresh modules, for composables that keep app-wide state (the settings, the run
+ * list): import the composable after this, and it and its client start from nothing.
+ */
+export async function freshBridge(): Promise<TestBridge> {
+  vi.resetModules()
+  const fresh: typeof import('./testing') = await import('./testing')
+  return fresh.installTestBridge()
 }

@@ -1,14 +1,12 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunListItem } from '@common/contract'
-import { settle } from '../api/testing'
+import { freshBridge, settle } from '../api/testing'
 import { batchProgress, epochs, runRecord } from '../lib/run-record.fixtures'
 import { inScope } from './testing'
 
 /** Fresh modules for each test: the run list is shared by the whole app. */
 async function fresh() {
-  vi.resetModules()
-  const { installTestBridge } = await import('../api/testing')
-  const bridge = installTestBridge()
+  const bridge = await freshBridge()
   const { useRuns } = await import('./use-runs')
   return { bridge, useRuns }
 }

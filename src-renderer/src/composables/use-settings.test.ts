@@ -1,13 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RequestInput } from '@common/contract'
 import { settingsSchema, type Settings } from '@common/schemas'
-import { settle } from '../api/testing'
+import { freshBridge, settle } from '../api/testing'
 
 /** Fresh modules for each test: the settings are shared by the whole app, once per page. */
 async function fresh() {
-  vi.resetModules()
-  const { installTestBridge } = await import('../api/testing')
-  const bridge = installTestBridge()
+  const bridge = await freshBridge()
   const { useSettings } = await import('./use-settings')
   return { bridge, useSettings }
 }

@@ -1,14 +1,12 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { settingsSchema, type Settings } from '@common/schemas'
-import { settle } from '../api/testing'
+import { freshBridge, settle } from '../api/testing'
 import { inScope } from './testing'
 
 /** Fresh modules with the stored settings answering `settings.get`. */
 async function fresh(theme: Settings['theme']) {
-  vi.resetModules()
-  const { installTestBridge } = await import('../api/testing')
-  installTestBridge().handle('settings.get', () => settingsSchema.parse({ theme }))
+  ;(await freshBridge()).handle('settings.get', () => settingsSchema.parse({ theme }))
   return import('./use-theme')
 }
 

@@ -22,14 +22,20 @@ function pendingExport() {
   return { made, run, finish: (error?: Error) => finish(error) }
 }
 
+/** The menu, opened, over the two items above. */
+async function openMenu(run: (kind: string) => Promise<void>) {
+  const menu = mount(ExportMenu, {
+    props: { label: 'Export', menuLabel: 'Export run a', items, run },
+    attachTo: document.body,
+  })
+  await menu.get('button').trigger('click')
+  return menu
+}
+
 describe('ExportMenu', () => {
   it('offers the exports, says which cannot be made yet, and closes when one is done', async () => {
     const exporter = pendingExport()
-    const menu = mount(ExportMenu, {
-      props: { label: 'Export', menuLabel: 'Export run a', items, run: exporter.run },
-      attachTo: document.body,
-    })
-    await menu.get('button').trigger('click')
+    const menu = await openMenu(exporter.run)
     const [csv, model] = menu.findAll('[role="group"] button')
     expect(model.text()).toContain('No checkpoint yet')
     expect(model.attributes('disabled')).toBeDefined()
@@ -44,11 +50,7 @@ describe('ExportMenu', () => {
 
   it('reports a failed export and stays open', async () => {
     const exporter = pendingExport()
-    const menu = mount(ExportMenu, {
-      props: { label: 'Export', menuLabel: 'Export run a', items, run: exporter.run },
-      attachTo: document.body,
-    })
-    await menu.get('button').trigger('click')
+    const menu = await openMenu(exporter.run)
     await menu.findAll('[role="group"] button')[0].trigger('click')
     exporter.finish(new Error('disk full'))
     await flushPromises()
@@ -57,11 +59,7 @@ describe('ExportMenu', () => {
   })
 
   it('closes on Escape and on a click outside it', async () => {
-    const menu = mount(ExportMenu, {
-      props: { label: 'Export', menuLabel: 'Export run a', items, run: async () => undefined },
-      attachTo: document.body,
-    })
-    await menu.get('button').trigger('click')
+    const menu = await openMenu(async () => undefined)
     document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
     await flushPromises()
     expect(menu.find('[role="group"]').exists()).toBe(false)

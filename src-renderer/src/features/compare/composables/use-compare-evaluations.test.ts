@@ -1,13 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
-import { settle } from '../../../api/testing'
+import { describe, expect, it } from 'vitest'
+import { freshBridge, settle } from '../../../api/testing'
 import { inScope } from '../../../composables/testing'
 import { evaluation } from '../../inspect/inspect.fixtures'
 
 /** Fresh modules for each test: computed evaluations are kept for the page's life. */
 async function fresh() {
-  vi.resetModules()
-  const { installTestBridge } = await import('../../../api/testing')
-  const bridge = installTestBridge()
+  const bridge = await freshBridge()
   const { useCompareEvaluations } = await import('./use-compare-evaluations')
   return { bridge, useCompareEvaluations }
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { shallowRef } from 'vue'
 import { NOTEBOOK_ARCHITECTURE, type Architecture } from '@common/schemas'
-import { settle } from '../../../api/testing'
+import { freshBridge, settle } from '../../../api/testing'
 import { inScope } from '../../../composables/testing'
 
 const small: Architecture = {
@@ -11,9 +11,7 @@ const small: Architecture = {
 
 describe('useCompareParams', () => {
   it('asks for the parameter count of each architecture once, for every user', async () => {
-    vi.resetModules()
-    const { installTestBridge } = await import('../../../api/testing')
-    const bridge = installTestBridge()
+    const bridge = await freshBridge()
     const { useCompareParams } = await import('./use-compare-params')
     const asked: Architecture[] = []
     bridge.handle('model.summary', ({ architecture }) => {
@@ -36,9 +34,7 @@ describe('useCompareParams', () => {
   })
 
   it('leaves out a count the engine cannot give, and asks again later', async () => {
-    vi.resetModules()
-    const { installTestBridge } = await import('../../../api/testing')
-    const bridge = installTestBridge()
+    const bridge = await freshBridge()
     const { useCompareParams } = await import('./use-compare-params')
     bridge.handle('model.summary', () => {
       throw new Error('The engine is busy.')

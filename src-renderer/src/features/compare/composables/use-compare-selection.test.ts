@@ -1,15 +1,13 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunListItem } from '@common/contract'
 import { settingsSchema, type Settings } from '@common/schemas'
-import { settle } from '../../../api/testing'
+import { freshBridge, settle } from '../../../api/testing'
 import { inScope } from '../../../composables/testing'
 import { runRecord } from '../../../lib/run-record.fixtures'
 
 /** Fresh modules for each test: the settings and the run list are shared by the whole app. */
 async function fresh(compareSelection: string[], runIds: string[]) {
-  vi.resetModules()
-  const { installTestBridge } = await import('../../../api/testing')
-  const bridge = installTestBridge()
+  const bridge = await freshBridge()
   const saved: string[][] = []
   bridge.handle('settings.get', () => settingsSchema.parse({ compareSelection }))
   bridge.handle('settings.update', (input) => {
@@ -22,7 +20,7 @@ async function fresh(compareSelection: string[], runIds: string[]) {
   const { useCompareSelection } = await import('./use-compare-selection')
   const { result, stop } = inScope(() => useCompareSelection())
   await settle()
-  return { selection: result, stop, saved }
+  return { selection: result, stop, saved, bridge }
 }
 
 describe('useCompareSelection', () => {
@@ -52,9 +50,8 @@ describe('useCompareSelection', () => {
   })
 
   it('says when the choice could not be saved', async () => {
-    const { selection, stop } = await fresh([], ['a'])
-    const { installTestBridge } = await import('../../../api/testing')
-    installTestBridge().handle('settings.update', () => {
+    const { selection, stop, bridge } = await fresh([], ['a'])
+    bridge.handle('settings.update', () => {
       throw new Error('The settings file is read-only.')
     })
     selection.toggle('a')

@@ -1,13 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { settingsSchema, type Settings } from '@common/schemas'
-import { settle } from '../../../api/testing'
+import { freshBridge, settle } from '../../../api/testing'
 import { inScope } from '../../../composables/testing'
 
 /** Fresh modules for each test: the form and the settings outlive the view. */
 async function fresh(settings: Partial<Settings> = {}) {
-  vi.resetModules()
-  const { installTestBridge } = await import('../../../api/testing')
-  const bridge = installTestBridge()
+  const bridge = await freshBridge()
   const saved: Settings[] = []
   bridge.handle('settings.get', () => settingsSchema.parse(settings))
   bridge.handle('settings.update', (input) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { limitText, type RunLimitKey } from '@common/run-limits'
-import { limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
+import { isLayerLimit, LAYER_FIELDS, limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
 import {
   applyPreset,
   BUILTIN_PRESETS,
@@ -92,27 +92,12 @@ describe('run form', () => {
 /** The default form with `text` in the field that `key` limits, and that field's error key. */
 function formWith(key: Exclude<RunLimitKey, 'replicas'>, text: string): { form: RunForm; field: string } {
   const form = formFromConfig(defaultConfig({ optimizer: 'sgd' }))
-  switch (key) {
-    case 'convFilters':
-      form.convBlocks[0].filters = text
-      return { form, field: 'architecture.convBlocks.0.filters' }
-    case 'convKernelSize':
-      form.convBlocks[0].kernelSize = text
-      return { form, field: 'architecture.convBlocks.0.kernelSize' }
-    case 'convStride':
-      form.convBlocks[0].stride = text
-      return { form, field: 'architecture.convBlocks.0.stride' }
-    case 'denseUnits':
-      form.denseLayers[0].units = text
-      return { form, field: 'architecture.denseLayers.0.units' }
-    case 'denseDropout':
-      form.denseLayers[0].dropout = text
-      return { form, field: 'architecture.denseLayers.0.dropout' }
-    case 'convBlocks':
-    case 'denseLayers':
-      throw new Error(`${key} is a count of rows, not a typed field`)
-    default:
-      form[key] = text
-      return { form, field: key }
+  if (isLayerLimit(key)) {
+    const [group, field] = LAYER_FIELDS[key]
+    Object.assign(form[group][0], { [field]: text })
+    return { form, field: `architecture.${group}.0.${field}` }
   }
+  if (key === 'convBlocks' || key === 'denseLayers') throw new Error(`${key} is a count of rows, not a field`)
+  form[key] = text
+  return { form, field: key }
 }
