@@ -1,21 +1,15 @@
-import { shallowRef } from 'vue'
+import { computed } from 'vue'
 import type { Settings, SettingsPatch } from '@common/schemas'
 import { request } from '../api/client'
 import { errorText } from '../lib/errors'
+import { useLatestRequest } from './use-latest-request'
 
-const settings = shallowRef<Settings | null>(null)
-const error = shallowRef('')
+const latest = useLatestRequest(() => request('settings.get'), null)
+const settings = latest.state
+const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
+const load = latest.execute
 let loading: Promise<void> | null = null
 let queue: Promise<unknown> = Promise.resolve()
-
-async function load(): Promise<void> {
-  try {
-    settings.value = await request('settings.get')
-    error.value = ''
-  } catch (e) {
-    error.value = errorText(e)
-  }
-}
 
 /**
  * Save some settings; resolves with the stored whole, rejects with the server's sentence.

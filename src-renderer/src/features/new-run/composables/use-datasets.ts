@@ -1,6 +1,7 @@
-import { onScopeDispose, shallowRef } from 'vue'
-import type { DatasetInfo, DownloadProgress } from '@common/contract'
+import { computed, onScopeDispose, shallowRef } from 'vue'
+import type { DownloadProgress } from '@common/contract'
 import { request, subscribe } from '../../../api/client'
+import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorText } from '../../../lib/errors'
 
 /**
@@ -8,19 +9,12 @@ import { errorText } from '../../../lib/errors'
  * with their progress.
  */
 export function useDatasets() {
-  const datasets = shallowRef<DatasetInfo[]>([])
-  const error = shallowRef('')
+  const list = useLatestRequest(() => request('datasets.list'), [])
+  const error = computed(() => (list.error.value ? errorText(list.error.value) : ''))
   const downloading = shallowRef<DownloadProgress | null>(null)
   const downloadError = shallowRef('')
 
-  async function reload(): Promise<void> {
-    try {
-      datasets.value = await request('datasets.list')
-      error.value = ''
-    } catch (e) {
-      error.value = errorText(e)
-    }
-  }
+  const reload = list.execute
 
   /** Fetch a published data set into the cache; the list shows it available after. */
   async function download(kind: 'mnist' | 'fashion-mnist'): Promise<boolean> {
@@ -43,5 +37,5 @@ export function useDatasets() {
   })
   onScopeDispose(off)
   void reload()
-  return { datasets, error, downloading, downloadError, reload, download }
+  return { datasets: list.state, error, downloading, downloadError, reload, download }
 }
