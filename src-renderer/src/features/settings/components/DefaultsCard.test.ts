@@ -1,15 +1,22 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount, mount } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import type { RunDefaults } from '../lib/defaults-form'
 import DefaultsCard from './DefaultsCard.vue'
 
 enableAutoUnmount(afterEach)
 
+/** The card over stored `defaults`; each save is stored and shown, as the settings view does. */
 function card(defaults: RunDefaults) {
   const saved: RunDefaults[] = []
   const view = mount(DefaultsCard, {
-    props: { defaults, save: async (next: RunDefaults) => void saved.push(next) },
+    props: {
+      defaults,
+      save: async (next: RunDefaults) => {
+        saved.push(next)
+        await view.setProps({ defaults: next })
+      },
+    },
   })
   const field = (label: string) => {
     const id = view
@@ -35,6 +42,32 @@ describe('DefaultsCard', () => {
     expect(saved).toEqual([{ epochs: 7, learningRate: 5e-4 }])
     await field('Epochs').setValue('')
     expect(saved.at(-1)).toEqual({ learningRate: 5e-4 })
+    expect((field('Learning rate').element as HTMLInputElement).value).toBe('5e-4')
+  })
+
+  it('keeps every edit made while an earlier save is still on its way', async () => {
+    /** Each save's landing: the stored settings then become what it sent. */
+    const landings: (() => void)[] = []
+    const view = mount(DefaultsCard, {
+      props: {
+        defaults: {},
+        save: (next: RunDefaults) =>
+          new Promise<void>((resolve) => {
+            landings.push(() => void view.setProps({ defaults: next }).then(resolve))
+          }),
+      },
+    })
+    const inputs = view.findAll('input')
+    await inputs[0].setValue('7')
+    await inputs[1].setValue('64')
+    // The first save (epochs only) lands while the second is on its way.
+    landings[0]()
+    await flushPromises()
+    expect((inputs[1].element as HTMLInputElement).value).toBe('64')
+    landings[1]()
+    await flushPromises()
+    expect((inputs[0].element as HTMLInputElement).value).toBe('7')
+    expect((inputs[1].element as HTMLInputElement).value).toBe('64')
   })
 
   it('names a value outside the run limits and saves nothing', async () => {
