@@ -12,7 +12,8 @@ describe('format', () => {
   it('learning rates', () => {
     expect(formatLearningRate(1e-4)).toBe('1e-4')
     expect(formatLearningRate(0.001)).toBe('1e-3')
-    expect(formatLearningRate(0.005)).toBe('5e-3')
+    expect(formatLearningRate(0.003)).toBe('0.003')
+    expect(formatLearningRate(5e-4)).toBe('5e-4')
     expect(formatLearningRate(0.05)).toBe('0.05')
     expect(formatLearningRate(0.0025)).toBe('0.0025')
     expect(formatLearningRate(3e-5)).toBe('3e-5')

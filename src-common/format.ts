@@ -7,14 +7,17 @@ export function formatPercent(fraction: number | null | undefined, digits = 2): 
 }
 
 /**
- * A learning rate as people write it: `1e-4`, `5e-3`, `0.05`, `0.00025`. Whole multiples of a
- * thousandth or smaller are written with their exponent, so `1e-3` lines up with `1e-4` beside it.
+ * A learning rate as people write it: powers of ten from a thousandth down as `1e-3`, `1e-4` (so
+ * they line up side by side), other whole multiples from `1e-4` down as `5e-4`, and the rest as
+ * decimals: `0.003`, `0.05`, `0.000025`.
  */
 export function formatLearningRate(rate: number): string {
   if (!Number.isFinite(rate) || rate === 0) return String(rate)
   const exponent = Math.floor(Math.log10(Math.abs(rate)))
   const mantissa = rate / 10 ** exponent
-  if (exponent <= -3 && Math.abs(mantissa - Math.round(mantissa)) < 1e-9)
+  const whole = Math.abs(mantissa - Math.round(mantissa)) < 1e-9
+  const powerOfTen = whole && Math.round(mantissa) === 1
+  if ((powerOfTen && exponent <= -3) || (whole && exponent <= -4))
     return `${Math.round(mantissa)}e${exponent}`
   return String(Number(rate.toPrecision(6)))
 }
