@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 import relaxedSimd from './src-main/engine/backend/wasm-kernels/simd/relaxed-simd.json' with { type: 'json' }
 
@@ -7,6 +8,8 @@ const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Arr
 const relaxedSimdArgv = wasm.validate(new Uint8Array(relaxedSimd.probe)) ? [] : [relaxedSimd.flag]
 
 export default defineConfig({
+  // Component tests mount .vue files (in happy-dom, chosen per file).
+  plugins: [vue()],
   resolve: { alias: { '@common': resolve(import.meta.dirname, 'src-common') } },
   test: {
     include: [

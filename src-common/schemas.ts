@@ -10,6 +10,15 @@ import {
   learningRateScheduleSchema,
   monitorSchema,
 } from './recipe'
+import { limitText, RUN_LIMITS, RUN_NAME_MAX_LENGTH, type NumberLimit } from './run-limits'
+
+/** A number within one of the run limits, refused with the sentence the form and the CLI use. */
+function limited(limit: NumberLimit) {
+  const error = `must be ${limitText(limit)}`
+  const number = limit.integer ? z.number({ error }).int({ error }) : z.number({ error })
+  const above = limit.aboveMin ? number.gt(limit.min, { error }) : number.min(limit.min, { error })
+  return above.max(limit.max, { error })
+}
 
 export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
 export type OptimizerName = z.infer<typeof optimizerSchema>
@@ -45,9 +54,9 @@ export type ActivationName = z.infer<typeof activationSchema>
  * a convolution instead of pooling.
  */
 export const convBlockSchema = z.object({
-  filters: z.number().int().min(1).max(512),
-  kernelSize: z.number().int().min(1).max(11),
-  stride: z.number().int().min(1).max(4).default(1),
+  filters: limited(RUN_LIMITS.convFilters),
+  kernelSize: limited(RUN_LIMITS.convKernelSize),
+  stride: limited(RUN_LIMITS.convStride).default(1),
   padding: z.enum(['valid', 'same']).default('valid'),
   activation: activationSchema.default('relu'),
   pooling: z.enum(['max', 'avg', 'none']).default('max'),
@@ -61,21 +70,21 @@ export type ConvBlock = z.infer<typeof convBlockSchema>
 
 /** A dense layer: units with the activation, then batch normalization when asked, then dropout. */
 export const denseLayerSchema = z.object({
-  units: z.number().int().min(1).max(8192),
+  units: limited(RUN_LIMITS.denseUnits),
   activation: activationSchema.default('relu'),
-  dropout: z.number().min(0).max(0.95).default(0),
+  dropout: limited(RUN_LIMITS.denseDropout).default(0),
   batchNorm: z.boolean().default(false),
 })
 export type DenseLayer = z.infer<typeof denseLayerSchema>
 
 export const architectureSchema = z.object({
-  convBlocks: z.array(convBlockSchema).min(1).max(6),
+  convBlocks: z.array(convBlockSchema).min(RUN_LIMITS.convBlocks.min).max(RUN_LIMITS.convBlocks.max),
   /**
    * How the last block's feature maps become the dense layers' input: 'none' flattens them,
    * 'avg' averages each map to one number (global average pooling).
    */
   globalPooling: z.enum(['none', 'avg']).default('none'),
-  denseLayers: z.array(denseLayerSchema).max(4),
+  denseLayers: z.array(denseLayerSchema).min(RUN_LIMITS.denseLayers.min).max(RUN_LIMITS.denseLayers.max),
 })
 export type Architecture = z.infer<typeof architectureSchema>
 /** An architecture as a caller may write it (the layers' defaults optional). */
@@ -98,24 +107,25 @@ export const datasetRefSchema = z.discriminatedUnion('kind', [
 ])
 export type DatasetRef = z.infer<typeof datasetRefSchema>
 
+/** How the named data sets are titled, in the app, the CLI and a run's record. */
+export const DATASET_TITLES = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST' } as const satisfies Record<
+  Exclude<DatasetRef['kind'], 'folder'>,
+  string
+>
+
 export const runConfigSchema = z.object({
-  name: z.string().trim().max(120).optional(),
+  name: z.string().trim().max(RUN_NAME_MAX_LENGTH).optional(),
   dataset: datasetRefSchema.default({ kind: 'mnist' }),
   architecture: architectureSchema.default(NOTEBOOK_ARCHITECTURE),
-  epochs: z.number().int().min(1).max(1000).default(50),
-  batchSize: z.number().int().min(1).max(4096).default(100),
-  learningRate: z.number().gt(0).max(10).default(1e-4),
+  epochs: limited(RUN_LIMITS.epochs).default(50),
+  batchSize: limited(RUN_LIMITS.batchSize).default(100),
+  learningRate: limited(RUN_LIMITS.learningRate).default(1e-4),
   optimizer: optimizerSchema.default('adam'),
   /** Momentum of sgd (ignored by the other optimizers). */
-  momentum: z.number().min(0).max(0.999).default(0.9),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(42),
+  momentum: limited(RUN_LIMITS.momentum).default(0.9),
+  seed: limited(RUN_LIMITS.seed).default(42),
   /** Train on the first N training images only; null means all. */
-  trainLimit: z.number().int().min(1).nullable().default(null),
+  trainLimit: limited(RUN_LIMITS.trainLimit).nullable().default(null),
   /**
    * The fraction of the training images (after trainLimit) held out for validation, stratified
    * by class and drawn from the seed. 0 validates on the test set, as the notebook did (runs
@@ -148,7 +158,7 @@ export const runConfigSchema = z.object({
    * Data-parallel replicas (one per core) on the wasm and cpu backends; null picks: 2 on wasm
    * with two cores or more, else 1. The same seed and replica count give the same run.
    */
-  replicas: z.number().int().min(1).max(8).nullable().default(null),
+  replicas: limited(RUN_LIMITS.replicas).nullable().default(null),
 })
 /** A run's configuration with every default filled in. */
 export type RunConfig = z.infer<typeof runConfigSchema>
@@ -159,9 +169,28 @@ export const runIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/, 'run id has characters a run id never has')
 
+/** Each field of a shape optional and without its default: absent stays absent. */
+type Unfilled<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>
+}
+function unfilled<S extends z.ZodRawShape>(shape: S): Unfilled<S> {
+  const fields = Object.entries(shape).map(([key, field]) => [
+    key,
+    z.optional(field instanceof z.ZodDefault ? field.unwrap() : field),
+  ])
+  return Object.fromEntries(fields) as Unfilled<S>
+}
+
+/**
+ * The settings of a run that a preset or the settings' defaults hold: only those chosen. (A
+ * `.partial()` of the run configuration would fill in every default of the fields left out,
+ * and a stored choice could no longer tell "the notebook's value" from a value chosen.)
+ */
+export const runSettingsSchema = z.object(unfilled(runConfigSchema.omit({ name: true }).shape))
+
 export const presetSchema = z.object({
   name: z.string().trim().min(1).max(60),
-  config: runConfigSchema.omit({ name: true }).partial(),
+  config: runSettingsSchema,
 })
 export type Preset = z.infer<typeof presetSchema>
 
@@ -173,15 +202,18 @@ export const windowStateSchema = z.object({
   maximized: z.boolean().default(false),
 })
 
+/** The most runs Compare sets side by side (and the settings keep chosen). */
+export const MAX_COMPARED_RUNS = 8
+
 /** The settings' fields without their defaults: what a patch may carry. */
 const settingsFields = {
   backend: backendPreferenceSchema,
   /** Folder of IDX files offered in the new-run form; null when none was chosen. */
   dataFolder: z.string().nullable(),
-  defaults: runConfigSchema.omit({ name: true }).partial(),
+  defaults: runSettingsSchema,
   presets: z.array(presetSchema).max(100),
   theme: z.enum(['system', 'light', 'dark']),
-  compareSelection: z.array(runIdSchema).max(8),
+  compareSelection: z.array(runIdSchema).max(MAX_COMPARED_RUNS),
   window: windowStateSchema.nullable(),
 }
 
@@ -202,7 +234,9 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>
 
 export const emptySchema = z.union([z.undefined(), z.null(), z.object({}).strict()])
 export const runRefSchema = z.object({ id: runIdSchema }).strict()
-export const runRenameSchema = z.object({ id: runIdSchema, name: z.string().trim().min(1).max(120) }).strict()
+export const runRenameSchema = z
+  .object({ id: runIdSchema, name: z.string().trim().min(1).max(RUN_NAME_MAX_LENGTH) })
+  .strict()
 export const modelSummaryRequestSchema = z
   .object({
     architecture: architectureSchema,

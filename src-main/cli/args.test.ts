@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { parseFlags, type FlagSpecs } from './args'
+import { RUN_LIMITS } from '@common/run-limits'
+import { parseFlags, usage, type FlagSpecs } from './args'
 
 const specs = {
-  epochs: { type: 'int', min: 1, description: '' },
+  epochs: { type: 'int', limit: RUN_LIMITS.epochs, description: 'passes' },
   'learning-rate': { type: 'number', description: '' },
   optimizer: { type: 'string', choices: ['adam', 'sgd'], description: '' },
   json: { type: 'boolean', description: '' },
@@ -27,17 +28,25 @@ describe('parseFlags', () => {
   })
 
   it.each([
-    [['--epochs', '-3'], '--epochs must be at least 1, not -3.'],
+    [['--epochs', '-3'], '--epochs must be a whole number from 1 to 1,000, not -3.'],
     [['--epochs', '--json'], 'Flag --epochs needs a value.'],
     [['--optimizer', '-1'], '--optimizer must be one of adam, sgd, not "-1".'],
     [['--bogus'], 'Unknown flag --bogus; run with --help to see the flags.'],
     [['--epochs', 'two'], '--epochs must be a whole number, not "two".'],
     [['--epochs', '1.5'], '--epochs must be a whole number, not "1.5".'],
-    [['--epochs', '0'], '--epochs must be at least 1, not 0.'],
+    [['--epochs', '0'], '--epochs must be a whole number from 1 to 1,000, not 0.'],
+    [['--epochs', '1001'], '--epochs must be a whole number from 1 to 1,000, not 1001.'],
+    [['--epochs', '0x10'], '--epochs must be a whole number, not "0x10".'],
     [['--learning-rate', 'fast'], '--learning-rate must be a number, not "fast".'],
     [['--optimizer', 'lbfgs'], '--optimizer must be one of adam, sgd, not "lbfgs".'],
     [['--epochs'], 'Flag --epochs needs a value.'],
   ])('refuses %j with one sentence', (argv, message) => {
     expect(() => parseFlags(argv, specs)).toThrow(message)
+  })
+
+  it('shows the accepted range in the help', () => {
+    expect(usage('train', 'Train.', specs)).toMatch(
+      /--epochs <int> +passes; a whole number from 1 to 1,000\n/,
+    )
   })
 })

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { limitText, parseNumber, withinLimit, type NumberLimit } from '@common/run-limits'
 import { UserError } from '../engine/errors'
 
 /** How one flag is read: its kind, the values it accepts, and the line `--help` shows for it. */
@@ -6,8 +7,8 @@ export interface FlagSpec {
   type: 'string' | 'int' | 'number' | 'boolean'
   description: string
   choices?: readonly string[]
-  /** Lowest accepted value, for int and number. */
-  min?: number
+  /** The values accepted, for int and number: a run limit, or the flag's own. */
+  limit?: NumberLimit
 }
 
 export type FlagSpecs = Record<string, FlagSpec>
@@ -17,6 +18,11 @@ export const HOME_FLAG = {
   type: 'string',
   description: 'folder for settings, caches and runs (default: WORKBENCH_HOME or the OS app data folder)',
 } as const satisfies FlagSpec
+
+/** A number flag that accepts the values of `limit` (a whole number where the limit wants one). */
+export function numberFlag(limit: NumberLimit, description: string) {
+  return { type: limit.integer ? 'int' : 'number', limit, description } as const satisfies FlagSpec
+}
 
 /** --help, which every command takes. */
 export const HELP_FLAG = { type: 'boolean', description: 'show this help' } as const satisfies FlagSpec
@@ -93,15 +99,14 @@ function convert(name: string, spec: FlagSpec, raw: string | boolean): unknown {
     )
   }
   if (spec.type === 'string') return text
-  const value = Number(text)
-  const isValid =
-    text.trim() !== '' && Number.isFinite(value) && (spec.type === 'number' || Number.isInteger(value))
-  if (!isValid) {
+  // Numbers are read as the app's forms read them, so both accept the same text.
+  const value = parseNumber(text)
+  if (value === null || (spec.type === 'int' && !Number.isInteger(value))) {
     const kind = spec.type === 'int' ? 'a whole number' : 'a number'
     throw new UserError(`--${name} must be ${kind}, not "${text}".`, 'invalid', name)
   }
-  if (spec.min !== undefined && value < spec.min) {
-    throw new UserError(`--${name} must be at least ${spec.min}, not ${text}.`, 'invalid', name)
+  if (spec.limit && !withinLimit(spec.limit, value)) {
+    throw new UserError(`--${name} must be ${limitText(spec.limit)}, not ${text}.`, 'invalid', name)
   }
   return value
 }
@@ -121,7 +126,8 @@ export function usage(command: string, summary: string, specs: FlagSpecs): strin
   const lines = Object.entries(specs).map(([name, spec]) => {
     const value =
       spec.type === 'boolean' ? '' : spec.choices ? ` ${spec.choices.join('|')}` : ` <${spec.type}>`
-    return `  --${name}${value}`.padEnd(44) + spec.description
+    const range = spec.limit ? `; ${limitText({ ...spec.limit, example: undefined })}` : ''
+    return `  --${name}${value}`.padEnd(44) + spec.description + range
   })
   return `Usage: npm run ${command} -- [flags]\n${summary}\n\nFlags:\n${lines.join('\n')}\n`
 }

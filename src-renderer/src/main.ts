@@ -1,6 +1,6 @@
 import { createApp } from 'vue'
 import App from './App.vue'
-import { applyStoredTheme } from './composables/useTheme'
+import { applyStoredTheme } from './composables/use-theme'
 import './styles.css'
 
 applyStoredTheme()

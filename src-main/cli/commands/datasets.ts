@@ -1,3 +1,4 @@
+import { datasetDownloadRequestSchema } from '@common/requests'
 import { describeDatasets, downloadDataset } from '../../engine/data'
 import { resolveHome } from '../../engine/home'
 import { UserError } from '../../engine/errors'
@@ -11,7 +12,8 @@ const FLAGS = {
   help: HELP_FLAG,
 } satisfies FlagSpecs
 
-const NAMES = ['mnist', 'fashion-mnist'] as const
+/** The data sets that can be downloaded: the download request's own list. */
+const NAMES = datasetDownloadRequestSchema.shape.dataset.options
 
 /** `npm run datasets -- list | download mnist|fashion-mnist`. */
 export async function runDatasets(argv: string[], io: CommandIO): Promise<number> {

@@ -1,4 +1,5 @@
 import type { EpochMetrics, RunDetails, RunListItem, RunRecord, RunSummary } from '@common/contract'
+import { formatLearningRate, formatPercent } from '@common/format'
 import { UserError } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
@@ -69,8 +70,8 @@ export function formatRunList(items: RunListItem[]): string {
           clip(item.record.name, 36),
           item.record.status,
           `${item.record.summary?.epochs ?? 0}/${item.record.config.epochs}`,
-          percent(item.record.summary?.valAccuracy),
-          percent(item.record.summary?.bestValAccuracy),
+          formatPercent(item.record.summary?.valAccuracy),
+          formatPercent(item.record.summary?.bestValAccuracy),
           item.record.dataset?.title ?? '',
         ],
   )
@@ -85,7 +86,7 @@ export function formatRunDetails({ record, metrics }: RunDetails): string {
     `  status      ${record.status}${record.error ? ` (${record.error})` : ''}`,
     `  created     ${record.createdAt}`,
     `  data set    ${record.dataset ? `${record.dataset.title}, ${record.dataset.trainCount} train / ${record.dataset.testCount} test` : '?'}`,
-    `  training    ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at learning rate ${c.learningRate}, seed ${c.seed}`,
+    `  training    ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at learning rate ${formatLearningRate(c.learningRate)}, seed ${c.seed}`,
     `  backend     ${record.backend ? describeBackend(record) : 'not started yet'}`,
   ]
   if (record.summary) {
@@ -95,9 +96,9 @@ export function formatRunDetails({ record, metrics }: RunDetails): string {
   const rows = metrics.map((m) => [
     String(m.epoch),
     m.trainLoss.toFixed(4),
-    percent(m.trainAccuracy),
+    formatPercent(m.trainAccuracy),
     m.valLoss.toFixed(4),
-    percent(m.valAccuracy),
+    formatPercent(m.valAccuracy),
     String(Math.round(m.samplesPerSec)),
     formatDuration(m.elapsedMs),
   ])
@@ -111,8 +112,8 @@ export function formatRunDetails({ record, metrics }: RunDetails): string {
 export function formatEpoch(m: EpochMetrics, epochs: number, etaMs: number | null): string {
   const eta = etaMs && m.epoch < epochs ? `, ETA ${formatDuration(etaMs)}` : ''
   return (
-    `epoch ${m.epoch}/${epochs}: training loss ${m.trainLoss.toFixed(4)}, acc ${percent(m.trainAccuracy)}; ` +
-    `validation loss ${m.valLoss.toFixed(4)}, acc ${percent(m.valAccuracy)} ` +
+    `epoch ${m.epoch}/${epochs}: training loss ${m.trainLoss.toFixed(4)}, acc ${formatPercent(m.trainAccuracy)}; ` +
+    `validation loss ${m.valLoss.toFixed(4)}, acc ${formatPercent(m.valAccuracy)} ` +
     `(${Math.round(m.samplesPerSec)} samples/s, ${formatDuration(m.elapsedMs)}${eta})`
   )
 }
@@ -123,9 +124,9 @@ export function formatEpoch(m: EpochMetrics, epochs: number, etaMs: number | nul
  */
 export function describeResult(s: RunSummary): string {
   const test =
-    s.testAccuracy === null ? '' : `, test accuracy ${percent(s.testAccuracy)} (epoch ${s.testEpoch})`
+    s.testAccuracy === null ? '' : `, test accuracy ${formatPercent(s.testAccuracy)} (epoch ${s.testEpoch})`
   return (
-    `validation accuracy ${percent(s.valAccuracy)} (best ${percent(s.bestValAccuracy)} at epoch ${s.bestEpoch})${test}, ` +
+    `validation accuracy ${formatPercent(s.valAccuracy)} (best ${formatPercent(s.bestValAccuracy)} at epoch ${s.bestEpoch})${test}, ` +
     `${Math.round(s.samplesPerSec)} samples/s, ${formatDuration(s.durationMs)}`
   )
 }
@@ -137,11 +138,6 @@ export function describeBackend(record: RunRecord): string {
   // A GPU adapter is the device; threads say nothing there.
   if (b.adapter) return `${b.name} ${b.version} on ${b.device}`
   return `${b.name} ${b.version} on ${b.device}, ${b.threads} thread${b.threads === 1 ? '' : 's'}`
-}
-
-/** 0.98765 -> "98.77%"; absent -> "-". */
-export function percent(fraction: number | undefined): string {
-  return fraction === undefined ? '-' : `${(fraction * 100).toFixed(2)}%`
 }
 
 /** Milliseconds as m:ss or h:mm:ss. */

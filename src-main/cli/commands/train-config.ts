@@ -8,10 +8,17 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { BUILTIN_PRESETS, findPreset } from '@common/presets'
 import { requestSchemas } from '@common/requests'
-import { backendPreferenceSchema, type DatasetRef, type Preset, type RunConfig } from '@common/schemas'
+import { RUN_LIMITS } from '@common/run-limits'
+import {
+  backendPreferenceSchema,
+  optimizerSchema,
+  type DatasetRef,
+  type Preset,
+  type RunConfig,
+} from '@common/schemas'
 import type { z } from 'zod'
 import { UserError, errorMessage } from '../../engine/errors'
-import type { FlagSpecs, ParsedFlags } from '../args'
+import { numberFlag, type FlagSpecs, type ParsedFlags } from '../args'
 
 const YES_NO = ['yes', 'no'] as const
 
@@ -26,20 +33,19 @@ export const RUN_FLAGS = {
     type: 'string',
     description: "the network as JSON, inline or in a file (default: the notebook's)",
   },
-  epochs: { type: 'int', min: 1, description: 'passes over the training set (default 50)' },
-  'batch-size': { type: 'int', min: 1, description: 'images per step (default 100)' },
-  'learning-rate': {
-    type: 'number',
-    description: 'step size of the optimizer, the peak of a schedule (default 1e-4)',
-  },
-  optimizer: { type: 'string', choices: ['adam', 'sgd', 'rmsprop'], description: 'default adam' },
-  momentum: { type: 'number', min: 0, description: 'momentum of sgd (default 0.9)' },
-  seed: {
-    type: 'int',
-    min: 0,
-    description: 'seed of the weights, split, shuffling, dropout, augmentation (default 42)',
-  },
-  'train-limit': { type: 'int', min: 1, description: 'train on the first N training images only' },
+  epochs: numberFlag(RUN_LIMITS.epochs, 'passes over the training set (default 50)'),
+  'batch-size': numberFlag(RUN_LIMITS.batchSize, 'images per step (default 100)'),
+  'learning-rate': numberFlag(
+    RUN_LIMITS.learningRate,
+    'step size of the optimizer, the peak of a schedule (default 1e-4)',
+  ),
+  optimizer: { type: 'string', choices: optimizerSchema.options, description: 'default adam' },
+  momentum: numberFlag(RUN_LIMITS.momentum, 'momentum of sgd (default 0.9)'),
+  seed: numberFlag(
+    RUN_LIMITS.seed,
+    'seed of the weights, split, shuffling, dropout, augmentation (default 42)',
+  ),
+  'train-limit': numberFlag(RUN_LIMITS.trainLimit, 'train on the first N training images only'),
   'validation-split': {
     type: 'number',
     description:
@@ -62,7 +68,7 @@ export const RUN_FLAGS = {
     description: 'how the learning rate moves (default constant)',
   },
   'decay-factor': { type: 'number', description: 'step and exponential schedules: the factor (0.1, 0.95)' },
-  'decay-every': { type: 'int', min: 1, description: 'step schedule: epochs between steps (10)' },
+  'decay-every': { type: 'int', description: 'step schedule: epochs between steps (10)' },
   'final-factor': {
     type: 'number',
     description: 'cosine and one-cycle: last rate as a fraction of the peak',
@@ -88,7 +94,6 @@ export const RUN_FLAGS = {
   },
   patience: {
     type: 'int',
-    min: 0,
     description: 'early stopping: epochs without improvement before stopping; 0 never stops early (default)',
   },
   'min-delta': {
@@ -96,12 +101,10 @@ export const RUN_FLAGS = {
     description: 'early stopping: the least change that counts as improvement (0)',
   },
   backend: { type: 'string', choices: backendPreferenceSchema.options, description: 'default auto' },
-  replicas: {
-    type: 'int',
-    min: 1,
-    description:
-      'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1; 1 on webgpu)',
-  },
+  replicas: numberFlag(
+    RUN_LIMITS.replicas,
+    'data-parallel replicas, one per core, on wasm/cpu (default: 2 on wasm with 2+ cores, else 1; 1 on webgpu)',
+  ),
   name: { type: 'string', description: 'a name for the run' },
 } satisfies FlagSpecs
 

@@ -136,10 +136,19 @@ describe('npm run train', () => {
     const cases = [
       [['--epochs', 'many'], /^--epochs must be a whole number, not "many"\.\n$/],
       [['--optimizer', 'lbfgs'], /^--optimizer must be one of adam, sgd, rmsprop/],
-      [['--learning-rate', '0'], /^--learning-rate must be greater than 0, not 0\.\n$/],
-      [['--learning-rate', '-1'], /^--learning-rate must be greater than 0, not -1\.\n$/],
-      [['--learning-rate', '20'], /^--learning-rate must be at most 10, not 20\.\n$/],
-      [['--momentum', '-0.5'], /^--momentum must be at least 0, not -0\.5\.\n$/],
+      [
+        ['--learning-rate', '0'],
+        /^--learning-rate must be a number above 0 and at most 10, such as 1e-4, not 0\.\n$/,
+      ],
+      [
+        ['--learning-rate', '-1'],
+        /^--learning-rate must be a number above 0 and at most 10, such as 1e-4, not -1\.\n$/,
+      ],
+      [
+        ['--learning-rate', '20'],
+        /^--learning-rate must be a number above 0 and at most 10, such as 1e-4, not 20\.\n$/,
+      ],
+      [['--momentum', '-0.5'], /^--momentum must be a number from 0 to 0\.999, not -0\.5\.\n$/],
       [
         ['--architecture', '{"convBlocks":[{"filters":8,"kernelSize":3,"kernal":5}],"denseLayers":[]}'],
         /^--architecture has "convBlocks\.0\.kernal", which is not a field of a network\.\n$/,

@@ -1,4 +1,5 @@
 import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
+import { formatLearningRate, formatPercent } from '@common/format'
 import { validationCount } from '@common/recipe'
 import type { RunConfig } from '@common/schemas'
 import { UserError, errorMessage } from '../../engine/errors'
@@ -7,10 +8,11 @@ import { RunManager } from '../../engine/runs'
 import type { LaunchTrainer } from '../../engine/train'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
-import { describeBackend, describeResult, formatDuration, formatEpoch, percent } from './runs'
+import { describeBackend, describeResult, formatDuration, formatEpoch } from './runs'
 import { RUN_FLAGS, configFromFlags, givenRunFlags } from './train-config'
 
-const FLAGS = {
+/** The flags of `train`; the numbers are checked against the run limits, as the app's form checks them. */
+export const TRAIN_FLAGS = {
   ...RUN_FLAGS,
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
   home: HOME_FLAG,
@@ -18,7 +20,7 @@ const FLAGS = {
   help: HELP_FLAG,
 } satisfies FlagSpecs
 
-type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags']
+export type TrainFlags = ReturnType<typeof parseFlags<typeof TRAIN_FLAGS>>['flags']
 
 export interface TrainIO extends CommandIO {
   /** Home when --home is not given (tests); else WORKBENCH_HOME or the OS default. */
@@ -33,12 +35,12 @@ export interface TrainIO extends CommandIO {
  * Ctrl-C (the finished epochs are kept; `--resume ID` continues).
  */
 export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
-  let flags: Flags
+  let flags: TrainFlags
   let config: RunConfig | null
   try {
-    ;({ flags } = parseFlags(argv, FLAGS))
+    ;({ flags } = parseFlags(argv, TRAIN_FLAGS))
     if (flags.help) {
-      io.stdout.write(usage('train', 'Train a network and record the run.', FLAGS))
+      io.stdout.write(usage('train', 'Train a network and record the run.', TRAIN_FLAGS))
       return 0
     }
     config = flags.resume === undefined ? await configFromFlags(flags) : null
@@ -101,7 +103,7 @@ function describeImages(config: RunConfig, trainCount: number): string {
   return `${trainCount} training images, ${held > 0 ? `${held} of them held out to validate` : 'validated on the test set'}`
 }
 
-function refuseSettingsWithResume(flags: Flags): void {
+function refuseSettingsWithResume(flags: TrainFlags): void {
   const settings = givenRunFlags(flags)
   if (settings.length > 0) {
     throw new UserError(
@@ -146,7 +148,7 @@ class TrainPrinter {
       ? `Resuming run ${record.id} after epoch ${record.checkpointEpoch}`
       : `Run ${record.id}`
     this.line(
-      `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${c.learningRate}`,
+      `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${formatLearningRate(c.learningRate)}`,
     )
   }
 
@@ -192,7 +194,7 @@ class TrainPrinter {
     const eta = p.etaMs === null ? '' : ` ETA ${formatDuration(p.etaMs)}`
     const text =
       `epoch ${p.epoch}/${p.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.batch}/${p.batches} ` +
-      `loss ${p.loss.toFixed(4)} acc ${percent(p.accuracy)} ${Math.round(p.samplesPerSec)}/s${eta}`
+      `loss ${p.loss.toFixed(4)} acc ${formatPercent(p.accuracy)} ${Math.round(p.samplesPerSec)}/s${eta}`
     this.io.stdout.write(`\r\x1b[K${text}`)
     this.barShown = true
   }

@@ -5,11 +5,14 @@ import { resolveHome } from '../../engine/home'
 import { openConfSettings } from '../../engine/settings/conf-store'
 import { UserError } from '../../engine/errors'
 import { startWebShell } from '../../web/server'
-import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
+import { HELP_FLAG, HOME_FLAG, numberFlag, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 
 const FLAGS = {
-  port: { type: 'int', min: 0, description: 'port on 127.0.0.1 (default 5170; 0 picks a free one)' },
+  port: numberFlag(
+    { label: 'Port', min: 0, max: 65535, integer: true },
+    'port on 127.0.0.1 (default 5170; 0 picks a free one)',
+  ),
   home: HOME_FLAG,
   help: HELP_FLAG,
 } satisfies FlagSpecs

@@ -3,10 +3,10 @@
  * is made of, the named sets with their class names, mirrors and published checksums.
  */
 import { basename, resolve } from 'node:path'
-import type { DatasetRef } from '@common/schemas'
+import { DATASET_TITLES, type DatasetRef } from '@common/schemas'
 
 /** A data set the engine can download by name. */
-export type NamedDataset = 'mnist' | 'fashion-mnist'
+export type NamedDataset = keyof typeof DATASET_TITLES
 
 /** The four files of an IDX data set, by the part they play. */
 export type IdxRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels'
@@ -74,7 +74,7 @@ export const MNIST_SHA256: IdxFiles = {
 export const NAMED_DATASETS: Record<NamedDataset, NamedDatasetSpec> = {
   mnist: {
     name: 'mnist',
-    title: 'MNIST',
+    title: DATASET_TITLES.mnist,
     classNames: DIGIT_CLASS_NAMES,
     horizontalFlip: false,
     // torchvision's mirror, then TensorFlow's (CVDF); LeCun's own site, over https, is the last
@@ -110,7 +110,7 @@ export const NAMED_DATASETS: Record<NamedDataset, NamedDatasetSpec> = {
   },
   'fashion-mnist': {
     name: 'fashion-mnist',
-    title: 'Fashion-MNIST',
+    title: DATASET_TITLES['fashion-mnist'],
     classNames: FASHION_CLASS_NAMES,
     horizontalFlip: true,
     // The files in the project's repository over https; its S3 website, which has no https,

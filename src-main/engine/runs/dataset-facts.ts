@@ -2,6 +2,7 @@
  * What the main side checks of a run's data set before it creates the run, and the run's default
  * name, which those facts give.
  */
+import { formatLearningRate } from '@common/format'
 import { validationCount } from '@common/recipe'
 import type { RunConfig } from '@common/schemas'
 import { loadDataset } from '../data'
@@ -37,7 +38,7 @@ export async function checkDatasetWithLoader(config: RunConfig, home: string): P
 export function defaultRunName(config: RunConfig, facts: DatasetFacts): string {
   const epochs = config.epochs === 1 ? '1 epoch' : `${config.epochs} epochs`
   const images = config.trainLimit === null ? '' : `, ${facts.trainCount} images`
-  return `${facts.title}, ${config.optimizer} ${config.learningRate}, ${epochs}${images}`
+  return `${facts.title}, ${config.optimizer} ${formatLearningRate(config.learningRate)}, ${epochs}${images}`
 }
 
 /** Throws a UserError when a validation split of `fraction` would leave no image to train on. */

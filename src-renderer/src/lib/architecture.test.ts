@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BEST_ACCURACY_ARCHITECTURE } from '@common/presets'
 import { architectureSchema } from '@common/schemas'
 import { describeArchitecture } from './architecture'
-import { runRecord } from './compareFixtures'
+import { runRecord } from './run-record.fixtures'
 
 describe('architecture text', () => {
   it('describes the notebook network in one line', () => {

@@ -4,9 +4,7 @@ import {
   formatDate,
   formatDuration,
   formatEta,
-  formatLearningRate,
   formatLoss,
-  formatPercent,
   formatRate,
   formatShape,
 } from './format'
@@ -31,22 +29,12 @@ describe('format', () => {
   })
 
   it('metrics', () => {
-    expect(formatPercent(0.99213)).toBe('99.21%')
-    expect(formatPercent(undefined)).toBe('—')
     expect(formatLoss(2.302585)).toBe('2.303')
     expect(formatLoss(0.0234123)).toBe('0.02341')
     expect(formatLoss(0.00001234)).toBe('1.23e-5')
     expect(formatLoss(Number.NaN)).toBe('—')
     expect(formatCount(1234567.4)).toBe('1,234,567')
     expect(formatRate(511.6)).toBe('512 samples/s')
-  })
-
-  it('learning rates', () => {
-    expect(formatLearningRate(1e-4)).toBe('1e-4')
-    expect(formatLearningRate(0.001)).toBe('0.001')
-    expect(formatLearningRate(0.05)).toBe('0.05')
-    expect(formatLearningRate(3e-5)).toBe('3e-5')
-    expect(formatLearningRate(2.5e-5)).toBe('0.000025')
   })
 
   it('dates and shapes', () => {

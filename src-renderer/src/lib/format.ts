@@ -1,4 +1,5 @@
-/** How numbers, durations and dates read everywhere in the renderer. */
+/** How numbers, durations, dates and names read in the renderer (percentages and learning rates: @common/format). */
+import { optimizerSchema, type OptimizerName } from '@common/schemas'
 
 const EM_DASH = '—'
 
@@ -25,12 +26,6 @@ export function formatEta(ms: number | null | undefined): string {
   return formatDuration(ms)
 }
 
-/** A fraction as a percentage with `digits` decimals: 0.99213 -> `99.21%`. */
-export function formatPercent(fraction: number | null | undefined, digits = 2): string {
-  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return EM_DASH
-  return `${(fraction * 100).toFixed(digits)}%`
-}
-
 /** A loss with four significant digits (`0.02341`, `2.303`). */
 export function formatLoss(loss: number | null | undefined): string {
   if (loss === null || loss === undefined || !Number.isFinite(loss)) return EM_DASH
@@ -50,16 +45,6 @@ export function formatCount(n: number | null | undefined): string {
 export function formatRate(samplesPerSec: number | null | undefined): string {
   if (samplesPerSec === null || samplesPerSec === undefined || !Number.isFinite(samplesPerSec)) return EM_DASH
   return `${formatCount(samplesPerSec)} samples/s`
-}
-
-/** A learning rate as people write it: `1e-4`, `0.001`, `0.05`. */
-export function formatLearningRate(rate: number): string {
-  if (!Number.isFinite(rate)) return String(rate)
-  const exponent = Math.floor(Math.log10(Math.abs(rate)))
-  const mantissa = rate / 10 ** exponent
-  if (exponent <= -4 && Math.abs(mantissa - Math.round(mantissa)) < 1e-9)
-    return `${Math.round(mantissa)}e${exponent}`
-  return String(Number(rate.toPrecision(6)))
 }
 
 /** A timestamp as a short local date and time: `26 Nov 2025, 17:38`. */
@@ -85,3 +70,16 @@ export function formatShape(shape: number[]): string {
 function pad2(n: number): string {
   return String(n).padStart(2, '0')
 }
+
+/** How each optimizer is named for people. */
+export const OPTIMIZER_LABELS: Record<OptimizerName, string> = {
+  adam: 'Adam',
+  sgd: 'SGD with momentum',
+  rmsprop: 'RMSprop',
+}
+
+/** The optimizers as the options of a select, in the schema's order. */
+export const OPTIMIZER_OPTIONS = optimizerSchema.options.map((value) => ({
+  value,
+  label: OPTIMIZER_LABELS[value],
+}))

@@ -1,0 +1,38 @@
+/** How big a run is, and how long its training should take at a known speed. */
+import { formatCount, formatDuration, formatRate } from '../../../lib/format'
+import { parseNumber } from '@common/run-limits'
+
+export interface RunSize {
+  images: number
+  batchesPerEpoch: number
+  steps: number
+  /** Seconds of training (validation not counted), when a speed is known. */
+  trainingMs: number | null
+}
+
+/** The size of a run from the form's text; null while the numbers are not valid. */
+export function runSize(
+  form: { epochs: string; batchSize: string; trainLimit: string },
+  trainCount: number | null,
+  samplesPerSec: number | null,
+): RunSize | null {
+  const epochs = parseNumber(form.epochs)
+  const batchSize = parseNumber(form.batchSize)
+  const limit = form.trainLimit.trim() === '' ? trainCount : parseNumber(form.trainLimit)
+  if (!epochs || !batchSize || !limit || epochs < 1 || batchSize < 1 || limit < 1) return null
+  const images = trainCount ? Math.min(limit, trainCount) : limit
+  const batchesPerEpoch = Math.ceil(images / batchSize)
+  const trainingMs = samplesPerSec && samplesPerSec > 0 ? ((images * epochs) / samplesPerSec) * 1000 : null
+  return { images, batchesPerEpoch, steps: batchesPerEpoch * epochs, trainingMs }
+}
+
+/** One line about a run's size: `20 batches an epoch · 20 steps · about 4.0 s at 500 samples/s`. */
+export function describeRunSize(size: RunSize, samplesPerSec: number | null): string {
+  const parts = [
+    `${formatCount(size.batchesPerEpoch)} batch${size.batchesPerEpoch === 1 ? '' : 'es'} an epoch`,
+    `${formatCount(size.steps)} step${size.steps === 1 ? '' : 's'} in all`,
+  ]
+  if (size.trainingMs !== null)
+    parts.push(`about ${formatDuration(size.trainingMs)} of training at ${formatRate(samplesPerSec)}`)
+  return parts.join(' · ')
+}

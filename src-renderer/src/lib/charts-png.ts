@@ -1,0 +1,84 @@
+/**
+ * Charts as one PNG, drawn off screen on white in the light theme's colours, below a header the
+ * caller draws. Serves a run's export and the comparison's: it needs the charts' configurations,
+ * not the charts on the page.
+ */
+import type { ChartConfiguration } from 'chart.js'
+import type { ThemeColors } from '../composables/use-theme-colors'
+import { Chart } from './chart-config'
+
+/** The colours of exported charts: the light theme's, whatever theme shows. */
+export const EXPORT_COLORS: ThemeColors = {
+  text: '#15181e',
+  muted: '#5b6170',
+  grid: 'rgba(20, 24, 32, 0.08)',
+  surface: '#ffffff',
+  train: '#2f6fe4',
+  val: '#e8711a',
+  batch: 'rgba(47, 111, 228, 0.5)',
+}
+/** Device pixels per CSS pixel of an exported image. */
+const SCALE = 2
+
+export interface ChartsPngLayout {
+  /** The charts, side by side in this order. */
+  charts: ChartConfiguration[]
+  /** The size of one chart, in CSS pixels (the image has twice as many device pixels). */
+  chartWidth: number
+  chartHeight: number
+  headerHeight: number
+  /** Draws the header in CSS pixels; `fontFamily` is the page's. */
+  drawHeader: (ctx: CanvasRenderingContext2D, fontFamily: string) => void
+}
+
+/** The page's font, for the text of an exported image and its charts. */
+export function exportFontFamily(): string {
+  return getComputedStyle(document.body).fontFamily
+}
+
+/** Draw one chart onto `target` at (x, y) in device pixels. */
+function drawChart(
+  config: ChartConfiguration,
+  width: number,
+  height: number,
+  target: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+): void {
+  const canvas = document.createElement('canvas')
+  // CSS-pixel size: chart.js multiplies it by devicePixelRatio itself.
+  canvas.width = width
+  canvas.height = height
+  const chart = new Chart(canvas, {
+    ...config,
+    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: SCALE },
+  })
+  chart.update('none')
+  // Copy before destroying: destroy() clears the canvas.
+  target.drawImage(canvas, x, y, width * SCALE, height * SCALE)
+  chart.destroy()
+}
+
+/** The PNG of the header and the charts side by side below it. */
+export async function chartsPng(layout: ChartsPngLayout): Promise<Blob> {
+  const { charts, chartWidth, chartHeight, headerHeight } = layout
+  const out = document.createElement('canvas')
+  out.width = chartWidth * charts.length * SCALE
+  out.height = (chartHeight + headerHeight) * SCALE
+  const ctx = out.getContext('2d')
+  if (!ctx) throw new Error('This browser cannot draw on a canvas.')
+  ctx.fillStyle = EXPORT_COLORS.surface
+  ctx.fillRect(0, 0, out.width, out.height)
+  ctx.scale(SCALE, SCALE)
+  layout.drawHeader(ctx, exportFontFamily())
+  ctx.setTransform(1, 0, 0, 1, 0, 0)
+  charts.forEach((config, i) =>
+    drawChart(config, chartWidth, chartHeight, ctx, i * chartWidth * SCALE, headerHeight * SCALE),
+  )
+  return new Promise((resolve, reject) =>
+    out.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('The charts could not be encoded as PNG.'))),
+      'image/png',
+    ),
+  )
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import type { RunListItem, RunRecord } from '@common/contract'
+import { defaultConfig } from '../features/new-run/lib/run-form'
+import { ariaSort, filterRows, nextSort, sortRows, toRow } from './runs-table'
+
+function record(
+  id: string,
+  name: string,
+  best: number | null,
+  status: RunRecord['status'] = 'completed',
+): RunListItem {
+  return {
+    id,
+    damaged: false,
+    record: {
+      id,
+      name,
+      createdAt: `2025-11-2${id}T10:00:00Z`,
+      updatedAt: `2025-11-2${id}T10:00:00Z`,
+      status,
+      config: defaultConfig({ epochs: 5 }),
+      dataset: { ref: { kind: 'mnist' }, title: 'MNIST', trainCount: 60000, testCount: 10000 },
+      backend: { name: 'wasm', version: '4.22.0', device: 'cpu', threads: 1 },
+      summary:
+        best === null
+          ? null
+          : {
+              epochs: 5,
+              trainLoss: 0.1,
+              trainAccuracy: 0.9,
+              valLoss: 0.1,
+              valAccuracy: best,
+              bestValAccuracy: best,
+              bestEpoch: 5,
+              samplesPerSec: 500,
+              durationMs: 1000,
+              testAccuracy: null,
+              testLoss: null,
+              testEpoch: null,
+            },
+      checkpointEpoch: 5,
+    },
+  }
+}
+
+const rows = [
+  toRow(record('1', 'run 10', 0.97)),
+  toRow(record('2', 'run 9', null, 'running')),
+  toRow(record('3', 'Alpha', 0.99, 'stopped')),
+  toRow({ id: 'broken', damaged: true, reason: 'run.json is not JSON' }),
+]
+
+describe('runs table', () => {
+  it('makes rows, damaged ones too', () => {
+    expect(rows[0]).toMatchObject({
+      name: 'run 10',
+      dataset: 'MNIST',
+      bestValAccuracy: 0.97,
+      epochsDone: 5,
+      epochsPlanned: 5,
+      backend: 'wasm',
+    })
+    expect(rows[3]).toMatchObject({ name: 'broken', status: 'damaged', reason: 'run.json is not JSON' })
+  })
+
+  it('sorts numbers and names naturally, empty values last both ways', () => {
+    const by = (key: Parameters<typeof sortRows>[1]['key'], direction: 'asc' | 'desc') =>
+      sortRows(rows, { key, direction }).map((row) => row.id)
+    expect(by('bestValAccuracy', 'desc')).toEqual(['3', '1', '2', 'broken'])
+    expect(by('bestValAccuracy', 'asc')).toEqual(['1', '3', '2', 'broken'])
+    expect(by('name', 'asc')).toEqual(['3', 'broken', '2', '1'])
+    expect(by('createdAt', 'desc')).toEqual(['3', '2', '1', 'broken'])
+  })
+
+  it('filters by words and status', () => {
+    expect(filterRows(rows, 'RUN', 'all').map((row) => row.id)).toEqual(['1', '2'])
+    expect(filterRows(rows, 'mnist alpha', 'all').map((row) => row.id)).toEqual(['3'])
+    expect(filterRows(rows, '', 'running').map((row) => row.id)).toEqual(['2'])
+  })
+
+  it('flips the direction on the same column', () => {
+    expect(nextSort({ key: 'name', direction: 'asc' }, 'name')).toEqual({ key: 'name', direction: 'desc' })
+    expect(nextSort({ key: 'name', direction: 'asc' }, 'bestValAccuracy')).toEqual({
+      key: 'bestValAccuracy',
+      direction: 'desc',
+    })
+  })
+
+  it('tells assistive technology which column sorts, and which way', () => {
+    const order = { key: 'name', direction: 'desc' } as const
+    expect([ariaSort(order, 'name'), ariaSort(order, 'status')]).toEqual(['descending', 'none'])
+    expect(ariaSort({ key: 'name', direction: 'asc' }, 'name')).toBe('ascending')
+  })
+})

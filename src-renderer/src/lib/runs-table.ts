@@ -1,0 +1,115 @@
+/** The rows of the runs library: what each column shows, how it sorts and what a filter matches. */
+import type { RunListItem, RunStatus } from '@common/contract'
+import { DATASET_TITLES } from '@common/schemas'
+
+export interface RunRow {
+  id: string
+  name: string
+  dataset: string
+  /** `damaged` when run.json could not be read. */
+  status: RunStatus | 'damaged'
+  bestValAccuracy: number | null
+  epochsDone: number | null
+  epochsPlanned: number | null
+  durationMs: number | null
+  backend: string | null
+  createdAt: string | null
+  /** Why a damaged run cannot be read. */
+  reason?: string
+}
+
+export type SortKey =
+  'name' | 'dataset' | 'status' | 'bestValAccuracy' | 'epochs' | 'durationMs' | 'backend' | 'createdAt'
+export interface SortOrder {
+  key: SortKey
+  direction: 'asc' | 'desc'
+}
+export type StatusFilter = RunStatus | 'all'
+
+/** One table row per stored run. */
+export function toRow(item: RunListItem): RunRow {
+  if (item.damaged) {
+    return {
+      id: item.id,
+      name: item.id,
+      dataset: '',
+      status: 'damaged',
+      bestValAccuracy: null,
+      epochsDone: null,
+      epochsPlanned: null,
+      durationMs: null,
+      backend: null,
+      createdAt: null,
+      reason: item.reason,
+    }
+  }
+  const { record } = item
+  const ref = record.config.dataset
+  return {
+    id: record.id,
+    name: record.name,
+    dataset: record.dataset?.title ?? (ref.kind === 'folder' ? ref.path : DATASET_TITLES[ref.kind]),
+    status: record.status,
+    bestValAccuracy: record.summary?.bestValAccuracy ?? null,
+    epochsDone: record.summary?.epochs ?? 0,
+    epochsPlanned: record.config.epochs,
+    durationMs: record.summary?.durationMs ?? null,
+    backend: record.backend?.name ?? null,
+    createdAt: record.createdAt,
+  }
+}
+
+function sortValue(row: RunRow, key: SortKey): string | number | null {
+  switch (key) {
+    case 'epochs':
+      return row.epochsDone
+    case 'name':
+    case 'dataset':
+    case 'status':
+    case 'backend':
+      return row[key]?.toLowerCase() ?? null
+    default:
+      return row[key]
+  }
+}
+
+/** Rows in the order asked; empty values go last whichever the direction. Stable. */
+export function sortRows(rows: readonly RunRow[], order: SortOrder): RunRow[] {
+  const sign = order.direction === 'asc' ? 1 : -1
+  return rows
+    .map((row, index) => ({ row, index, value: sortValue(row, order.key) }))
+    .sort((a, b) => {
+      if (a.value === null || a.value === '')
+        return b.value === null || b.value === '' ? a.index - b.index : 1
+      if (b.value === null || b.value === '') return -1
+      const compared =
+        typeof a.value === 'number' && typeof b.value === 'number'
+          ? a.value - b.value
+          : String(a.value).localeCompare(String(b.value), 'en', { numeric: true })
+      return compared !== 0 ? sign * compared : a.index - b.index
+    })
+    .map(({ row }) => row)
+}
+
+/** Rows whose name, id, data set, backend or status contain every word of the query. */
+export function filterRows(rows: readonly RunRow[], query: string, status: StatusFilter): RunRow[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  return rows.filter((row) => {
+    if (status !== 'all' && row.status !== status) return false
+    const haystack = [row.name, row.id, row.dataset, row.backend ?? '', row.status].join(' ').toLowerCase()
+    return words.every((word) => haystack.includes(word))
+  })
+}
+
+/** The sort after clicking a column: the same column flips, a new one starts with its natural order. */
+export function nextSort(current: SortOrder, key: SortKey): SortOrder {
+  if (current.key === key) return { key, direction: current.direction === 'asc' ? 'desc' : 'asc' }
+  const textual = key === 'name' || key === 'dataset' || key === 'status' || key === 'backend'
+  return { key, direction: textual ? 'asc' : 'desc' }
+}
+
+/** The aria-sort of a column's head under `order`. */
+export function ariaSort(order: SortOrder, key: SortKey): 'ascending' | 'descending' | 'none' {
+  if (order.key !== key) return 'none'
+  return order.direction === 'asc' ? 'ascending' : 'descending'
+}
