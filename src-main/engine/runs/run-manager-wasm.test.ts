@@ -33,7 +33,7 @@ let reference: Promise<Line[]> | null = null
 /** metrics.jsonl of the uninterrupted run (trained once, on first use). */
 function uninterruptedLines(): Promise<Line[]> {
   reference ??= (async () => {
-    const { home, manager } = await managerOnFreshHome(where.root, { sampleIntervalMs: 0 })
+    const { home, manager } = await managerOnFreshHome(where.root)
     const run = await manager.start(shipped())
     expect((await manager.waitFor(run.id)).status).toBe('completed')
     const lines = await parsedLines(home, run.id)
@@ -61,7 +61,7 @@ async function resumeToReference(
 // Each test forks training processes that start worker threads; on a busy machine that takes a while.
 describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
   it('resumes a run killed at an epoch boundary to the metrics of the uninterrupted run', async () => {
-    const { home, manager, next } = await managerOnFreshHome(where.root, { sampleIntervalMs: 0 })
+    const { home, manager, next } = await managerOnFreshHome(where.root)
     const run = await manager.start(shipped())
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
     const info = await readProcessInfo(runPaths(home, run.id).process)
@@ -78,7 +78,7 @@ describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
     const fixture = pathToFileURL(join(__dirname, '../train/checkpoint-pause.fixtures.ts')).href
     const entry = resolveTrainerEntry()
     const launch = forkTrainerLaunch({ ...entry, execArgv: [...entry.execArgv, '--import', fixture] })
-    const { home, manager } = await managerOnFreshHome(where.root, { sampleIntervalMs: 0, launch })
+    const { home, manager } = await managerOnFreshHome(where.root, { launch })
     // The forked trainer inherits these: it blocks half-way through epoch 2's checkpoint.
     process.env.PAUSE_IN_CHECKPOINT_EPOCH = '2'
     process.env.PAUSE_IN_CHECKPOINT_MARKER = marker

@@ -21,7 +21,7 @@ import {
 const where = useBarDataRoot('cnn-runs-')
 
 /** A manager on a fresh home, recording every event. */
-const setup = (options: { sampleIntervalMs?: number } = {}) => managerOnFreshHome(where.root, options)
+const setup = () => managerOnFreshHome(where.root)
 const config = (overrides: RunConfigInput = {}) => barRunConfig(where.dataFolder, overrides)
 
 // Each test forks training processes; on a busy two-core machine they take a while to start.
@@ -78,7 +78,7 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
 
   it('stops in the middle of an epoch, keeping the finished epochs and nothing of the unfinished one', async () => {
     // Every batch sampled, so the unfinished epoch surely has samples in metrics.jsonl.
-    const { home, manager, next } = await setup({ sampleIntervalMs: 0 })
+    const { home, manager, next } = await setup()
     const run = await manager.start(config({ epochs: 500 }))
     const mine = (e: Event) => 'runId' in e.payload && e.payload.runId === run.id
     // The stop lands after epoch 1 has finished and its checkpoint is on disk.
@@ -108,7 +108,7 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
 
   it('reports a killed trainer as interrupted and resumes it to the curves of an uninterrupted run', async () => {
     // Every batch sampled, so the batch lines of both runs can be compared one for one.
-    const { home, manager, next } = await setup({ sampleIntervalMs: 0 })
+    const { home, manager, next } = await setup()
     const straight = await manager.start(config({ epochs: 3 }))
     const reference = (await manager.waitFor(straight.id)) && (await manager.get(straight.id)).metrics
     const referenceLines = await parsedLines(home, straight.id)
@@ -183,7 +183,7 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
       monitor: 'val_accuracy',
       earlyStopping: { patience: 2, minDelta: 1 },
     })
-    const { home, manager, next } = await setup({ sampleIntervalMs: 0 })
+    const { home, manager, next } = await setup()
     const straight = await manager.start(recipe)
     const reference = await manager.waitFor(straight.id)
     expect(reference).toMatchObject({ status: 'completed', checkpointEpoch: 3, summary: { epochs: 3 } })

@@ -31,8 +31,6 @@ export interface RunManagerOptions {
   checkDataset?: CheckDataset
   /** How long a stopping process may take to reach a batch boundary before it is killed. */
   stopTimeoutMs?: number
-  /** How often a training process keeps a batch sample in metrics.jsonl; the trainer's default when absent. */
-  sampleIntervalMs?: number
   /** How long a data-parallel replica waits for the others in one step; the trainer's default when absent. */
   replicaStepTimeoutMs?: number
 }
@@ -283,8 +281,8 @@ export class RunManager {
         if (run.stopRequested) run.process.send({ type: 'stop' })
         else {
           // Absent settings stay undefined, which the trainer reads as its defaults.
-          const { home, sampleIntervalMs, replicaStepTimeoutMs } = this.options
-          run.process.send({ type: run.mode, runId: id, home, sampleIntervalMs, replicaStepTimeoutMs })
+          const { home, replicaStepTimeoutMs } = this.options
+          run.process.send({ type: run.mode, runId: id, home, replicaStepTimeoutMs })
         }
         return
       case 'started':

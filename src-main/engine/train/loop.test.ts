@@ -9,7 +9,15 @@ import type { BatchSample } from '@common/run-record'
 import { architectureSchema, runConfigSchema, type RunConfigInput } from '@common/schemas'
 import { buildModel } from '../model/build-model'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
-import { runTrainingLoop, singleReplicaStep, stepImages, type EpochReport, type LoopOptions } from './loop'
+import {
+  MAX_SAMPLES_PER_EPOCH,
+  isSampledBatch,
+  runTrainingLoop,
+  singleReplicaStep,
+  stepImages,
+  type EpochReport,
+  type LoopOptions,
+} from './loop'
 import { createOptimizer } from './optimizer'
 import { Rng } from './rng'
 import { TrainingStep, stepRecipe } from './step'
@@ -113,26 +121,31 @@ describe('runTrainingLoop', () => {
     run.optimizer.dispose()
   })
 
-  it('samples batches for metrics.jsonl at most once per interval, on the global step axis', async () => {
-    let clock = 0
+  it('samples every batch of a short epoch for metrics.jsonl, however fast the clock runs', async () => {
     const samples: BatchSample[] = []
-    // Every reading of the clock is 100 ms later: about five batches per 500 ms interval.
-    const run = await train(2, { now: () => (clock += 100), onSample: (s) => samples.push(s) })
-    expect(samples.length).toBeGreaterThanOrEqual(3)
-    expect(samples.length).toBeLessThanOrEqual(6)
-    for (const s of samples) {
-      expect(s).toMatchObject({ type: 'batch' })
-      expect(s.step).toBe((s.epoch - 1) * 10 + s.batch)
-    }
-    const gaps = samples.slice(1).map((s, i) => s.elapsedMs - samples[i].elapsedMs)
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500)
+    // A clock that never moves: a fast machine once kept only the first batch of a quick run.
+    const run = await train(2, { now: () => 0, onSample: (s) => samples.push(s) })
+    expect(samples.map((s) => s.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    for (const s of samples) expect(s.step).toBe((s.epoch - 1) * 10 + s.batch)
     run.model.dispose()
     run.optimizer.dispose()
   })
 
+  it('keeps at most MAX_SAMPLES_PER_EPOCH evenly spaced batches of a long epoch, and its last', () => {
+    const kept = (batches: number) =>
+      Array.from({ length: batches }, (_, b) => b).filter((b) => isSampledBatch(b, batches))
+    expect(kept(7)).toEqual([0, 1, 2, 3, 4, 5, 6])
+    expect(kept(MAX_SAMPLES_PER_EPOCH)).toHaveLength(MAX_SAMPLES_PER_EPOCH)
+    // MNIST at batch 32: 1,875 batches, every tenth kept (the tenth is index 9), and the last.
+    const mnist = kept(1875)
+    expect(mnist.length).toBeLessThanOrEqual(MAX_SAMPLES_PER_EPOCH)
+    expect(mnist.slice(0, 3)).toEqual([9, 19, 29])
+    expect(mnist.at(-1)).toBe(1874)
+  })
+
   it('resumes from a checkpoint exactly where the uninterrupted run would be', async () => {
     const straightSamples: BatchSample[] = []
-    const straight = await train(3, { sampleIntervalMs: 0, onSample: (s) => straightSamples.push(s) })
+    const straight = await train(3, { onSample: (s) => straightSamples.push(s) })
     const checkpoints = join(dir, 'checkpoints')
     let rng = new Rng(5)
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 5)
@@ -170,7 +183,6 @@ describe('runTrainingLoop', () => {
       rng,
       augmentRng: new Rng(6),
       shouldStop: () => false,
-      sampleIntervalMs: 0,
       onSample: (s) => restSamples.push(s),
       onEpoch: async (report) => {
         rest.push(report.metrics)

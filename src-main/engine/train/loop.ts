@@ -77,12 +77,8 @@ export interface LoopOptions {
   /** After each finished epoch; awaited before the next one starts (checkpointing). */
   onEpoch: (report: EpochReport) => Promise<void>
   progressIntervalMs?: number
-  /**
-   * Per-batch samples to keep, at most one per `sampleIntervalMs` (default 500) and about
-   * `MAX_SAMPLES_PER_EPOCH` an epoch, so even a slow backend's long run keeps a small file.
-   */
+  /** Per-batch samples to keep: the batches `isSampledBatch` picks, whatever the machine's speed. */
   onSample?: (sample: BatchSample) => void
-  sampleIntervalMs?: number
   /** Images per validation step. */
   evalBatchSize?: number
   /** Replaces the single-replica step (data-parallel replicas); it must update `model` itself. */
@@ -94,8 +90,18 @@ export interface LoopOptions {
 
 export type LoopOutcome = 'completed' | 'stopped'
 
-/** The most batch samples kept for one epoch (fewer when batches are slower than the interval). */
+/** The most batch samples kept for one epoch, so a long run keeps a small metrics.jsonl. */
 export const MAX_SAMPLES_PER_EPOCH = 200
+
+/**
+ * Whether batch `batch` (0-based) of an epoch of `batches` is kept in metrics.jsonl: evenly spaced
+ * by count, never by time, so a run's curve has the same points on a fast machine as on a slow one
+ * (a time throttle left a quick run on a fast machine with one point), and its epoch's last batch.
+ */
+export function isSampledBatch(batch: number, batches: number): boolean {
+  const every = Math.ceil(batches / MAX_SAMPLES_PER_EPOCH)
+  return (batch + 1) % every === 0 || batch === batches - 1
+}
 
 /** What the loop hands a step; the step passes it on to each replica's `StepInput`. */
 export interface StepRequest {
@@ -122,7 +128,6 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const augment = augments(config.augmentation)
   const now = options.now ?? (() => performance.now())
   const interval = options.progressIntervalMs ?? 100
-  const sampleInterval = options.sampleIntervalMs ?? 500
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
   const validationImages = stepImages(data, 'validation')
   const evaluate: EvaluateBatch =
@@ -137,9 +142,6 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const epochDurations: number[] = []
   let lastValidationMs = 0
   let lastProgressAt = -Infinity
-  const sampleEvery = Math.max(1, Math.ceil(batches / MAX_SAMPLES_PER_EPOCH))
-  let lastSampleAt = -Infinity
-  let lastSampleStep = -Infinity
 
   for (let epoch = options.startEpoch ?? 1; epoch <= epochs; epoch++) {
     const epochStart = now()
@@ -161,13 +163,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       seen += indices.length
       const t = now()
       const globalStep = (epoch - 1) * batches + b + 1
-      if (
-        options.onSample &&
-        t - lastSampleAt >= sampleInterval &&
-        globalStep - lastSampleStep >= sampleEvery
-      ) {
-        lastSampleAt = t
-        lastSampleStep = globalStep
+      if (options.onSample && isSampledBatch(b, batches)) {
         options.onSample({
           type: 'batch',
           epoch,

@@ -26,8 +26,6 @@ export type MainToTrainer =
 
 /** Optional fields of a start or resume. */
 export interface TrainerTuning {
-  /** How often a batch sample goes into metrics.jsonl (default 500 ms; tests use 0). */
-  sampleIntervalMs?: number
   /** How long a data-parallel replica waits for the others in one step before the run fails (default 120 s). */
   replicaStepTimeoutMs?: number
   /**
@@ -69,7 +67,6 @@ export function isMainToTrainer(value: unknown): value is MainToTrainer {
     (message.type === 'start' || message.type === 'resume') &&
     typeof message.runId === 'string' &&
     typeof message.home === 'string' &&
-    isOptionalDuration(message.sampleIntervalMs) &&
     isOptionalDuration(message.replicaStepTimeoutMs) &&
     (message.gpuAdapter === undefined || probeAnswerSchema.safeParse(message.gpuAdapter).success)
   )

@@ -45,8 +45,6 @@ export interface TrainerSessionOptions {
   /** Defaults to the backend helper's selection (wasm gets its training kernels there). */
   activateBackend?: typeof activateBackend
   progressIntervalMs?: number
-  /** How often a batch sample goes into metrics.jsonl; the loop's default (500 ms) when absent. */
-  sampleIntervalMs?: number
   /** How long a replica waits for the others in one step; the replica group's default when absent. */
   replicaStepTimeoutMs?: number
 }
@@ -122,7 +120,6 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
       evaluateBatch: replicas?.evaluate,
       progressIntervalMs: options.progressIntervalMs,
       onProgress: (progress) => send({ type: 'progress', progress: { runId, ...progress } }),
-      sampleIntervalMs: options.sampleIntervalMs,
       onSample: (sample) => appender.appendBatch(sample),
       onEpoch: async (report) => {
         const { metrics, epochs, etaMs } = report

@@ -42,7 +42,6 @@ export function createTrainerControl({ send, finish }: TrainerControlOptions): T
         runId: message.runId,
         home: message.home,
         resume: message.type === 'resume',
-        sampleIntervalMs: message.sampleIntervalMs,
         replicaStepTimeoutMs: message.replicaStepTimeoutMs,
         send,
         shouldStop: () => stopRequested,
