@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { appendFile, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EpochMetrics, RunRecord } from '@common/contract'
@@ -17,6 +17,8 @@ import {
   useBarDataRoot,
   type Event,
 } from './test-helpers'
+import { exportModel } from './export-model'
+import { RunInspector } from '../inspect/inspector'
 
 const where = useBarDataRoot('cnn-runs-')
 
@@ -217,6 +219,41 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
       expect((await weights(run.id)).equals(await weights(straight.id))).toBe(true)
     }
   })
+
+  it('fails a run at its first non-finite loss with a sentence, keeping what came before', async () => {
+    // sgd at 0.2 on linear activations: the loss of these bars overflows in epoch 3.
+    const { home, manager } = await setup()
+    const linear = {
+      convBlocks: [{ filters: 4, kernelSize: 3, activation: 'linear' as const }],
+      denseLayers: [{ units: 16, activation: 'linear' as const }],
+    }
+    const run = await manager.start(
+      config({ architecture: linear, optimizer: 'sgd', learningRate: 0.2, epochs: 4 }),
+    )
+    const final = await manager.waitFor(run.id)
+    expect(final.status).toBe('failed')
+    expect(final.error).toMatch(
+      /^The loss became (NaN|Infinity) at epoch 3, batch \d+; try a lower learning rate\.$/,
+    )
+    const batch = Number(/batch (\d+)/.exec(final.error!)![1])
+    expect(final.checkpointEpoch).toBe(2)
+    expect(final.summary).toMatchObject({ epochs: 2 })
+
+    // Nothing non-finite is written; the curve runs up to the batch before the failure.
+    const text = await readFile(runPaths(home, run.id).metrics, 'utf8')
+    expect(text).not.toContain('null')
+    const [item] = await manager.list()
+    expect(item).toMatchObject({ id: run.id, damaged: false, record: { status: 'failed' } })
+    const details = await manager.get(run.id)
+    expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
+    expect(details.batches.at(-1)).toMatchObject({ epoch: 3, batch: batch - 1 })
+    expect(details.batches.every((b) => Number.isFinite(b.loss))).toBe(true)
+    expect((await exportModel(home, run.id)).epoch).toBe(2)
+    const inspector = new RunInspector({ home, backend: 'cpu' })
+    const seen = await inspector.activations(run.id, { kind: 'test', index: 0 })
+    expect(seen.checkpointEpoch).toBe(2)
+    expect(seen.probabilities.every(Number.isFinite)).toBe(true)
+  })
 })
 
 describe('RunManager without training', () => {
@@ -258,6 +295,23 @@ describe('RunManager without training', () => {
     await expect(manager.get('broken-json')).rejects.toBeInstanceOf(UserError)
     await manager.delete('broken-json')
     expect((await manager.list()).map((i) => i.id)).not.toContain('broken-json')
+  })
+
+  it('reads a run that an earlier version trained past a non-finite loss, written with nulls', async () => {
+    const { home, manager } = await setup()
+    const id = '20261129-192220-9a5a'
+    await mkdir(join(home, 'runs'), { recursive: true })
+    await cp(join(import.meta.dirname, 'fixtures', 'diverged-run'), runPaths(home, id).dir, {
+      recursive: true,
+    })
+    const [item] = await manager.list()
+    expect(item).toMatchObject({ id, damaged: false, record: { status: 'failed', summary: null } })
+    expect(item.damaged || item.record.error).toMatch(/^The loss stopped being a finite number/)
+    // Its curves up to the first null: two epochs, and the samples of the third before it.
+    const details = await manager.get(id)
+    expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
+    expect(details.batches.at(-1)).toMatchObject({ epoch: 3, batch: 6 })
+    expect(details.batches.every((b) => Number.isFinite(b.loss))).toBe(true)
   })
 
   it('writes nothing for a data set or a network that cannot work', async () => {

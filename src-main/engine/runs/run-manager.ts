@@ -161,7 +161,9 @@ export class RunManager {
     }
     const record = await this.effectiveRecord(await this.store.read(id))
     const stored = await this.store.metricsFile(id)
-    const batches = withBatches ? batchCurve(record, stored.epochs, stored.batches) : []
+    // A failed run's curve runs up to where it failed; others resume the unfinished epoch anew.
+    const samples = record.status === 'failed' ? [...stored.batches, ...stored.unfinished] : stored.batches
+    const batches = withBatches ? batchCurve(record, stored.epochs, samples) : []
     return { record, metrics: stored.epochs, batches }
   }
 

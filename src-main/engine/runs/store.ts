@@ -11,7 +11,7 @@ import { runIdSchema } from '@common/schemas'
 import { UserError } from '../errors'
 import { homePaths } from '../home'
 import { isRunProcessAlive, writeProcessInfo, type RunProcessInfo } from './liveness'
-import { readMetrics, readMetricsFile, type MetricsLines } from '../run-files/metrics'
+import { readMetrics, readMetricsFile, type StoredMetrics } from '../run-files/metrics'
 import { runPaths } from '../run-files/paths'
 import { readRecord, writeRecord } from '../run-files/record'
 import { newRunId } from './run-id'
@@ -89,7 +89,7 @@ export class RunStore {
   }
 
   /** The epochs of run `id` and the batch samples stored for them. */
-  async metricsFile(id: string): Promise<MetricsLines> {
+  async metricsFile(id: string): Promise<StoredMetrics> {
     return readMetricsFile(this.paths(id).metrics)
   }
 
