@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPaths } from '../../engine/runs'
@@ -61,7 +61,7 @@ const tiny = () => [
 ]
 
 describe('npm run train', () => {
-  it('trains, prints an epoch a line, exits 0, and the run is listed; a failed resume exits 1', async () => {
+  it('trains, prints an epoch a line, exits 0, and the run is listed; a resume from a bad checkpoint exits 2', async () => {
     const home = await mkdtemp(join(root, 'home-'))
     const result = await capture(runTrain, [...tiny(), '--home', home, '--name', 'cli run'])
     expect(result.err).toBe('')
@@ -81,15 +81,40 @@ describe('npm run train', () => {
     const show = await capture(runRuns, ['show', id, '--home', home, '--json'])
     expect(JSON.parse(show.out).metrics).toHaveLength(2)
 
-    // A run whose checkpoint is damaged fails in the training process: exit 1, status failed.
+    // A damaged or missing checkpoint is refused before anything is written: exit 2, one sentence.
     const paths = runPaths(home, id)
     const record = JSON.parse(await readFile(paths.record, 'utf8'))
     await writeFile(paths.record, JSON.stringify({ ...record, status: 'stopped' }))
-    await writeFile(join(checkpointFolder(paths.checkpoints, 2), 'model.json'), '{')
-    const failed = await capture(runTrain, ['--resume', id, '--home', home])
-    expect(failed.code).toBe(1)
-    expect(failed.err).toMatch(new RegExp(`^Run ${id} failed: `))
-    expect(JSON.parse(await readFile(paths.record, 'utf8')).status).toBe('failed')
+    const modelJson = join(checkpointFolder(paths.checkpoints, 2), 'model.json')
+    const goodModel = await readFile(modelJson, 'utf8')
+    await writeFile(modelJson, '{')
+    const damaged = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(damaged.code).toBe(2)
+    expect(damaged.err).toBe(
+      `Run ${id} cannot be resumed: the checkpoint of epoch 2 is damaged: model.json is not valid JSON.\n`,
+    )
+    const kept = join(home, 'kept-checkpoints')
+    await cp(paths.checkpoints, kept, { recursive: true })
+    await rm(paths.checkpoints, { recursive: true })
+    const missing = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(missing.code).toBe(2)
+    expect(missing.err).toBe(
+      `Run ${id} cannot be resumed: the checkpoint of epoch 2 (checkpoints/epoch-000002) is missing.\n`,
+    )
+    expect(JSON.parse(await readFile(paths.record, 'utf8')).status).toBe('stopped')
+
+    // Files of the right sizes that tfjs still refuses fail in the training process, by epoch.
+    await mkdir(dirname(modelJson), { recursive: true })
+    for (const name of ['weights.bin', 'optimizer.bin', 'state.json'])
+      await cp(join(checkpointFolder(kept, 2), name), join(dirname(modelJson), name))
+    await writeFile(modelJson, goodModel.replace('"shape":[3,3,1,4]', '"shape":[3,3,4,1]'))
+    const refused = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(refused.code).toBe(1)
+    expect(refused.err).toMatch(
+      new RegExp(
+        `^Run ${id} failed: Run ${id} cannot be resumed: the checkpoint of epoch 2 is damaged: its tensors cannot be loaded \\(.+\\)\\.\\n$`,
+      ),
+    )
 
     const deleted = await capture(runRuns, ['delete', id, '--home', home])
     expect(deleted.out).toBe(`Deleted run ${id}.\n`)

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { appendFile, cp, mkdir, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EpochMetrics, RunRecord } from '@common/contract'
@@ -17,6 +18,7 @@ import {
   useBarDataRoot,
   type Event,
 } from './test-helpers'
+import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { exportModel } from './export-model'
 import { RunInspector } from '../inspect/inspector'
 
@@ -25,6 +27,17 @@ const where = useBarDataRoot('cnn-runs-')
 /** A manager on a fresh home, recording every event. */
 const setup = () => managerOnFreshHome(where.root)
 const config = (overrides: RunConfigInput = {}) => barRunConfig(where.dataFolder, overrides)
+
+/** Every file under `dir` with its bytes, as one hash: equal before and after means nothing changed. */
+async function folderHash(dir: string): Promise<string> {
+  const hash = createHash('sha256')
+  const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+  for (const name of names) hash.update(name).update(await readFile(name))
+  return hash.digest('hex')
+}
 
 // Each test forks training processes; on a busy two-core machine they take a while to start.
 describe('RunManager with a real training process', { timeout: 120_000 }, () => {
@@ -217,6 +230,53 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     for (const folder of kept) {
       const weights = (id: string) => readFile(join(runPaths(home, id).checkpoints, folder, 'weights.bin'))
       expect((await weights(run.id)).equals(await weights(straight.id))).toBe(true)
+    }
+  })
+
+  it('refuses to resume from a missing or damaged checkpoint, naming file and epoch, and changes nothing', async () => {
+    const { home, manager } = await setup()
+    const trained = await manager.start(config())
+    expect((await manager.waitFor(trained.id)).status).toBe('completed')
+    const source = runPaths(home, trained.id).dir
+    const record = JSON.parse(await readFile(runPaths(home, trained.id).record, 'utf8')) as RunRecord
+    const damages: [string, (checkpoint: string) => Promise<void>, RegExp][] = [
+      [
+        'missing',
+        (checkpoint) => rm(checkpoint, { recursive: true }),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 \(checkpoints\/epoch-000002\) is missing\.$/,
+      ],
+      [
+        'truncated weights',
+        async (checkpoint) => truncate(join(checkpoint, 'weights.bin'), 100),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: weights\.bin has 100 bytes where model\.json lists \d+\.$/,
+      ],
+      [
+        'bad state',
+        (checkpoint) => writeFile(join(checkpoint, 'state.json'), '{"format": 1, "epo'),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: state\.json is not valid JSON\.$/,
+      ],
+      [
+        'bad model',
+        (checkpoint) => writeFile(join(checkpoint, 'model.json'), '{}'),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: model\.json has no weightsManifest\.$/,
+      ],
+      [
+        'truncated optimizer state',
+        async (checkpoint) => truncate(join(checkpoint, 'optimizer.bin'), 8),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: optimizer\.bin has 8 bytes where state\.json lists \d+\.$/,
+      ],
+    ]
+    for (const [what, damage, message] of damages) {
+      const id = `20260101-000000-${what.replace(/ /g, '-')}`
+      const paths = runPaths(home, id)
+      await cp(source, paths.dir, { recursive: true })
+      await writeFile(paths.record, JSON.stringify({ ...record, id, status: 'stopped' }))
+      await damage(checkpointFolder(paths.checkpoints, 2))
+      const before = await folderHash(paths.dir)
+      await expect(manager.resume(id), what).rejects.toThrow(message)
+      await expect(manager.resume(id), what).rejects.toMatchObject({ code: 'unavailable' })
+      expect(await folderHash(paths.dir), what).toBe(before)
+      expect((await manager.get(id)).record.status, what).toBe('stopped')
     }
   })
 

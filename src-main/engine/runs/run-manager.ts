@@ -9,6 +9,7 @@ import { summarizeMetrics } from '@common/summary'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
+import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
 import { MAX_BATCHES, type ActiveRun } from './active-run'
@@ -120,6 +121,8 @@ export class RunManager {
       throw new UserError(`Run ${id} already completed its ${record.config.epochs} epochs.`, 'conflict', 'id')
     }
     await this.validate(record.config)
+    // Checked here too, before anything is written, so that a refused resume changes no file.
+    await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
     const now = new Date().toISOString()
     const resumed: RunRecord = { ...record, status: 'running', updatedAt: now }
     delete resumed.error
