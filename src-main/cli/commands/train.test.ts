@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -41,6 +42,19 @@ async function capture(
   const code = await command(argv, { stdout, stderr, launch: inProcessTrainerLaunch() })
   await new Promise((resolve) => setImmediate(resolve))
   return { code, out, err }
+}
+
+/** Runs the CLI from source in a process of its own, as a shell would. */
+function runCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = join(import.meta.dirname, '..', 'main.ts')
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
 }
 
 const tiny = () => [
@@ -215,6 +229,35 @@ describe('npm run train', () => {
     expect(existsSync(join(home, 'runs')) ? await readdir(join(home, 'runs')) : []).toEqual([])
     const unknown = await capture(runRuns, ['show', '20260101-000000-none', '--home', home])
     expect(unknown.code).toBe(2)
+  })
+
+  it('trains a run once when two train --resume of it start together; the other exits 2 naming the holder', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    let interrupted = false
+    const first = await capture(runTrain, [...tiny(), '--epochs', '4', '--json', '--home', home], (text) => {
+      if (!interrupted && text.includes('"runs.progress"')) {
+        interrupted = true
+        process.emit('SIGINT')
+      }
+    })
+    expect(first.code).toBe(130)
+    const [id] = await readdir(join(home, 'runs'))
+    const resume = () => runCli(['train', '--resume', id, '--home', home])
+    const results = await Promise.all([resume(), resume()])
+    expect(results.map((r) => r.code).sort()).toEqual([0, 2])
+    const loser = results.find((r) => r.code === 2)!
+    expect(loser.stderr).toMatch(
+      new RegExp(
+        `^Run ${id} is being trained by process \\d+ on this machine \\(since \\d\\d:\\d\\d:\\d\\d\\)\\.\\n$`,
+      ),
+    )
+    const epochs = (await readFile(runPaths(home, id).metrics, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; epoch: number })
+      .filter((line) => line.type === 'epoch')
+      .map((line) => line.epoch)
+    expect(epochs).toEqual([1, 2, 3, 4])
   })
 
   it('prints JSON events with --json and stops gracefully on Ctrl-C (exit 130)', async () => {

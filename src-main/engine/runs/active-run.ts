@@ -1,5 +1,6 @@
 /** What the main side holds of a run while its training process lives. */
 import type { BatchProgress, EpochMetrics, RunRecord, RunStatus } from '@common/contract'
+import type { ProcessLock } from '../process-lock'
 import type { TrainerProcess } from '../train/launch'
 
 /** The latest per-batch samples of the epoch in progress kept per run (earlier epochs' are on disk). */
@@ -7,6 +8,8 @@ export const MAX_BATCHES = 600
 
 export interface ActiveRun {
   record: RunRecord
+  /** The run's lock, held from before the process starts until its last write. */
+  lock: ProcessLock
   process: TrainerProcess
   mode: 'start' | 'resume'
   metrics: EpochMetrics[]

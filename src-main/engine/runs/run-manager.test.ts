@@ -2,13 +2,15 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { appendFile, cp, mkdir, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EpochMetrics, RunRecord } from '@common/contract'
 import type { RunConfigInput } from '@common/schemas'
 import { UserError } from '../errors'
-import { readProcessInfo } from './liveness'
+import { readLock } from '../process-lock'
 import { runPaths } from '../run-files/paths'
+import { RunManager } from './run-manager'
 import {
   barRunConfig,
   figures,
@@ -106,7 +108,7 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(stopped.summary?.epochs).toBe(kept)
     const paths = runPaths(home, run.id)
     expect(await readdir(paths.checkpoints)).toEqual([`epoch-${String(kept).padStart(6, '0')}`])
-    expect(existsSync(paths.process)).toBe(false)
+    expect(existsSync(paths.lock)).toBe(false)
 
     const lines = await parsedLines(home, run.id)
     expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual(
@@ -131,8 +133,8 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
 
     const run = await manager.start(config({ epochs: 3 }))
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
-    const info = await readProcessInfo(runPaths(home, run.id).process)
-    process.kill(info!.trainerPid!, 'SIGKILL')
+    const { holder } = await readLock(runPaths(home, run.id).lock)
+    process.kill(holder!.child!.pid, 'SIGKILL')
     const killed = await manager.waitFor(run.id)
     expect(killed.status).toBe('interrupted')
     expect(killed.checkpointEpoch).toBeGreaterThanOrEqual(1)
@@ -207,8 +209,8 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
 
     const run = await manager.start(recipe)
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
-    const info = await readProcessInfo(runPaths(home, run.id).process)
-    process.kill(info!.trainerPid!, 'SIGKILL')
+    const { holder } = await readLock(runPaths(home, run.id).lock)
+    process.kill(holder!.child!.pid, 'SIGKILL')
     const killed = await manager.waitFor(run.id)
     expect(killed.status).toBe('interrupted')
     expect(killed.summary?.testAccuracy).toBeNull()
@@ -231,6 +233,32 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
       const weights = (id: string) => readFile(join(runPaths(home, id).checkpoints, folder, 'weights.bin'))
       expect((await weights(run.id)).equals(await weights(straight.id))).toBe(true)
     }
+  })
+
+  it('refuses to rename, delete or resume a run that another live process trains, naming it', async () => {
+    const { home, manager, next } = await setup()
+    const other = new RunManager({ home, emit: () => undefined })
+    const run = await manager.start(config({ epochs: 500 }))
+    await next((e) => e.channel === 'runs.progress' && e.payload.runId === run.id)
+    const holder = new RegExp(
+      `^Run ${run.id} is being trained by process ${process.pid} on this machine \\(since \\d\\d:\\d\\d:\\d\\d\\)\\.$`,
+    )
+    for (const attempt of [
+      () => other.rename(run.id, 'renamed elsewhere'),
+      () => other.delete(run.id),
+      () => other.resume(run.id),
+    ]) {
+      await expect(attempt()).rejects.toThrow(holder)
+      await expect(attempt()).rejects.toMatchObject({ code: 'conflict' })
+    }
+    expect((await other.get(run.id)).record).toMatchObject({ status: 'running', name: run.name })
+    // Its own manager renames it, and the trainer's next write keeps the new name.
+    await manager.rename(run.id, 'renamed here')
+    const stopped = await manager.stop(run.id)
+    expect(stopped.name).toBe('renamed here')
+    expect((await other.get(run.id)).record).toMatchObject({ status: 'stopped', name: 'renamed here' })
+    await other.rename(run.id, 'renamed elsewhere')
+    expect((await manager.get(run.id)).record.name).toBe('renamed elsewhere')
   })
 
   it('refuses to resume from a missing or damaged checkpoint, naming file and epoch, and changes nothing', async () => {
@@ -336,7 +364,10 @@ describe('RunManager without training', () => {
       checkpointEpoch: 0,
     }
     await writeFile(paths.record, JSON.stringify(record))
-    await writeFile(paths.process, JSON.stringify({ ownerPid: dead, trainerPid: dead, startedAt: '' }))
+    // The lock its owner left when it died with its trainer.
+    const gone = { pid: dead, started: null }
+    const lock = { ...gone, host: hostname(), purpose: 'train', since: '', child: gone, token: 'left' }
+    await writeFile(paths.lock, JSON.stringify(lock))
     await mkdir(runPaths(home, 'broken-json').dir)
     await writeFile(runPaths(home, 'broken-json').record, '{"id": ')
     await mkdir(runPaths(home, 'missing-fields').dir)
@@ -354,7 +385,10 @@ describe('RunManager without training', () => {
     expect(byId['empty']).toMatchObject({ damaged: true, reason: 'run.json is missing.' })
     await expect(manager.get('broken-json')).rejects.toBeInstanceOf(UserError)
     await manager.delete('broken-json')
-    expect((await manager.list()).map((i) => i.id)).not.toContain('broken-json')
+    // A lock left by dead processes is stale: taken over, and gone with the run.
+    await manager.rename(id, 'renamed after its owner died')
+    await manager.delete(id)
+    expect((await manager.list()).map((i) => i.id).sort()).toEqual(['empty', 'missing-fields'])
   })
 
   it('reads a run that an earlier version trained past a non-finite loss, written with nulls', async () => {

@@ -21,6 +21,7 @@ import {
   type CheckDataset,
   type DatasetFacts,
 } from './dataset-facts'
+import type { ProcessLock } from '../process-lock'
 import { RunStore } from './store'
 
 export interface RunManagerOptions {
@@ -57,7 +58,7 @@ export class RunManager {
   async start(config: RunConfig): Promise<RunRecord> {
     const facts = await this.validate(config)
     const now = new Date().toISOString()
-    const record = await this.store.create(
+    const { record, lock } = await this.store.create(
       {
         name: config.name || defaultRunName(config, facts),
         createdAt: now,
@@ -74,11 +75,11 @@ export class RunManager {
         summary: null,
         checkpointEpoch: 0,
       },
-      { ownerPid: process.pid, trainerPid: null, startedAt: now },
+      'train',
     )
     this.emit('runs.changed', { runId: record.id })
     this.emit('runs.status', { runId: record.id, status: 'running' })
-    return this.spawn(record, 'start', [])
+    return this.spawn(record, lock, 'start', [])
   }
 
   /** Asks a training run to stop at its next batch boundary; resolves with the stopped record. */
@@ -113,24 +114,32 @@ export class RunManager {
   }
 
   private async resumeChecked(id: string): Promise<RunRecord> {
-    const record = await this.effectiveRecord(await this.store.read(id))
-    if (record.status === 'running') {
-      throw new UserError(`Run ${id} is being trained by another window or command.`, 'conflict', 'id')
+    // A run nobody trains is checked first, so that its lock is never taken for nothing.
+    await this.store.read(id)
+    const lock = await this.store.lock(id, 'train')
+    try {
+      // Read again under the lock: the process that held it may have changed the run.
+      const record = await this.effectiveRecord(await this.store.read(id))
+      if (record.status === 'completed') {
+        throw new UserError(
+          `Run ${id} already completed its ${record.config.epochs} epochs.`,
+          'conflict',
+          'id',
+        )
+      }
+      await this.validate(record.config)
+      // Checked here too, before anything is written, so that a refused resume changes no file.
+      await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
+      const resumed: RunRecord = { ...record, status: 'running', updatedAt: new Date().toISOString() }
+      delete resumed.error
+      await this.store.write(resumed)
+      this.emit('runs.status', { runId: id, status: 'running' })
+      this.emit('runs.changed', { runId: id })
+      return await this.spawn(resumed, lock, 'resume', await this.store.metrics(id))
+    } catch (error) {
+      await lock.release()
+      throw error
     }
-    if (record.status === 'completed') {
-      throw new UserError(`Run ${id} already completed its ${record.config.epochs} epochs.`, 'conflict', 'id')
-    }
-    await this.validate(record.config)
-    // Checked here too, before anything is written, so that a refused resume changes no file.
-    await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
-    const now = new Date().toISOString()
-    const resumed: RunRecord = { ...record, status: 'running', updatedAt: now }
-    delete resumed.error
-    await this.store.setOwner(id, { ownerPid: process.pid, trainerPid: null, startedAt: now })
-    await this.store.write(resumed)
-    this.emit('runs.status', { runId: id, status: 'running' })
-    this.emit('runs.changed', { runId: id })
-    return this.spawn(resumed, 'resume', await this.store.metrics(id))
   }
 
   /** Every run, newest first; damaged folders are listed as such. */
@@ -176,13 +185,20 @@ export class RunManager {
     const active = this.active.get(id)
     let record: RunRecord
     if (active) {
+      // This process trains it and writes its record: the next write carries the name.
       active.record = { ...active.record, name: trimmed, updatedAt: new Date().toISOString() }
       record = active.record
       await this.persist(active)
     } else {
-      record = { ...(await this.store.read(id)), name: trimmed, updatedAt: new Date().toISOString() }
-      await this.store.write(record)
-      record = await this.effectiveRecord(record)
+      await this.store.read(id)
+      const lock = await this.store.lock(id, 'rename')
+      try {
+        record = { ...(await this.store.read(id)), name: trimmed, updatedAt: new Date().toISOString() }
+        await this.store.write(record)
+        record = await this.effectiveRecord(record)
+      } finally {
+        await lock.release()
+      }
     }
     this.emit('runs.changed', { runId: id })
     return record
@@ -192,16 +208,18 @@ export class RunManager {
   async delete(id: string): Promise<{ id: string }> {
     if (this.active.has(id))
       throw new UserError(`Run ${id} is training; stop it before deleting it.`, 'conflict', 'id')
-    this.store.paths(id)
-    const read = await this.store.read(id).catch((error: unknown) => {
+    await this.store.read(id).catch((error: unknown) => {
       // A damaged run can still be deleted; a missing one is reported by remove().
       if (error instanceof UserError && error.code === 'unavailable') return null
       throw error
     })
-    if (read?.status === 'running' && (await this.store.isProcessAlive(id))) {
-      throw new UserError(`Run ${id} is being trained by another window or command.`, 'conflict', 'id')
+    const lock = await this.store.lock(id, 'delete')
+    try {
+      await this.store.remove(id)
+    } finally {
+      // Gone with its folder, unless removing it failed.
+      await lock.release()
     }
-    await this.store.remove(id)
     this.emit('runs.changed', { runId: id })
     return { id }
   }
@@ -226,15 +244,17 @@ export class RunManager {
     return facts
   }
 
-  /** A record as it stands: `running` with no live process behind it means interrupted. */
+  /** A record as it stands: `running` with no live process holding its lock means interrupted. */
   private async effectiveRecord(record: RunRecord): Promise<RunRecord> {
     if (record.status !== 'running' || this.active.has(record.id)) return record
-    if (await this.store.isProcessAlive(record.id)) return record
+    if (await this.store.isLocked(record.id)) return record
     return { ...record, status: 'interrupted', error: record.error ?? 'The training process is gone.' }
   }
 
+  /** Starts the training process of a run whose lock this process holds; it keeps the lock until the end. */
   private async spawn(
     record: RunRecord,
+    lock: ProcessLock,
     mode: ActiveRun['mode'],
     history: EpochMetrics[],
   ): Promise<RunRecord> {
@@ -251,12 +271,13 @@ export class RunManager {
         updatedAt: new Date().toISOString(),
       }
       await this.store.write(failed)
-      await this.store.clearOwner(record.id)
+      await lock.release()
       this.emit('runs.status', { runId: record.id, status: 'failed', error: failed.error })
       return failed
     }
     const run: ActiveRun = {
       record,
+      lock,
       process,
       mode,
       metrics: history,
@@ -299,13 +320,7 @@ export class RunManager {
           checkpointEpoch: message.startEpoch - 1,
           summary: summarizeMetrics(message.history, run.record.config),
         })
-        this.enqueue(run, () =>
-          this.store.setOwner(id, {
-            ownerPid: process.pid,
-            trainerPid: message.pid,
-            startedAt: run.record.updatedAt,
-          }),
-        )
+        this.enqueue(run, () => run.lock.setChild(message.pid))
         this.emit('runs.changed', { runId: id })
         return
       case 'progress': {
@@ -358,7 +373,7 @@ export class RunManager {
             })
     const record = this.update(run, { status: outcome.status, error: outcome.error })
     this.active.delete(record.id)
-    this.enqueue(run, () => this.store.clearOwner(record.id))
+    this.enqueue(run, () => run.lock.release())
     await run.writes
     const error =
       record.error ?? (run.writeError ? `Saving the run's files failed: ${run.writeError}` : undefined)
