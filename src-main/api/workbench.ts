@@ -23,7 +23,12 @@ export interface WorkbenchOptions {
 
 /** The one implementation of the contract, on top of the engine; every shell serves this. */
 export function createWorkbench(options: WorkbenchOptions) {
-  const runs = new RunManager({ home: options.home, emit: options.emit, launch: options.launch })
+  const runs = new RunManager({
+    home: options.home,
+    emit: options.emit,
+    launch: options.launch,
+    maxTrainers: () => options.settings.get().maxTrainers,
+  })
   const handlers: RequestHandlers = {
     ...createAppHandlers(options),
     ...createModelHandlers(),

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPaths } from '../../engine/runs'
+import { homePaths } from '../../engine/home'
+import { TrainerSlots } from '../../engine/runs/trainer-slots'
 import { checkpointFolder } from '../../engine/train/checkpoint'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
@@ -258,6 +260,28 @@ describe('npm run train', () => {
       .filter((line) => line.type === 'epoch')
       .map((line) => line.epoch)
     expect(epochs).toEqual([1, 2, 3, 4])
+  })
+
+  it('waits in line while the trainers its home allows (setting maxTrainers) are busy, then trains', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    // Written as conf writes it; conf itself stays out of this process (see file-store.ts).
+    await writeFile(join(home, 'settings.json'), JSON.stringify({ maxTrainers: 1 }))
+    // Another process of this home holds the one trainer.
+    const busy = await new TrainerSlots(homePaths(home).trainers, () => 1).tryTake('elsewhere')
+    expect(busy).not.toBeNull()
+    let released = false
+    const result = await capture(runTrain, [...tiny(), '--epochs', '1', '--home', home], (text) => {
+      if (!released && text.includes('Queued')) {
+        released = true
+        void busy!.release()
+      }
+    })
+    expect(result.err).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(
+      /^Queued, next in line: the trainers this home allows at once \(setting maxTrainers\) are busy\.\nA trainer is free: training starts\.\n/m,
+    )
+    expect(result.out).toMatch(/^Completed run /m)
   })
 
   it('prints JSON events with --json and stops gracefully on Ctrl-C (exit 130)', async () => {
