@@ -1,7 +1,8 @@
 /**
  * The limits a run meets before it trains, as pure arithmetic both sides share: how many training
- * processes a home runs at once by default.
+ * processes a home runs at once by default, and how many replicas a run uses.
  */
+import type { BackendName } from './schemas'
 
 const GIB = 1024 ** 3
 
@@ -20,4 +21,11 @@ export function defaultMaxTrainers(cores: number, memoryBytes: number): number {
 export function describeQueuePlace(place: number): string {
   if (place <= 1) return 'next in line'
   return `${place - 1} run${place === 2 ? '' : 's'} ahead of it`
+}
+
+/** Replicas a run uses: its setting, or 2 on wasm with two cores; backends other than wasm and cpu use 1. */
+export function replicaCount(requested: number | null, backend: BackendName, cores: number): number {
+  if (backend !== 'wasm' && backend !== 'cpu') return 1
+  if (requested !== null) return requested
+  return backend === 'wasm' && cores >= 2 ? 2 : 1
 }

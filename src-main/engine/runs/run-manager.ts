@@ -6,7 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os'
 import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
-import type { RunConfig } from '@common/schemas'
+import type { BackendPreference, RunConfig } from '@common/schemas'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
 import { homePaths } from '../home'
@@ -23,6 +23,7 @@ import {
   type CheckDataset,
   type DatasetFacts,
 } from './dataset-facts'
+import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
 import { TrainerSlots, type TrainerQueue, type TrainerSlot } from './trainer-slots'
@@ -42,6 +43,8 @@ export interface RunManagerOptions {
   maxTrainers?: () => number | null
   /** Where runs get a trainer; defaults to slot locks in the home, capped by `maxTrainers`. */
   queue?: TrainerQueue
+  /** The backend, cores and memory a run's memory estimate is checked against; defaults to this machine. */
+  memoryEnvironment?: (preference: BackendPreference) => Promise<MemoryEnvironment>
 }
 
 export class RunManager {
@@ -51,6 +54,7 @@ export class RunManager {
   private readonly checkDataset: CheckDataset
   private readonly stopTimeoutMs: number
   private readonly queue: TrainerQueue
+  private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
   private readonly resuming = new Set<string>()
@@ -61,6 +65,7 @@ export class RunManager {
     this.launch = options.launch ?? defaultTrainerLaunch()
     this.checkDataset = options.checkDataset ?? checkDatasetWithLoader
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
+    this.memoryEnvironment = options.memoryEnvironment ?? machineMemoryEnvironment
     const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
     this.queue = options.queue ?? new TrainerSlots(homePaths(options.home).trainers, cap)
   }
@@ -268,11 +273,13 @@ export class RunManager {
     await Promise.all([...this.active.keys()].map((id) => this.stop(id)))
   }
 
+  /** The data set's facts, once the data set, the network and the memory it needs all work. */
   private async validate(config: RunConfig): Promise<DatasetFacts> {
     const facts = await this.checkDataset(config, this.options.home)
-    planLayers(config.architecture, [facts.rows, facts.cols, 1], facts.classCount)
+    const layers = planLayers(config.architecture, [facts.rows, facts.cols, 1], facts.classCount)
     checkAugmentation(config.augmentation, config.dataset, facts.title)
     checkValidationSplit(config.validationSplit, facts.trainCount)
+    checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
     return facts
   }
 

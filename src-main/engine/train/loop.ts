@@ -10,6 +10,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { BatchProgress, EpochMetrics } from '@common/contract'
+import { validationBatchSize } from '@common/memory'
 import { UserError } from '../errors'
 import type { BatchSample } from '@common/run-record'
 import { augments } from '@common/recipe'
@@ -130,7 +131,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const augment = augments(config.augmentation)
   const now = options.now ?? (() => performance.now())
   const interval = options.progressIntervalMs ?? 100
-  const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
+  const evalBatchSize = options.evalBatchSize ?? validationBatchSize(batchSize)
   const validationImages = stepImages(data, 'validation')
   const evaluate: EvaluateBatch =
     options.evaluateBatch ?? ((start, count) => evaluateBatch(model, validationImages, start, count))

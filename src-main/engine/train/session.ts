@@ -26,6 +26,7 @@ import { damagedCheckpoint, resumableCheckpointEpoch } from '../run-files/checkp
 import { evaluateBatch } from './step'
 import { evaluateSet, runTrainingLoop, stepImages, type LoopOutcome, type TrainingData } from './loop'
 import { createOptimizer } from './optimizer'
+import { outOfMemoryError } from './out-of-memory'
 import { startTrainingReplicas, type ReplicaGroup } from './replicas'
 import type { TrainerToMain } from './protocol'
 import { Rng, mixSeed } from './rng'
@@ -50,8 +51,20 @@ export interface TrainerSessionOptions {
   replicaStepTimeoutMs?: number
 }
 
-/** Trains the run to its last epoch or until stopped; throws on failure (UserError for bad data). */
+/**
+ * Trains the run to its last epoch or until stopped; throws on failure (a UserError for bad data,
+ * a diverged loss, memory that ran out).
+ */
 export async function runTrainerSession(options: TrainerSessionOptions): Promise<LoopOutcome> {
+  try {
+    return await trainRun(options)
+  } catch (error) {
+    // Out of memory, the heap is in pieces: even releasing the model may fail the same way.
+    throw outOfMemoryError(error) ?? error
+  }
+}
+
+async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
   const { runId, home, send, shouldStop } = options
   const paths = runPaths(home, runId)
   const read = await readRecord(paths.record, runId)
