@@ -50,8 +50,9 @@ const ONE_CONV: ArchitectureInput = { convBlocks: [conv(32, 3)], denseLayers: [{
 
 /**
  * The wasm heap's size (it only grows) in a fresh process after two training steps at `batch`, or
- * after one validation batch of `batch` images, on 28x28 images: measured on the 2-core Xeon of
- * this project with the kernels of this version. The estimate must never fall short of them.
+ * after one validation batch of `batch` images, on 28x28 images, with the kernels of this version:
+ * measured by bench/memory-peak.ts (four rows measured again on the 2-core AMD EPYC: within 1 MiB).
+ * The estimate must never fall short of them.
  */
 const MEASURED: [ArchitectureInput, 'train' | 'validate', number, OptimizerName, number, number][] = [
   [NOTEBOOK_ARCHITECTURE, 'train', 10, 'adam', 0.9, 23 * MIB],
