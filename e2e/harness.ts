@@ -74,6 +74,18 @@ export async function startShell(home = makeHome()): Promise<Shell> {
   }
 }
 
+/** Calls the shell's API as the page does; a refused request throws with its sentence. */
+export async function callApi<T>(shell: Shell, channel: string, input?: unknown): Promise<T> {
+  const response = await fetch(`${shell.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-workbench-token': shell.token },
+    body: input === undefined ? '' : JSON.stringify(input),
+  })
+  const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } }
+  if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`)
+  return result.value
+}
+
 /** Debian's Chromium, headless, with the flags this closed network needs. */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -6,22 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { expectReadable, unlabelledControls } from './a11y'
-import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+import { callApi, launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
 
 let browser: Browser
 let shell: Shell
 
 /** Call the API as the page does. */
-async function api<T>(channel: string, input?: unknown): Promise<T> {
-  const response = await fetch(`${shell.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': shell.token },
-    body: input === undefined ? '' : JSON.stringify(input),
-  })
-  const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } }
-  if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`)
-  return result.value
-}
+const api = <T>(channel: string, input?: unknown) => callApi<T>(shell, channel, input)
 
 /** A tiny run started through the API, waited for until it ends. */
 async function tinyRun(name: string, trainLimit: number): Promise<string> {

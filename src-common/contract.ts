@@ -50,6 +50,8 @@ export interface AppInfo {
   shell: 'electron' | 'web' | 'cli'
   home: string
   backend: BackendReport
+  /** What the limits of a run are drawn from: the trainer cap's default, the memory check. */
+  machine: { cores: number; memoryBytes: number }
 }
 
 export interface LayerSummary {
@@ -239,7 +241,8 @@ export interface RequestOutputs {
 export interface EventMap {
   'runs.progress': BatchProgress
   'runs.epoch': { runId: string; metrics: EpochMetrics; epochs: number; etaMs: number | null }
-  'runs.status': { runId: string; status: RunStatus; error?: string }
+  /** A run's new status; `queuePlace` while it is queued (1: next in line). */
+  'runs.status': { runId: string; status: RunStatus; error?: string; queuePlace?: number }
   /** Something in the run store changed (created, renamed, deleted): lists should reload. */
   'runs.changed': { runId: string }
   'datasets.progress': DownloadProgress

@@ -6,7 +6,8 @@
 import { z } from 'zod'
 import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema } from './schemas'
 
-export const runStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed', 'interrupted'])
+/** `queued`: waiting for a free trainer (see the maxTrainers setting). */
+export const runStatusSchema = z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted'])
 export type RunStatus = z.infer<typeof runStatusSchema>
 
 /** The test set's figures, evaluated once when a run ends, on the checkpoint the run keeps. */
@@ -85,6 +86,8 @@ export const runRecordSchema = z.object({
   /** Last epoch whose checkpoint is on disk; 0 before the first. */
   checkpointEpoch: z.number().int().min(0),
   error: z.string().optional(),
+  /** While queued: its place in line, 1 being next. */
+  queuePlace: z.number().int().min(1).optional(),
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 

@@ -215,6 +215,8 @@ const settingsFields = {
   theme: z.enum(['system', 'light', 'dark']),
   compareSelection: z.array(runIdSchema).max(MAX_COMPARED_RUNS),
   window: windowStateSchema.nullable(),
+  /** Training processes of this home at once; null lets the workbench pick from cores and memory. */
+  maxTrainers: z.number().int().min(1).max(64).nullable(),
 }
 
 export const settingsSchema = z.object({
@@ -225,6 +227,7 @@ export const settingsSchema = z.object({
   theme: settingsFields.theme.default('system'),
   compareSelection: settingsFields.compareSelection.default([]),
   window: settingsFields.window.default(null),
+  maxTrainers: settingsFields.maxTrainers.default(null),
 })
 export type Settings = z.infer<typeof settingsSchema>
 

@@ -3,6 +3,7 @@
  * fold over its epochs, which the trainer runs as epochs finish (and keeps in each checkpoint)
  * and the summary runs over `metrics.jsonl`. The test set never enters it.
  */
+import { z } from 'zod'
 import type { RunConfig } from './schemas'
 
 /** The parts of a run's configuration that choose its best epoch and stop it early. */
@@ -15,17 +16,18 @@ export interface ValidationFigures {
   valAccuracy: number
 }
 
-/** Where selection stands after some epochs. JSON-safe (a checkpoint stores it). */
-export interface SelectionState {
+/** Where selection stands after some epochs. JSON-safe (a checkpoint stores it, and reads it back with this). */
+export const selectionStateSchema = z.object({
   /** The best epoch so far (strictly better than every one before it); 0 before the first. */
-  bestEpoch: number
+  bestEpoch: z.number().int().min(0),
   /** Its monitored figure; null before the first epoch. */
-  bestValue: number | null
+  bestValue: z.number().nullable(),
   /** The figure early stopping last counted as an improvement (by more than minDelta). */
-  referenceValue: number | null
+  referenceValue: z.number().nullable(),
   /** Epochs since then. */
-  epochsWithoutImprovement: number
-}
+  epochsWithoutImprovement: z.number().int().min(0),
+})
+export type SelectionState = z.infer<typeof selectionStateSchema>
 
 /** Selection before any epoch. */
 export const INITIAL_SELECTION: SelectionState = {

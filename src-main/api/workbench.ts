@@ -6,6 +6,8 @@ import { createModelHandlers } from './handlers/model'
 import { createRunHandlers } from './handlers/runs'
 import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
+import { watchRunStore } from '../engine/runs/store-watcher'
+import type { ErrorLogger } from './dispatch'
 import type { LaunchTrainer } from '../engine/train'
 
 export interface WorkbenchOptions {
@@ -19,11 +21,18 @@ export interface WorkbenchOptions {
   chooseFolder?: (title: string) => Promise<string | null>
   /** Base URLs to download the named data sets from instead of their published mirrors. */
   downloadMirrors?: string[]
+  /** Where failures no request caused are reported (the run store's watch); ignored when absent. */
+  logError?: ErrorLogger
 }
 
 /** The one implementation of the contract, on top of the engine; every shell serves this. */
 export function createWorkbench(options: WorkbenchOptions) {
-  const runs = new RunManager({ home: options.home, emit: options.emit, launch: options.launch })
+  const runs = new RunManager({
+    home: options.home,
+    emit: options.emit,
+    launch: options.launch,
+    maxTrainers: () => options.settings.get().maxTrainers,
+  })
   const handlers: RequestHandlers = {
     ...createAppHandlers(options),
     ...createModelHandlers(),
@@ -36,5 +45,18 @@ export function createWorkbench(options: WorkbenchOptions) {
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
   }
-  return { handlers, runs, shutdown: () => runs.shutdown() }
+  // Changes other processes make to the run store (the CLI, another window) reach the views too.
+  const watcher = watchRunStore(
+    options.home,
+    (runId) => options.emit('runs.changed', { runId }),
+    (error) => options.logError?.('runs watch', error),
+  ).catch((error: unknown) => {
+    options.logError?.('runs watch', error)
+    return null
+  })
+  const shutdown = async () => {
+    ;(await watcher)?.close()
+    await runs.shutdown()
+  }
+  return { handlers, runs, shutdown }
 }

@@ -67,6 +67,7 @@ function onReady(): void {
     emit,
     chooseFolder,
     launch: utilityProcessLauncher(utilityProcess),
+    logError,
   })
   registerIpcHandlers(ipcMain, workbench.handlers, appUrl, logError)
   // The workbench needs no permission: refuse every request, and answer every check (which

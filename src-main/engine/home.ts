@@ -25,5 +25,7 @@ export function homePaths(home: string) {
     runs: join(home, 'runs'),
     datasets: join(home, 'datasets'),
     cache: join(home, 'cache'),
+    /** The trainer slot locks (runs/trainer-slots.ts). */
+    trainers: join(home, 'trainers'),
   }
 }

@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from 'node:os'
 import { version } from '../../../package.json'
 import type { AppInfo, RequestHandlers } from '@common/contract'
 import type { SettingsStore } from '../../engine/settings/store'
@@ -27,6 +28,7 @@ export function createAppHandlers(
       shell: ctx.shell,
       home: ctx.home,
       backend: await probeBackends(ctx.settings.get().backend),
+      machine: { cores: availableParallelism(), memoryBytes: totalmem() },
     }),
     'app.chooseFolder': async ({ title }) => {
       if (!ctx.chooseFolder) {

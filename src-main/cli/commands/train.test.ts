@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPaths } from '../../engine/runs'
+import { homePaths } from '../../engine/home'
+import { TrainerSlots } from '../../engine/runs/trainer-slots'
 import { checkpointFolder } from '../../engine/train/checkpoint'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
@@ -43,6 +46,19 @@ async function capture(
   return { code, out, err }
 }
 
+/** Runs the CLI from source in a process of its own, as a shell would. */
+function runCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = join(import.meta.dirname, '..', 'main.ts')
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
 const tiny = () => [
   '--dataset',
   data,
@@ -61,7 +77,7 @@ const tiny = () => [
 ]
 
 describe('npm run train', () => {
-  it('trains, prints an epoch a line, exits 0, and the run is listed; a failed resume exits 1', async () => {
+  it('trains, prints an epoch a line, exits 0, and the run is listed; a resume from a bad checkpoint exits 2', async () => {
     const home = await mkdtemp(join(root, 'home-'))
     const result = await capture(runTrain, [...tiny(), '--home', home, '--name', 'cli run'])
     expect(result.err).toBe('')
@@ -81,15 +97,40 @@ describe('npm run train', () => {
     const show = await capture(runRuns, ['show', id, '--home', home, '--json'])
     expect(JSON.parse(show.out).metrics).toHaveLength(2)
 
-    // A run whose checkpoint is damaged fails in the training process: exit 1, status failed.
+    // A damaged or missing checkpoint is refused before anything is written: exit 2, one sentence.
     const paths = runPaths(home, id)
     const record = JSON.parse(await readFile(paths.record, 'utf8'))
     await writeFile(paths.record, JSON.stringify({ ...record, status: 'stopped' }))
-    await writeFile(join(checkpointFolder(paths.checkpoints, 2), 'model.json'), '{')
-    const failed = await capture(runTrain, ['--resume', id, '--home', home])
-    expect(failed.code).toBe(1)
-    expect(failed.err).toMatch(new RegExp(`^Run ${id} failed: `))
-    expect(JSON.parse(await readFile(paths.record, 'utf8')).status).toBe('failed')
+    const modelJson = join(checkpointFolder(paths.checkpoints, 2), 'model.json')
+    const goodModel = await readFile(modelJson, 'utf8')
+    await writeFile(modelJson, '{')
+    const damaged = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(damaged.code).toBe(2)
+    expect(damaged.err).toBe(
+      `Run ${id} cannot be resumed: the checkpoint of epoch 2 is damaged: model.json is not valid JSON.\n`,
+    )
+    const kept = join(home, 'kept-checkpoints')
+    await cp(paths.checkpoints, kept, { recursive: true })
+    await rm(paths.checkpoints, { recursive: true })
+    const missing = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(missing.code).toBe(2)
+    expect(missing.err).toBe(
+      `Run ${id} cannot be resumed: the checkpoint of epoch 2 (checkpoints/epoch-000002) is missing.\n`,
+    )
+    expect(JSON.parse(await readFile(paths.record, 'utf8')).status).toBe('stopped')
+
+    // Files of the right sizes that tfjs still refuses fail in the training process, by epoch.
+    await mkdir(dirname(modelJson), { recursive: true })
+    for (const name of ['weights.bin', 'optimizer.bin', 'state.json'])
+      await cp(join(checkpointFolder(kept, 2), name), join(dirname(modelJson), name))
+    await writeFile(modelJson, goodModel.replace('"shape":[3,3,1,4]', '"shape":[3,3,4,1]'))
+    const refused = await capture(runTrain, ['--resume', id, '--home', home])
+    expect(refused.code).toBe(1)
+    expect(refused.err).toMatch(
+      new RegExp(
+        `^Run ${id} failed: Run ${id} cannot be resumed: the checkpoint of epoch 2 is damaged: its tensors cannot be loaded \\(.+\\)\\.\\n$`,
+      ),
+    )
 
     const deleted = await capture(runRuns, ['delete', id, '--home', home])
     expect(deleted.out).toBe(`Deleted run ${id}.\n`)
@@ -190,6 +231,57 @@ describe('npm run train', () => {
     expect(existsSync(join(home, 'runs')) ? await readdir(join(home, 'runs')) : []).toEqual([])
     const unknown = await capture(runRuns, ['show', '20260101-000000-none', '--home', home])
     expect(unknown.code).toBe(2)
+  })
+
+  it('trains a run once when two train --resume of it start together; the other exits 2 naming the holder', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    let interrupted = false
+    const first = await capture(runTrain, [...tiny(), '--epochs', '4', '--json', '--home', home], (text) => {
+      if (!interrupted && text.includes('"runs.progress"')) {
+        interrupted = true
+        process.emit('SIGINT')
+      }
+    })
+    expect(first.code).toBe(130)
+    const [id] = await readdir(join(home, 'runs'))
+    const resume = () => runCli(['train', '--resume', id, '--home', home])
+    const results = await Promise.all([resume(), resume()])
+    expect(results.map((r) => r.code).sort()).toEqual([0, 2])
+    const loser = results.find((r) => r.code === 2)!
+    expect(loser.stderr).toMatch(
+      new RegExp(
+        `^Run ${id} is being trained by process \\d+ on this machine \\(since \\d\\d:\\d\\d:\\d\\d\\)\\.\\n$`,
+      ),
+    )
+    const epochs = (await readFile(runPaths(home, id).metrics, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; epoch: number })
+      .filter((line) => line.type === 'epoch')
+      .map((line) => line.epoch)
+    expect(epochs).toEqual([1, 2, 3, 4])
+  })
+
+  it('waits in line while the trainers its home allows (setting maxTrainers) are busy, then trains', async () => {
+    const home = await mkdtemp(join(root, 'home-'))
+    // Written as conf writes it; conf itself stays out of this process (see file-store.ts).
+    await writeFile(join(home, 'settings.json'), JSON.stringify({ maxTrainers: 1 }))
+    // Another process of this home holds the one trainer.
+    const busy = await new TrainerSlots(homePaths(home).trainers, () => 1).tryTake('elsewhere')
+    expect(busy).not.toBeNull()
+    let released = false
+    const result = await capture(runTrain, [...tiny(), '--epochs', '1', '--home', home], (text) => {
+      if (!released && text.includes('Queued')) {
+        released = true
+        void busy!.release()
+      }
+    })
+    expect(result.err).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.out).toMatch(
+      /^Queued, next in line: the trainers this home allows at once \(setting maxTrainers\) are busy\.\nA trainer is free: training starts\.\n/m,
+    )
+    expect(result.out).toMatch(/^Completed run /m)
   })
 
   it('prints JSON events with --json and stops gracefully on Ctrl-C (exit 130)', async () => {

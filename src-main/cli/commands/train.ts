@@ -1,10 +1,12 @@
 import type { EventChannel, EventPayload, RunRecord } from '@common/contract'
 import { formatLearningRate, formatPercent } from '@common/format'
+import { describeQueuePlace } from '@common/limits'
 import { validationCount } from '@common/recipe'
 import type { RunConfig } from '@common/schemas'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
 import { RunManager } from '../../engine/runs'
+import { openSettingsForReading } from '../../engine/settings/file-store'
 import type { LaunchTrainer } from '../../engine/train'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
@@ -50,8 +52,11 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
   }
 
   const printer = new TrainPrinter(io, flags.json ?? false)
+  const home = resolveHome(flags.home ?? io.home)
+  const settings = openSettingsForReading(home, (sentence) => io.stderr.write(`${sentence}\n`))
   const runs: RunManager = new RunManager({
-    home: resolveHome(flags.home ?? io.home),
+    home,
+    maxTrainers: () => settings.get().maxTrainers,
     emit: (channel, payload) => {
       printer.event(channel, payload)
       // The record says which backend runs once the training process has started.
@@ -127,6 +132,7 @@ function reportUserError(error: unknown, io: CommandIO): number {
 class TrainPrinter {
   backendShown = false
   private barShown = false
+  private wasQueued = false
   private runId: string | null = null
   private readonly tty: boolean
 
@@ -150,6 +156,14 @@ class TrainPrinter {
     this.line(
       `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${formatLearningRate(c.learningRate)}`,
     )
+    if (record.status === 'queued') this.queued(record.queuePlace)
+  }
+
+  private queued(place: number | undefined): void {
+    this.wasQueued = true
+    this.line(
+      `Queued, ${describeQueuePlace(place ?? 1)}: the trainers this home allows at once (setting maxTrainers) are busy.`,
+    )
   }
 
   event<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
@@ -162,6 +176,11 @@ class TrainPrinter {
       this.line(formatEpoch(e.metrics, e.epochs, e.etaMs))
     } else if (channel === 'runs.progress' && this.tty) {
       this.bar(payload as EventPayload<'runs.progress'>)
+    } else if (channel === 'runs.status' && this.runId !== null) {
+      const e = payload as EventPayload<'runs.status'>
+      if (e.runId !== this.runId) return
+      if (e.status === 'queued') this.queued(e.queuePlace)
+      else if (e.status === 'running' && this.wasQueued) this.line('A trainer is free: training starts.')
     }
   }
 

@@ -60,7 +60,13 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
     throw error
   })
   try {
-    const workbench = createWorkbench({ home: options.home, shell: 'web', settings, emit: shell.emit })
+    const workbench = createWorkbench({
+      home: options.home,
+      shell: 'web',
+      settings,
+      emit: shell.emit,
+      logError,
+    })
     shell.serve(workbench.handlers)
     return {
       url: shell.url,

@@ -47,9 +47,14 @@ describe('metrics.jsonl', () => {
     expect((await readMetrics(path)).map((m) => m.type)).toEqual(['epoch', 'epoch'])
     const file = await readMetricsFile(path)
     expect(file.epochs.map((m) => m.epoch)).toEqual([1, 2])
-    // Epoch 3 never finished: its sample is left out, like its epoch.
+    // Epoch 3 never finished: its sample is left out, like its epoch, and kept apart.
     expect(file.batches.map((s) => s.step)).toEqual([1, 6, 13])
-    expect(await readMetricsFile(join(dir, 'none.jsonl'))).toEqual({ epochs: [], batches: [] })
+    expect(file.unfinished.map((s) => s.step)).toEqual([22])
+    expect(await readMetricsFile(join(dir, 'none.jsonl'))).toEqual({
+      epochs: [],
+      batches: [],
+      unfinished: [],
+    })
   })
 
   it('trims every line of the epochs past the checkpoint, and the torn one', async () => {

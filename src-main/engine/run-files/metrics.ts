@@ -13,6 +13,7 @@ import {
 } from '@common/run-record'
 import { errorMessage } from '../errors'
 import { writeFileAtomic } from '../fs-atomic'
+import { failsOnlyOnNulls } from './non-finite'
 
 /** The valid lines of a metrics file, in file order, epochs and batch samples apart. */
 export interface MetricsLines {
@@ -20,7 +21,17 @@ export interface MetricsLines {
   batches: BatchSample[]
 }
 
-/** The valid lines of a metrics file's text; torn and unknown lines are skipped. */
+/** A metrics file as its readers see it: the finished epochs, their samples, and those of the next. */
+export interface StoredMetrics extends MetricsLines {
+  /** The samples of the epoch after the last finished one (where a stopped or failed run ended). */
+  unfinished: BatchSample[]
+}
+
+/**
+ * The valid lines of a metrics file's text; torn and unknown lines are skipped. Earlier versions
+ * kept training past a non-finite loss and wrote it as null (what JSON makes of NaN): such a file
+ * is read up to its first null, where this version would have stopped the run.
+ */
 export function parseMetricsFile(text: string): MetricsLines {
   const lines: MetricsLines = { epochs: [], batches: [] }
   for (const line of text.split('\n')) {
@@ -31,6 +42,7 @@ export function parseMetricsFile(text: string): MetricsLines {
     } catch {
       continue // a torn line: the process died while writing it
     }
+    if (failsOnlyOnNulls(epochMetricsSchema, json) || failsOnlyOnNulls(batchSampleSchema, json)) break
     const epoch = epochMetricsSchema.safeParse(json)
     if (epoch.success) {
       lines.epochs.push(epoch.data)
@@ -67,10 +79,11 @@ export async function readMetrics(path: string): Promise<EpochMetrics[]> {
 }
 
 /**
- * The epochs of a metrics file and the batch samples of those epochs (samples of an epoch that
- * never finished, e.g. a stopped run's last one, are left out); a missing file has neither.
+ * The epochs of a metrics file and the batch samples of those epochs; the samples of the epoch
+ * that never finished after them (a stopped or failed run's last one) apart. A missing file has
+ * none of them.
  */
-export async function readMetricsFile(path: string): Promise<MetricsLines> {
+export async function readMetricsFile(path: string): Promise<StoredMetrics> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return ''
     throw error
@@ -78,7 +91,13 @@ export async function readMetricsFile(path: string): Promise<MetricsLines> {
   const lines = parseMetricsFile(text)
   const epochs = uniqueEpochs(lines.epochs)
   const finished = new Set(epochs.map((m) => m.epoch))
-  return { epochs, batches: uniqueSamples(lines.batches).filter((s) => finished.has(s.epoch)) }
+  const next = (epochs.at(-1)?.epoch ?? 0) + 1
+  const samples = uniqueSamples(lines.batches)
+  return {
+    epochs,
+    batches: samples.filter((s) => finished.has(s.epoch)),
+    unfinished: samples.filter((s) => s.epoch === next),
+  }
 }
 
 /** Appends one epoch and flushes it to disk before returning. */

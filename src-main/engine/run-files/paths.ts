@@ -9,8 +9,8 @@ export function runPaths(home: string, id: string) {
     record: join(dir, 'run.json'),
     metrics: join(dir, 'metrics.jsonl'),
     checkpoints: join(dir, 'checkpoints'),
-    /** Which processes own the run while it trains (see liveness.ts). */
-    process: join(dir, 'process.json'),
+    /** Held by the process that trains or changes the run (see process-lock.ts). */
+    lock: join(dir, 'lock.json'),
   }
 }
 

@@ -3,7 +3,8 @@
  * writing it atomically.
  */
 import { readFile } from 'node:fs/promises'
-import { runRecordSchema, type RunRecord } from '@common/run-record'
+import { runRecordSchema, runSummarySchema, type RunRecord } from '@common/run-record'
+import { failsOnlyOnNulls } from './non-finite'
 import { writeJsonAtomic } from '../fs-atomic'
 
 export type ReadRecordResult =
@@ -25,7 +26,7 @@ export async function readRecord(path: string, id: string): Promise<ReadRecordRe
   } catch {
     return { ok: false, reason: 'run.json is not valid JSON.', missing: false }
   }
-  const parsed = runRecordSchema.safeParse(json)
+  const parsed = runRecordSchema.safeParse(withoutNonFiniteSummary(json))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue.path.length > 0 ? issue.path.join('.') : 'the document'
@@ -37,6 +38,23 @@ export async function readRecord(path: string, id: string): Promise<ReadRecordRe
   }
   // The folder's name is the run's id, even in a folder copied under another name.
   return { ok: true, record: { ...parsed.data, id } }
+}
+
+/**
+ * Earlier versions trained on past a non-finite loss and wrote a summary with nulls (what JSON
+ * makes of NaN): such a run failed where its loss diverged, and its summary means nothing.
+ */
+function withoutNonFiniteSummary(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json
+  const record = json as Record<string, unknown>
+  if (!failsOnlyOnNulls(runSummarySchema, record.summary)) return json
+  return {
+    ...record,
+    summary: null,
+    status: 'failed',
+    error:
+      'The loss stopped being a finite number; an earlier version trained this run on past that point. Try a lower learning rate.',
+  }
 }
 
 /** Writes `run.json` atomically. */

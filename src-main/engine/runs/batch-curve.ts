@@ -9,8 +9,8 @@ import type { BatchSample } from '@common/run-record'
 export const MAX_CURVE_POINTS = 3000
 
 /**
- * Stored samples (of the epochs in `epochs`) as progress records, followed by the live samples
- * past the last of them, thinned to at most `max` points.
+ * Stored samples (of the epochs in `epochs`, and of the unfinished one after them) as progress
+ * records, followed by the live samples past the last of them, thinned to at most `max` points.
  */
 export function batchCurve(
   record: RunRecord,
@@ -21,9 +21,10 @@ export function batchCurve(
 ): BatchProgress[] {
   const byEpoch = new Map(epochs.map((m) => [m.epoch, m]))
   const batches = batchesPerEpoch(record, stored)
+  const next = (epochs.at(-1)?.epoch ?? 0) + 1
   const points: BatchProgress[] = stored.flatMap((s) => {
     const epoch = byEpoch.get(s.epoch)
-    if (!epoch) return []
+    if (!epoch && s.epoch !== next) return []
     return [
       {
         runId: record.id,
@@ -33,8 +34,9 @@ export function batchCurve(
         batches,
         loss: s.loss,
         accuracy: s.accuracy,
-        // A stored sample keeps no speed of its own; its epoch's mean is the honest figure.
-        samplesPerSec: epoch.samplesPerSec,
+        // A stored sample keeps no speed of its own; its epoch's mean is the honest figure, and
+        // in an unfinished epoch the mean up to the sample.
+        samplesPerSec: epoch?.samplesPerSec ?? unfinishedRate(s, record, byEpoch.get(s.epoch - 1)),
         elapsedMs: s.elapsedMs,
         etaMs: null,
       },
@@ -52,6 +54,12 @@ export function thinEvenly<T>(items: readonly T[], max: number): T[] {
   const kept: T[] = []
   for (let i = 0; i < max; i++) kept.push(items[Math.round((i * (items.length - 1)) / (max - 1))])
   return kept
+}
+
+/** Images a second in an unfinished epoch up to `sample`, from the end of the epoch before. */
+function unfinishedRate(sample: BatchSample, record: RunRecord, before: EpochMetrics | undefined): number {
+  const seconds = (sample.elapsedMs - (before?.elapsedMs ?? 0)) / 1000
+  return seconds > 0 ? (sample.batch * record.config.batchSize) / seconds : 0
 }
 
 /** Batches an epoch: from the record's data set size, else from a sample's global step. */

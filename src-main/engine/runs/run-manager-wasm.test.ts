@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { RunRecord } from '@common/contract'
 import type { RunConfigInput } from '@common/schemas'
 import { forkTrainerLaunch, resolveTrainerEntry } from '../train/launch'
-import { readProcessInfo } from './liveness'
+import { readLock } from '../process-lock'
 import { runPaths } from '../run-files/paths'
 import {
   barRunConfig,
@@ -64,8 +64,8 @@ describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
     const { home, manager, next } = await managerOnFreshHome(where.root)
     const run = await manager.start(shipped())
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
-    const info = await readProcessInfo(runPaths(home, run.id).process)
-    process.kill(info!.trainerPid!, 'SIGKILL')
+    const { holder } = await readLock(runPaths(home, run.id).lock)
+    process.kill(holder!.child!.pid, 'SIGKILL')
     const killed = await manager.waitFor(run.id)
     expect(killed.status).toBe('interrupted')
     expect(killed.backend).toMatchObject({ name: 'wasm', threads: 2 })
@@ -133,6 +133,6 @@ describe('RunManager on wasm with 2 replicas', { timeout: 240_000 }, () => {
     expect(onDisk).toMatchObject({ status: 'failed', error: sentence })
     const statuses = events.flatMap((e) => (e.channel === 'runs.status' ? [e.payload] : []))
     expect(statuses.at(-1)).toEqual({ runId: run.id, status: 'failed', error: sentence })
-    expect(existsSync(paths.process)).toBe(false)
+    expect(existsSync(paths.lock)).toBe(false)
   })
 })

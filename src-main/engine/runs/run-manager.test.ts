@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { appendFile, cp, mkdir, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EpochMetrics, RunRecord } from '@common/contract'
 import type { RunConfigInput } from '@common/schemas'
 import { UserError } from '../errors'
-import { readProcessInfo } from './liveness'
+import { readLock } from '../process-lock'
 import { runPaths } from '../run-files/paths'
+import { RunManager } from './run-manager'
 import {
   barRunConfig,
   figures,
@@ -17,12 +20,26 @@ import {
   useBarDataRoot,
   type Event,
 } from './test-helpers'
+import { checkpointFolder } from '../run-files/checkpoint-paths'
+import { exportModel } from './export-model'
+import { RunInspector } from '../inspect/inspector'
 
 const where = useBarDataRoot('cnn-runs-')
 
 /** A manager on a fresh home, recording every event. */
 const setup = () => managerOnFreshHome(where.root)
 const config = (overrides: RunConfigInput = {}) => barRunConfig(where.dataFolder, overrides)
+
+/** Every file under `dir` with its bytes, as one hash: equal before and after means nothing changed. */
+async function folderHash(dir: string): Promise<string> {
+  const hash = createHash('sha256')
+  const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+  for (const name of names) hash.update(name).update(await readFile(name))
+  return hash.digest('hex')
+}
 
 // Each test forks training processes; on a busy two-core machine they take a while to start.
 describe('RunManager with a real training process', { timeout: 120_000 }, () => {
@@ -91,7 +108,7 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(stopped.summary?.epochs).toBe(kept)
     const paths = runPaths(home, run.id)
     expect(await readdir(paths.checkpoints)).toEqual([`epoch-${String(kept).padStart(6, '0')}`])
-    expect(existsSync(paths.process)).toBe(false)
+    expect(existsSync(paths.lock)).toBe(false)
 
     const lines = await parsedLines(home, run.id)
     expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual(
@@ -116,8 +133,8 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
 
     const run = await manager.start(config({ epochs: 3 }))
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
-    const info = await readProcessInfo(runPaths(home, run.id).process)
-    process.kill(info!.trainerPid!, 'SIGKILL')
+    const { holder } = await readLock(runPaths(home, run.id).lock)
+    process.kill(holder!.child!.pid, 'SIGKILL')
     const killed = await manager.waitFor(run.id)
     expect(killed.status).toBe('interrupted')
     expect(killed.checkpointEpoch).toBeGreaterThanOrEqual(1)
@@ -192,8 +209,8 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
 
     const run = await manager.start(recipe)
     await next((e) => e.channel === 'runs.epoch' && e.payload.runId === run.id)
-    const info = await readProcessInfo(runPaths(home, run.id).process)
-    process.kill(info!.trainerPid!, 'SIGKILL')
+    const { holder } = await readLock(runPaths(home, run.id).lock)
+    process.kill(holder!.child!.pid, 'SIGKILL')
     const killed = await manager.waitFor(run.id)
     expect(killed.status).toBe('interrupted')
     expect(killed.summary?.testAccuracy).toBeNull()
@@ -217,6 +234,114 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
       expect((await weights(run.id)).equals(await weights(straight.id))).toBe(true)
     }
   })
+
+  it('refuses to rename, delete or resume a run that another live process trains, naming it', async () => {
+    const { home, manager, next } = await setup()
+    const other = new RunManager({ home, emit: () => undefined })
+    const run = await manager.start(config({ epochs: 500 }))
+    await next((e) => e.channel === 'runs.progress' && e.payload.runId === run.id)
+    const holder = new RegExp(
+      `^Run ${run.id} is being trained by process ${process.pid} on this machine \\(since \\d\\d:\\d\\d:\\d\\d\\)\\.$`,
+    )
+    for (const attempt of [
+      () => other.rename(run.id, 'renamed elsewhere'),
+      () => other.delete(run.id),
+      () => other.resume(run.id),
+    ]) {
+      await expect(attempt()).rejects.toThrow(holder)
+      await expect(attempt()).rejects.toMatchObject({ code: 'conflict' })
+    }
+    expect((await other.get(run.id)).record).toMatchObject({ status: 'running', name: run.name })
+    // Its own manager renames it, and the trainer's next write keeps the new name.
+    await manager.rename(run.id, 'renamed here')
+    const stopped = await manager.stop(run.id)
+    expect(stopped.name).toBe('renamed here')
+    expect((await other.get(run.id)).record).toMatchObject({ status: 'stopped', name: 'renamed here' })
+    await other.rename(run.id, 'renamed elsewhere')
+    expect((await manager.get(run.id)).record.name).toBe('renamed elsewhere')
+  })
+
+  it('refuses to resume from a missing or damaged checkpoint, naming file and epoch, and changes nothing', async () => {
+    const { home, manager } = await setup()
+    const trained = await manager.start(config())
+    expect((await manager.waitFor(trained.id)).status).toBe('completed')
+    const source = runPaths(home, trained.id).dir
+    const record = JSON.parse(await readFile(runPaths(home, trained.id).record, 'utf8')) as RunRecord
+    const damages: [string, (checkpoint: string) => Promise<void>, RegExp][] = [
+      [
+        'missing',
+        (checkpoint) => rm(checkpoint, { recursive: true }),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 \(checkpoints\/epoch-000002\) is missing\.$/,
+      ],
+      [
+        'truncated weights',
+        async (checkpoint) => truncate(join(checkpoint, 'weights.bin'), 100),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: weights\.bin has 100 bytes where model\.json lists \d+\.$/,
+      ],
+      [
+        'bad state',
+        (checkpoint) => writeFile(join(checkpoint, 'state.json'), '{"format": 1, "epo'),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: state\.json is not valid JSON\.$/,
+      ],
+      [
+        'bad model',
+        (checkpoint) => writeFile(join(checkpoint, 'model.json'), '{}'),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: model\.json has no weightsManifest\.$/,
+      ],
+      [
+        'truncated optimizer state',
+        async (checkpoint) => truncate(join(checkpoint, 'optimizer.bin'), 8),
+        /^Run \S+ cannot be resumed: the checkpoint of epoch 2 is damaged: optimizer\.bin has 8 bytes where state\.json lists \d+\.$/,
+      ],
+    ]
+    for (const [what, damage, message] of damages) {
+      const id = `20260101-000000-${what.replace(/ /g, '-')}`
+      const paths = runPaths(home, id)
+      await cp(source, paths.dir, { recursive: true })
+      await writeFile(paths.record, JSON.stringify({ ...record, id, status: 'stopped' }))
+      await damage(checkpointFolder(paths.checkpoints, 2))
+      const before = await folderHash(paths.dir)
+      await expect(manager.resume(id), what).rejects.toThrow(message)
+      await expect(manager.resume(id), what).rejects.toMatchObject({ code: 'unavailable' })
+      expect(await folderHash(paths.dir), what).toBe(before)
+      expect((await manager.get(id)).record.status, what).toBe('stopped')
+    }
+  })
+
+  it('fails a run at its first non-finite loss with a sentence, keeping what came before', async () => {
+    // sgd at 0.2 on linear activations: the loss of these bars overflows in epoch 3.
+    const { home, manager } = await setup()
+    const linear = {
+      convBlocks: [{ filters: 4, kernelSize: 3, activation: 'linear' as const }],
+      denseLayers: [{ units: 16, activation: 'linear' as const }],
+    }
+    const run = await manager.start(
+      config({ architecture: linear, optimizer: 'sgd', learningRate: 0.2, epochs: 4 }),
+    )
+    const final = await manager.waitFor(run.id)
+    expect(final.status).toBe('failed')
+    expect(final.error).toMatch(
+      /^The loss became (NaN|Infinity) at epoch 3, batch \d+; try a lower learning rate\.$/,
+    )
+    const batch = Number(/batch (\d+)/.exec(final.error!)![1])
+    expect(final.checkpointEpoch).toBe(2)
+    expect(final.summary).toMatchObject({ epochs: 2 })
+
+    // Nothing non-finite is written; the curve runs up to the batch before the failure.
+    const text = await readFile(runPaths(home, run.id).metrics, 'utf8')
+    expect(text).not.toContain('null')
+    const [item] = await manager.list()
+    expect(item).toMatchObject({ id: run.id, damaged: false, record: { status: 'failed' } })
+    const details = await manager.get(run.id)
+    expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
+    expect(details.batches.at(-1)).toMatchObject({ epoch: 3, batch: batch - 1 })
+    expect(details.batches.every((b) => Number.isFinite(b.loss))).toBe(true)
+    expect((await exportModel(home, run.id)).epoch).toBe(2)
+    const inspector = new RunInspector({ home, backend: 'cpu' })
+    const seen = await inspector.activations(run.id, { kind: 'test', index: 0 })
+    expect(seen.checkpointEpoch).toBe(2)
+    expect(seen.probabilities.every(Number.isFinite)).toBe(true)
+  })
 })
 
 describe('RunManager without training', () => {
@@ -239,7 +364,10 @@ describe('RunManager without training', () => {
       checkpointEpoch: 0,
     }
     await writeFile(paths.record, JSON.stringify(record))
-    await writeFile(paths.process, JSON.stringify({ ownerPid: dead, trainerPid: dead, startedAt: '' }))
+    // The lock its owner left when it died with its trainer.
+    const gone = { pid: dead, started: null }
+    const lock = { ...gone, host: hostname(), purpose: 'train', since: '', child: gone, token: 'left' }
+    await writeFile(paths.lock, JSON.stringify(lock))
     await mkdir(runPaths(home, 'broken-json').dir)
     await writeFile(runPaths(home, 'broken-json').record, '{"id": ')
     await mkdir(runPaths(home, 'missing-fields').dir)
@@ -257,7 +385,27 @@ describe('RunManager without training', () => {
     expect(byId['empty']).toMatchObject({ damaged: true, reason: 'run.json is missing.' })
     await expect(manager.get('broken-json')).rejects.toBeInstanceOf(UserError)
     await manager.delete('broken-json')
-    expect((await manager.list()).map((i) => i.id)).not.toContain('broken-json')
+    // A lock left by dead processes is stale: taken over, and gone with the run.
+    await manager.rename(id, 'renamed after its owner died')
+    await manager.delete(id)
+    expect((await manager.list()).map((i) => i.id).sort()).toEqual(['empty', 'missing-fields'])
+  })
+
+  it('reads a run that an earlier version trained past a non-finite loss, written with nulls', async () => {
+    const { home, manager } = await setup()
+    const id = '20261129-192220-9a5a'
+    await mkdir(join(home, 'runs'), { recursive: true })
+    await cp(join(import.meta.dirname, 'fixtures', 'diverged-run'), runPaths(home, id).dir, {
+      recursive: true,
+    })
+    const [item] = await manager.list()
+    expect(item).toMatchObject({ id, damaged: false, record: { status: 'failed', summary: null } })
+    expect(item.damaged || item.record.error).toMatch(/^The loss stopped being a finite number/)
+    // Its curves up to the first null: two epochs, and the samples of the third before it.
+    const details = await manager.get(id)
+    expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
+    expect(details.batches.at(-1)).toMatchObject({ epoch: 3, batch: 6 })
+    expect(details.batches.every((b) => Number.isFinite(b.loss))).toBe(true)
   })
 
   it('writes nothing for a data set or a network that cannot work', async () => {

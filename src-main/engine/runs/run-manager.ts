@@ -1,17 +1,20 @@
 /**
- * The runs of the main side: starts a training process per run, turns its messages into events
- * and into `run.json` (which only this class writes while a run trains), and answers the run
- * requests. It never touches tensors.
+ * The runs of the main side: starts a training process per run (or queues the run until a
+ * trainer is free), turns its messages into events and into `run.json` (which only this class
+ * writes while it owns a run), and answers the run requests. It never touches tensors.
  */
-import type { EmitEvent, EpochMetrics, RunDetails, RunListItem, RunRecord } from '@common/contract'
-import type { RunConfig } from '@common/schemas'
-import { summarizeMetrics } from '@common/summary'
+import { availableParallelism, totalmem } from 'node:os'
+import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
+import { defaultMaxTrainers } from '@common/limits'
+import type { BackendPreference, RunConfig } from '@common/schemas'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
+import { homePaths } from '../home'
 import { planLayers } from '../model/architecture'
+import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
-import { isTrainerToMain, type TrainerToMain } from '../train/protocol'
-import { MAX_BATCHES, type ActiveRun } from './active-run'
+import { isTrainerToMain } from '../train/protocol'
+import { ActiveRun } from './active-run'
 import { batchCurve } from './batch-curve'
 import {
   checkDatasetWithLoader,
@@ -20,7 +23,10 @@ import {
   type CheckDataset,
   type DatasetFacts,
 } from './dataset-facts'
+import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { RunStore } from './store'
+import { applyTrainerMessage } from './trainer-messages'
+import { TrainerSlots, type TrainerQueue, type TrainerSlot } from './trainer-slots'
 
 export interface RunManagerOptions {
   home: string
@@ -33,6 +39,12 @@ export interface RunManagerOptions {
   stopTimeoutMs?: number
   /** How long a data-parallel replica waits for the others in one step; the trainer's default when absent. */
   replicaStepTimeoutMs?: number
+  /** Training processes of the home at once (read for every run); null or absent: from cores and memory. */
+  maxTrainers?: () => number | null
+  /** Where runs get a trainer; defaults to slot locks in the home, capped by `maxTrainers`. */
+  queue?: TrainerQueue
+  /** The backend, cores and memory a run's memory estimate is checked against; defaults to this machine. */
+  memoryEnvironment?: (preference: BackendPreference) => Promise<MemoryEnvironment>
 }
 
 export class RunManager {
@@ -41,6 +53,9 @@ export class RunManager {
   private readonly launch: LaunchTrainer
   private readonly checkDataset: CheckDataset
   private readonly stopTimeoutMs: number
+  private readonly queue: TrainerQueue
+  private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
+  /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
   private readonly resuming = new Set<string>()
 
@@ -50,37 +65,45 @@ export class RunManager {
     this.launch = options.launch ?? defaultTrainerLaunch()
     this.checkDataset = options.checkDataset ?? checkDatasetWithLoader
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
+    this.memoryEnvironment = options.memoryEnvironment ?? machineMemoryEnvironment
+    const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
+    this.queue = options.queue ?? new TrainerSlots(homePaths(options.home).trainers, cap)
   }
 
-  /** Validates the data set and the network, creates the run and starts training it. */
+  /** Validates the data set and the network, creates the run and trains it, or queues it. */
   async start(config: RunConfig): Promise<RunRecord> {
     const facts = await this.validate(config)
-    const now = new Date().toISOString()
-    const record = await this.store.create(
-      {
-        name: config.name || defaultRunName(config, facts),
-        createdAt: now,
-        updatedAt: now,
-        status: 'running',
-        config,
-        dataset: {
-          ref: config.dataset,
-          title: facts.title,
-          trainCount: facts.trainCount,
-          testCount: facts.testCount,
+    const slot = await this.queue.tryTake('a new run')
+    let created: Awaited<ReturnType<RunStore['create']>>
+    try {
+      const now = new Date().toISOString()
+      created = await this.store.create(
+        {
+          name: config.name || defaultRunName(config, facts),
+          createdAt: now,
+          updatedAt: now,
+          status: slot ? 'running' : 'queued',
+          config,
+          dataset: {
+            ref: config.dataset,
+            title: facts.title,
+            trainCount: facts.trainCount,
+            testCount: facts.testCount,
+          },
+          backend: null,
+          summary: null,
+          checkpointEpoch: 0,
         },
-        backend: null,
-        summary: null,
-        checkpointEpoch: 0,
-      },
-      { ownerPid: process.pid, trainerPid: null, startedAt: now },
-    )
-    this.emit('runs.changed', { runId: record.id })
-    this.emit('runs.status', { runId: record.id, status: 'running' })
-    return this.spawn(record, 'start', [])
+        'train',
+      )
+    } catch (error) {
+      await slot?.release()
+      throw error
+    }
+    return this.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
   }
 
-  /** Asks a training run to stop at its next batch boundary; resolves with the stopped record. */
+  /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
   async stop(id: string): Promise<RunRecord> {
     const run = this.active.get(id)
     if (!run) {
@@ -89,8 +112,14 @@ export class RunManager {
       throw new UserError(`Run ${id} is not training${where}.`, 'conflict', 'id')
     }
     run.stopRequested = true
-    if (run.ready) run.process.send({ type: 'stop' })
-    const timer = setTimeout(() => run.process.kill(), this.stopTimeoutMs)
+    const process = run.process
+    if (!process) {
+      // Still in line: it leaves it. (Given its slot meanwhile, it stops before its trainer starts.)
+      if (run.leaveQueue?.()) void this.end(run, { status: 'stopped' })
+      return run.done
+    }
+    if (run.ready) process.send({ type: 'stop' })
+    const timer = setTimeout(() => process.kill(), this.stopTimeoutMs)
     try {
       return await run.done
     } finally {
@@ -98,10 +127,12 @@ export class RunManager {
     }
   }
 
-  /** Continues a stopped, interrupted or failed run from its last checkpoint. */
+  /** Continues a stopped, interrupted or failed run from its last checkpoint (or queues it). */
   async resume(id: string): Promise<RunRecord> {
-    if (this.active.has(id) || this.resuming.has(id)) {
-      throw new UserError(`Run ${id} is already training.`, 'conflict', 'id')
+    const owned = this.active.get(id)
+    if (owned || this.resuming.has(id)) {
+      const state = owned?.record.status === 'queued' ? 'queued' : 'training'
+      throw new UserError(`Run ${id} is already ${state}.`, 'conflict', 'id')
     }
     this.resuming.add(id)
     try {
@@ -112,22 +143,38 @@ export class RunManager {
   }
 
   private async resumeChecked(id: string): Promise<RunRecord> {
-    const record = await this.effectiveRecord(await this.store.read(id))
-    if (record.status === 'running') {
-      throw new UserError(`Run ${id} is being trained by another window or command.`, 'conflict', 'id')
+    // A run nobody trains is checked first, so that its lock is never taken for nothing.
+    await this.store.read(id)
+    const lock = await this.store.lock(id, 'train')
+    let slot: TrainerSlot | null = null
+    try {
+      // Read again under the lock: the process that held it may have changed the run.
+      const record = await this.effectiveRecord(await this.store.read(id))
+      if (record.status === 'completed') {
+        throw new UserError(
+          `Run ${id} already completed its ${record.config.epochs} epochs.`,
+          'conflict',
+          'id',
+        )
+      }
+      await this.validate(record.config)
+      // Checked here too, before anything is written, so that a refused resume changes no file.
+      await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
+      slot = await this.queue.tryTake(id)
+      const resumed: RunRecord = {
+        ...record,
+        status: slot ? 'running' : 'queued',
+        updatedAt: new Date().toISOString(),
+      }
+      delete resumed.error
+      await this.store.write(resumed)
+      const history = await this.store.metrics(id)
+      return await this.begin(new ActiveRun(resumed, lock, 'resume', history, this.store), slot)
+    } catch (error) {
+      await slot?.release()
+      await lock.release()
+      throw error
     }
-    if (record.status === 'completed') {
-      throw new UserError(`Run ${id} already completed its ${record.config.epochs} epochs.`, 'conflict', 'id')
-    }
-    await this.validate(record.config)
-    const now = new Date().toISOString()
-    const resumed: RunRecord = { ...record, status: 'running', updatedAt: now }
-    delete resumed.error
-    await this.store.setOwner(id, { ownerPid: process.pid, trainerPid: null, startedAt: now })
-    await this.store.write(resumed)
-    this.emit('runs.status', { runId: id, status: 'running' })
-    this.emit('runs.changed', { runId: id })
-    return this.spawn(resumed, 'resume', await this.store.metrics(id))
   }
 
   /** Every run, newest first; damaged folders are listed as such. */
@@ -161,7 +208,9 @@ export class RunManager {
     }
     const record = await this.effectiveRecord(await this.store.read(id))
     const stored = await this.store.metricsFile(id)
-    const batches = withBatches ? batchCurve(record, stored.epochs, stored.batches) : []
+    // A failed run's curve runs up to where it failed; others resume the unfinished epoch anew.
+    const samples = record.status === 'failed' ? [...stored.batches, ...stored.unfinished] : stored.batches
+    const batches = withBatches ? batchCurve(record, stored.epochs, samples) : []
     return { record, metrics: stored.epochs, batches }
   }
 
@@ -171,13 +220,19 @@ export class RunManager {
     const active = this.active.get(id)
     let record: RunRecord
     if (active) {
-      active.record = { ...active.record, name: trimmed, updatedAt: new Date().toISOString() }
-      record = active.record
-      await this.persist(active)
+      // This process owns it and writes its record: the next write carries the name.
+      record = active.update({ name: trimmed })
+      await active.persist()
     } else {
-      record = { ...(await this.store.read(id)), name: trimmed, updatedAt: new Date().toISOString() }
-      await this.store.write(record)
-      record = await this.effectiveRecord(record)
+      await this.store.read(id)
+      const lock = await this.store.lock(id, 'rename')
+      try {
+        record = { ...(await this.store.read(id)), name: trimmed, updatedAt: new Date().toISOString() }
+        await this.store.write(record)
+        record = await this.effectiveRecord(record)
+      } finally {
+        await lock.release()
+      }
     }
     this.emit('runs.changed', { runId: id })
     return record
@@ -185,23 +240,28 @@ export class RunManager {
 
   /** Deletes a run's folder; refuses while it trains. */
   async delete(id: string): Promise<{ id: string }> {
-    if (this.active.has(id))
-      throw new UserError(`Run ${id} is training; stop it before deleting it.`, 'conflict', 'id')
-    this.store.paths(id)
-    const read = await this.store.read(id).catch((error: unknown) => {
+    const owned = this.active.get(id)
+    if (owned) {
+      const state = owned.record.status === 'queued' ? 'queued' : 'training'
+      throw new UserError(`Run ${id} is ${state}; stop it before deleting it.`, 'conflict', 'id')
+    }
+    await this.store.read(id).catch((error: unknown) => {
       // A damaged run can still be deleted; a missing one is reported by remove().
       if (error instanceof UserError && error.code === 'unavailable') return null
       throw error
     })
-    if (read?.status === 'running' && (await this.store.isProcessAlive(id))) {
-      throw new UserError(`Run ${id} is being trained by another window or command.`, 'conflict', 'id')
+    const lock = await this.store.lock(id, 'delete')
+    try {
+      await this.store.remove(id)
+    } finally {
+      // Gone with its folder, unless removing it failed.
+      await lock.release()
     }
-    await this.store.remove(id)
     this.emit('runs.changed', { runId: id })
     return { id }
   }
 
-  /** Resolves with the final record once the run's training process has ended. */
+  /** Resolves with the final record once the run's training process has ended (or it left the line). */
   async waitFor(id: string): Promise<RunRecord> {
     const active = this.active.get(id)
     if (active) return active.done
@@ -213,178 +273,90 @@ export class RunManager {
     await Promise.all([...this.active.keys()].map((id) => this.stop(id)))
   }
 
+  /** The data set's facts, once the data set, the network and the memory it needs all work. */
   private async validate(config: RunConfig): Promise<DatasetFacts> {
     const facts = await this.checkDataset(config, this.options.home)
-    planLayers(config.architecture, [facts.rows, facts.cols, 1], facts.classCount)
+    const layers = planLayers(config.architecture, [facts.rows, facts.cols, 1], facts.classCount)
     checkAugmentation(config.augmentation, config.dataset, facts.title)
     checkValidationSplit(config.validationSplit, facts.trainCount)
+    checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
     return facts
   }
 
-  /** A record as it stands: `running` with no live process behind it means interrupted. */
+  /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
   private async effectiveRecord(record: RunRecord): Promise<RunRecord> {
-    if (record.status !== 'running' || this.active.has(record.id)) return record
-    if (await this.store.isProcessAlive(record.id)) return record
-    return { ...record, status: 'interrupted', error: record.error ?? 'The training process is gone.' }
+    if (!OWNED.includes(record.status) || this.active.has(record.id)) return record
+    if (await this.store.isLocked(record.id)) return record
+    const error =
+      record.status === 'queued' ? 'The process that queued it is gone.' : 'The training process is gone.'
+    const interrupted: RunRecord = { ...record, status: 'interrupted', error: record.error ?? error }
+    delete interrupted.queuePlace
+    return interrupted
   }
 
-  private async spawn(
-    record: RunRecord,
-    mode: ActiveRun['mode'],
-    history: EpochMetrics[],
-  ): Promise<RunRecord> {
-    let resolveDone!: (record: RunRecord) => void
-    const done = new Promise<RunRecord>((resolve) => (resolveDone = resolve))
+  /** Owns the run from now on: trains it in `slot`, or puts it in line for one. */
+  private begin(run: ActiveRun, slot: TrainerSlot | null): RunRecord {
+    const id = run.record.id
+    this.active.set(id, run)
+    this.emit('runs.changed', { runId: id })
+    if (slot) {
+      this.emit('runs.status', { runId: id, status: 'running' })
+      this.train(run, slot)
+      return run.record
+    }
+    const line = this.queue.wait(id, (queuePlace) => {
+      run.update({ queuePlace })
+      this.emit('runs.status', { runId: id, status: 'queued', queuePlace })
+    })
+    run.leaveQueue = line.cancel
+    line.slot.then(
+      (given) => {
+        run.leaveQueue = null
+        if (run.stopRequested) return void given.release().then(() => this.end(run, { status: 'stopped' }))
+        run.update({ status: 'running', queuePlace: undefined })
+        this.emit('runs.status', { runId: id, status: 'running' })
+        this.train(run, given)
+      },
+      (error: unknown) => void this.end(run, { status: 'failed', error: errorMessage(error) }),
+    )
+    return run.record
+  }
+
+  /** Starts the training process of a run that holds its lock and a trainer slot. */
+  private train(run: ActiveRun, slot: TrainerSlot): void {
+    run.slot = slot
     let process: TrainerProcess
     try {
       process = this.launch()
     } catch (error) {
-      const failed: RunRecord = {
-        ...record,
+      void this.end(run, {
         status: 'failed',
         error: `The training process could not start: ${errorMessage(error)}`,
-        updatedAt: new Date().toISOString(),
-      }
-      await this.store.write(failed)
-      await this.store.clearOwner(record.id)
-      this.emit('runs.status', { runId: record.id, status: 'failed', error: failed.error })
-      return failed
+      })
+      return
     }
-    const run: ActiveRun = {
-      record,
-      process,
-      mode,
-      metrics: history,
-      batches: [],
-      ready: false,
-      started: false,
-      stopRequested: false,
-      outcome: null,
-      writes: Promise.resolve(),
-      writeError: null,
-      done,
-      resolveDone,
-    }
-    this.active.set(record.id, run)
+    run.process = process
+    const { home, replicaStepTimeoutMs } = this.options
+    const context = { emit: this.emit, home, replicaStepTimeoutMs }
     process.onMessage((message) => {
-      if (isTrainerToMain(message)) this.onMessage(run, message)
+      if (isTrainerToMain(message)) applyTrainerMessage(run, process, message, context)
     })
-    process.onExit((code) => void this.onExit(run, code))
-    return record
+    process.onExit((code) => void this.end(run, run.exitOutcome(code)))
   }
 
-  private onMessage(run: ActiveRun, message: TrainerToMain): void {
-    const id = run.record.id
-    switch (message.type) {
-      case 'ready':
-        run.ready = true
-        if (run.stopRequested) run.process.send({ type: 'stop' })
-        else {
-          // Absent settings stay undefined, which the trainer reads as its defaults.
-          const { home, replicaStepTimeoutMs } = this.options
-          run.process.send({ type: run.mode, runId: id, home, replicaStepTimeoutMs })
-        }
-        return
-      case 'started':
-        run.started = true
-        run.metrics = message.history
-        this.update(run, {
-          backend: message.backend,
-          dataset: message.dataset,
-          checkpointEpoch: message.startEpoch - 1,
-          summary: summarizeMetrics(message.history, run.record.config),
-        })
-        this.enqueue(run, () =>
-          this.store.setOwner(id, {
-            ownerPid: process.pid,
-            trainerPid: message.pid,
-            startedAt: run.record.updatedAt,
-          }),
-        )
-        this.emit('runs.changed', { runId: id })
-        return
-      case 'progress': {
-        const last = run.batches.at(-1)
-        if (last && last.epoch !== message.progress.epoch) run.batches = []
-        run.batches.push(message.progress)
-        if (run.batches.length > MAX_BATCHES) run.batches.splice(0, run.batches.length - MAX_BATCHES)
-        this.emit('runs.progress', message.progress)
-        return
-      }
-      case 'epoch':
-        run.metrics = [...run.metrics.filter((m) => m.epoch < message.metrics.epoch), message.metrics]
-        this.update(run, {
-          checkpointEpoch: message.checkpointEpoch,
-          summary: summarizeMetrics(run.metrics, run.record.config),
-        })
-        this.emit('runs.epoch', {
-          runId: id,
-          metrics: message.metrics,
-          epochs: message.epochs,
-          etaMs: message.etaMs,
-        })
-        return
-      case 'test':
-        this.update(run, { summary: summarizeMetrics(run.metrics, run.record.config, message.result) })
-        this.emit('runs.changed', { runId: id })
-        return
-      case 'finished':
-        run.outcome = { status: message.status }
-        return
-      case 'failed':
-        run.outcome = { status: 'failed', error: message.error }
-        return
-    }
-  }
-
-  private async onExit(run: ActiveRun, code: number | null): Promise<void> {
-    const outcome =
-      run.outcome ??
-      (run.stopRequested
-        ? { status: 'stopped' as const }
-        : run.started
-          ? {
-              status: 'interrupted' as const,
-              error: `The training process ended unexpectedly (${exitText(code)}).`,
-            }
-          : {
-              status: 'failed' as const,
-              error: `The training process ended before training began (${exitText(code)}).`,
-            })
-    const record = this.update(run, { status: outcome.status, error: outcome.error })
-    this.active.delete(record.id)
-    this.enqueue(run, () => this.store.clearOwner(record.id))
-    await run.writes
+  /** The run is over (or never started): its final record and events, then its slot and lock given back. */
+  private async end(run: ActiveRun, outcome: { status: RunStatus; error?: string }): Promise<void> {
+    const record = run.update({ status: outcome.status, error: outcome.error, queuePlace: undefined })
+    await run.settled()
     const error =
       record.error ?? (run.writeError ? `Saving the run's files failed: ${run.writeError}` : undefined)
     this.emit('runs.status', { runId: record.id, status: record.status, ...(error ? { error } : {}) })
     this.emit('runs.changed', { runId: record.id })
-    run.resolveDone(record)
-  }
-
-  /** Changes the in-memory record and queues its write. */
-  private update(run: ActiveRun, patch: Partial<RunRecord>): RunRecord {
-    const record: RunRecord = { ...run.record, ...patch, updatedAt: new Date().toISOString() }
-    if (patch.error === undefined && 'error' in patch) delete record.error
-    run.record = record
-    void this.persist(run)
-    return record
-  }
-
-  private persist(run: ActiveRun): Promise<void> {
-    // The record is read when the write runs, so the last write always holds the latest state.
-    return this.enqueue(run, () => this.store.write(run.record))
-  }
-
-  /** Runs a file task after the run's earlier ones; a failure is kept for the final status. */
-  private enqueue(run: ActiveRun, task: () => Promise<void>): Promise<void> {
-    run.writes = run.writes.then(task).catch((error: unknown) => {
-      run.writeError = errorMessage(error)
-    })
-    return run.writes
+    // Only now may the next run take the trainer: its events come after this one's.
+    this.active.delete(record.id)
+    await run.release()
   }
 }
 
-function exitText(code: number | null): string {
-  return code === null ? 'killed' : `exit code ${code}`
-}
+/** The statuses of a run some process owns; left so by a process that died, the run is interrupted. */
+const OWNED: readonly RunStatus[] = ['queued', 'running']

@@ -3,18 +3,23 @@
  * complete (it is filled under a hidden name and renamed), and a damaged folder is listed as
  * damaged instead of breaking the listing.
  */
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { EpochMetrics, RunListItem, RunRecord } from '@common/contract'
 import { runIdSchema } from '@common/schemas'
 import { UserError } from '../errors'
 import { homePaths } from '../home'
-import { isRunProcessAlive, writeProcessInfo, type RunProcessInfo } from './liveness'
-import { readMetrics, readMetricsFile, type MetricsLines } from '../run-files/metrics'
+import { ProcessLock, describeHolder, readLock } from '../process-lock'
+import { readMetrics, readMetricsFile, type StoredMetrics } from '../run-files/metrics'
 import { runPaths } from '../run-files/paths'
 import { readRecord, writeRecord } from '../run-files/record'
 import { newRunId } from './run-id'
+
+/** What the holder of a run's lock does, and how a sentence names it. */
+const PURPOSE_VERBS = { train: 'trained', rename: 'renamed', delete: 'deleted' }
+export type RunLockPurpose = keyof typeof PURPOSE_VERBS
 
 export class RunStore {
   constructor(readonly home: string) {}
@@ -25,8 +30,14 @@ export class RunStore {
     return runPaths(this.home, id)
   }
 
-  /** Creates the folder of a new run, with its record and owner, under a fresh id. */
-  async create(draft: Omit<RunRecord, 'id'>, owner: RunProcessInfo): Promise<RunRecord> {
+  /**
+   * Creates the folder of a new run under a fresh id, with its record and its lock, held by this
+   * process for `purpose`: the run appears already locked.
+   */
+  async create(
+    draft: Omit<RunRecord, 'id'>,
+    purpose: RunLockPurpose,
+  ): Promise<{ record: RunRecord; lock: ProcessLock }> {
     const root = homePaths(this.home).runs
     await mkdir(root, { recursive: true })
     for (let attempt = 0; ; attempt++) {
@@ -36,10 +47,11 @@ export class RunStore {
       const staging = join(root, `.new-${record.id}`)
       await mkdir(staging)
       try {
-        await writeRecord(join(staging, 'run.json'), record)
-        await writeProcessInfo(join(staging, 'process.json'), owner)
+        await writeRecord(join(staging, basename(target.record)), record)
+        const lock = await ProcessLock.create(join(staging, basename(target.lock)), purpose)
         await rename(staging, target.dir)
-        return record
+        lock.moveTo(target.lock)
+        return { record, lock }
       } catch (error) {
         await rm(staging, { recursive: true, force: true })
         if (attempt < 5 && existsSync(target.dir)) continue
@@ -89,27 +101,35 @@ export class RunStore {
   }
 
   /** The epochs of run `id` and the batch samples stored for them. */
-  async metricsFile(id: string): Promise<MetricsLines> {
+  async metricsFile(id: string): Promise<StoredMetrics> {
     return readMetricsFile(this.paths(id).metrics)
   }
 
-  /** Whether the processes recorded for run `id` are still alive. */
-  async isProcessAlive(id: string): Promise<boolean> {
-    return isRunProcessAlive(this.paths(id).process)
+  /**
+   * Takes run `id`'s lock for `purpose` (train, rename, delete); a UserError (`conflict`) names the
+   * process that holds it.
+   */
+  async lock(id: string, purpose: RunLockPurpose): Promise<ProcessLock> {
+    const lock = await ProcessLock.acquire(this.paths(id).lock, purpose)
+    if (lock instanceof ProcessLock) return lock
+    const verb = PURPOSE_VERBS[lock.purpose as RunLockPurpose] ?? 'changed'
+    throw new UserError(`Run ${id} is being ${verb} by ${describeHolder(lock)}.`, 'conflict', 'id')
   }
 
-  async setOwner(id: string, owner: RunProcessInfo): Promise<void> {
-    await writeProcessInfo(this.paths(id).process, owner)
+  /** Whether a process (this one or another) holds the lock of run `id`, so that it lives. */
+  async isLocked(id: string): Promise<boolean> {
+    return (await readLock(this.paths(id).lock)).state === 'held'
   }
 
-  async clearOwner(id: string): Promise<void> {
-    await rm(this.paths(id).process, { force: true })
-  }
-
-  /** Deletes the folder of run `id`; UserError when there is none. */
+  /**
+   * Deletes the folder of run `id`; UserError when there is none. It is renamed away first, so the
+   * run vanishes at once and a crash midway leaves no half of it in the listing.
+   */
   async remove(id: string): Promise<void> {
     const paths = this.paths(id)
     if (!existsSync(paths.dir)) throw new UserError(`There is no run ${id}.`, 'not_found', 'id')
-    await rm(paths.dir, { recursive: true, force: true })
+    const doomed = join(homePaths(this.home).runs, `.deleted-${id}-${randomBytes(4).toString('hex')}`)
+    await rename(paths.dir, doomed)
+    await rm(doomed, { recursive: true, force: true })
   }
 }

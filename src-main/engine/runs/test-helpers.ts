@@ -33,7 +33,11 @@ export type Event = { [E in EventChannel]: { channel: E; payload: EventPayload<E
 
 /** A manager on a fresh home under `root`, recording every event; `next` resolves on a matching one. */
 export async function managerOnFreshHome(root: string, options: Partial<RunManagerOptions> = {}) {
-  const home = await mkdtemp(join(root, 'home-'))
+  return managerOnHome(await mkdtemp(join(root, 'home-')), options)
+}
+
+/** A manager on `home` (a second one on a home, as another process would have), recording every event. */
+export function managerOnHome(home: string, options: Partial<RunManagerOptions> = {}) {
   const events: Event[] = []
   const waiters: { test: (e: Event) => boolean; resolve: () => void }[] = []
   const manager = new RunManager({

@@ -13,8 +13,11 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { writeFileSynced } from '../fs-atomic'
-import type { SelectionState } from '@common/selection'
-import type { RngState } from './rng'
+import {
+  CHECKPOINT_FORMAT,
+  checkpointStateSchema,
+  type CheckpointStateFile,
+} from '../run-files/checkpoint-check'
 import {
   bestCheckpointEpoch,
   checkpointFolder,
@@ -25,26 +28,8 @@ import {
 
 export { bestCheckpointEpoch, checkpointFolder, latestCheckpointEpoch }
 
-const FORMAT = 1
-
-/** What a checkpoint records beside the tensors. */
-export interface CheckpointState {
-  epoch: number
-  /** The run's random generator after this epoch (next shuffle, next dropout masks). */
-  rng: RngState
-  /** The generator of augmentation seeds after this epoch; absent in checkpoints of earlier versions. */
-  augmentRng?: RngState
-  /** Best epoch and early stopping after this epoch; absent in checkpoints of earlier versions. */
-  selection?: SelectionState
-  /** Training time of the run up to the end of this epoch, across resumes. */
-  elapsedMs: number
-  optimizer: string
-}
-
-interface StateFile extends CheckpointState {
-  format: number
-  optimizerWeights: tf.io.WeightsManifestEntry[]
-}
+/** What a checkpoint records beside the tensors (state.json without its format and weight specs). */
+export type CheckpointState = Omit<CheckpointStateFile, 'format' | 'optimizerWeights'>
 
 /** What `optimizer.getWeights()` returns (tfjs-core does not export the type by name). */
 export type OptimizerWeights = Awaited<ReturnType<tf.Optimizer['getWeights']>>
@@ -90,7 +75,11 @@ export async function saveCheckpoint(
         join(tmp, 'optimizer.bin'),
         new Uint8Array(tf.io.concatenateArrayBuffers(encoded.data)),
       )
-      const stateFile: StateFile = { format: FORMAT, ...state, optimizerWeights: encoded.specs }
+      const stateFile: CheckpointStateFile = {
+        format: CHECKPOINT_FORMAT,
+        ...state,
+        optimizerWeights: encoded.specs,
+      }
       await writeFileSynced(join(tmp, 'state.json'), JSON.stringify(stateFile, null, 2))
     } finally {
       // getWeights makes a fresh tensor for the step counter; the rest are the optimizer's own.
@@ -123,11 +112,14 @@ export async function loadCheckpoint(folder: string): Promise<LoadedCheckpoint> 
     toArrayBuffer(weights),
   ])
   const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts))
-  const stateFile = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as StateFile
-  if (stateFile.format !== FORMAT)
+  const stateFile = checkpointStateSchema.parse(
+    JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')),
+  )
+  if (stateFile.format !== CHECKPOINT_FORMAT)
     throw new Error(`Checkpoint format ${stateFile.format} is not one this version reads.`)
   const optimizerBytes = await readFile(join(folder, 'optimizer.bin'))
-  const decoded = tf.io.decodeWeights(toArrayBuffer(optimizerBytes), stateFile.optimizerWeights)
+  const specs = stateFile.optimizerWeights as tf.io.WeightsManifestEntry[]
+  const decoded = tf.io.decodeWeights(toArrayBuffer(optimizerBytes), specs)
   const optimizerWeights = stateFile.optimizerWeights.map((spec) => ({
     name: spec.name,
     tensor: decoded[spec.name],

@@ -4,11 +4,14 @@
  * epoch (the test set when the run has no split), the choice of the best epoch and early
  * stopping, a yield to the event loop between batches (so a stop message gets through),
  * throttled progress for the live view and sparser samples to keep in metrics.jsonl. Stop ends
- * it at the next batch boundary; the unfinished epoch is dropped.
+ * it at the next batch boundary; the unfinished epoch is dropped. A loss that is not a finite
+ * number ends it with a UserError, before that batch or epoch is reported.
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import type { BatchProgress, EpochMetrics } from '@common/contract'
+import { validationBatchSize } from '@common/memory'
+import { UserError } from '../errors'
 import type { BatchSample } from '@common/run-record'
 import { augments } from '@common/recipe'
 import { learningRateAt, type ScheduleConfig } from '@common/schedule'
@@ -128,7 +131,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
   const augment = augments(config.augmentation)
   const now = options.now ?? (() => performance.now())
   const interval = options.progressIntervalMs ?? 100
-  const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 500)
+  const evalBatchSize = options.evalBatchSize ?? validationBatchSize(batchSize)
   const validationImages = stepImages(data, 'validation')
   const evaluate: EvaluateBatch =
     options.evaluateBatch ?? ((start, count) => evaluateBatch(model, validationImages, start, count))
@@ -158,6 +161,8 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
         augmentSeed: augment ? augmentRng.nextUint32() : null,
         learningRate: learningRateAt(config, epoch, b, batches),
       })
+      // Past a non-finite loss the weights are garbage: stop before anything of it is recorded.
+      if (!Number.isFinite(loss)) throw diverged(`loss became ${loss} at epoch ${epoch}, batch ${b + 1}`)
       lossSum += loss * indices.length
       correct += hits
       seen += indices.length
@@ -196,6 +201,8 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
     const trainEnd = now()
     const validation = await evaluateSet(evaluate, data.validation.count, evalBatchSize, shouldStop)
     if (validation === null) return 'stopped'
+    if (!Number.isFinite(validation.loss))
+      throw diverged(`validation loss became ${validation.loss} after epoch ${epoch}`)
     const epochEnd = now()
     lastValidationMs = epochEnd - trainEnd
     epochDurations.push(epochEnd - epochStart)
@@ -220,6 +227,11 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
     if (stopsEarly(config, selection)) return 'completed'
   }
   return 'completed'
+}
+
+/** The failure of a run whose loss is no longer a finite number (too large a learning rate, mostly). */
+function diverged(what: string): UserError {
+  return new UserError(`The ${what}; try a lower learning rate.`, 'invalid', 'learningRate')
 }
 
 /** The training, validation or test images of `data`, as a step reads them. */

@@ -15,7 +15,8 @@ import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { BackendName, BackendUsed } from '@common/contract'
+import type { BackendUsed } from '@common/contract'
+import { replicaCount } from '@common/limits'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import {
   ExchangeAbortedError,
@@ -37,16 +38,8 @@ import {
   type StepRecipe,
 } from './step'
 
-/** Replicas a run uses: its setting, or 2 on wasm with two cores; backends other than wasm and cpu use 1. */
-export function replicaCount(
-  requested: number | null,
-  backend: BackendName,
-  cores = availableParallelism(),
-): number {
-  if (backend !== 'wasm' && backend !== 'cpu') return 1
-  if (requested !== null) return requested
-  return backend === 'wasm' && cores >= 2 ? 2 : 1
-}
+/** Replicas a run uses (shared with the new-run form's memory estimate). */
+export { replicaCount }
 
 /** What a replica group reads of a run's configuration. */
 export type ReplicaConfig = Pick<
@@ -278,7 +271,7 @@ export async function startTrainingReplicas(
   optimizer: tf.Optimizer,
   timing: Pick<ReplicaGroupOptions, 'timeoutMs'> = {},
 ): Promise<ReplicaGroup | null> {
-  const replicas = replicaCount(config.replicas, backend.name)
+  const replicas = replicaCount(config.replicas, backend.name, availableParallelism())
   if (replicas === 1) return null
   const preference = backend.name === 'wasm' ? 'wasm' : 'cpu'
   return startReplicaGroup({ replicas, backend: preference, model, optimizer, config, data, ...timing })

@@ -9,22 +9,24 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { TestResult } from '@common/run-record'
+import type { RunRecord, TestResult } from '@common/run-record'
 import type { RunConfig } from '@common/schemas'
 import { keepsBest, selectEpochs, type SelectionState } from '@common/selection'
 import { activateBackend } from '../backend'
 import { loadDataset, type Dataset } from '../data'
-import { UserError } from '../errors'
+import { UserError, errorMessage } from '../errors'
 import { buildModel } from '../model/build-model'
 import { MetricsAppender, trimMetrics } from '../run-files/metrics'
 import { runPaths } from '../run-files/paths'
 import { readRecord } from '../run-files/record'
 import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { limitSet } from './batches'
-import { latestCheckpointEpoch, loadCheckpoint, loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
+import { latestCheckpointEpoch, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from './checkpoint'
+import { damagedCheckpoint, resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { evaluateBatch } from './step'
 import { evaluateSet, runTrainingLoop, stepImages, type LoopOutcome, type TrainingData } from './loop'
 import { createOptimizer } from './optimizer'
+import { outOfMemoryError } from './out-of-memory'
 import { startTrainingReplicas, type ReplicaGroup } from './replicas'
 import type { TrainerToMain } from './protocol'
 import { Rng, mixSeed } from './rng'
@@ -49,8 +51,20 @@ export interface TrainerSessionOptions {
   replicaStepTimeoutMs?: number
 }
 
-/** Trains the run to its last epoch or until stopped; throws on failure (UserError for bad data). */
+/**
+ * Trains the run to its last epoch or until stopped; throws on failure (a UserError for bad data,
+ * a diverged loss, memory that ran out).
+ */
 export async function runTrainerSession(options: TrainerSessionOptions): Promise<LoopOutcome> {
+  try {
+    return await trainRun(options)
+  } catch (error) {
+    // Out of memory, the heap is in pieces: even releasing the model may fail the same way.
+    throw outOfMemoryError(error) ?? error
+  }
+}
+
+async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
   const { runId, home, send, shouldStop } = options
   const paths = runPaths(home, runId)
   const read = await readRecord(paths.record, runId)
@@ -73,7 +87,7 @@ export async function runTrainerSession(options: TrainerSessionOptions): Promise
     test: dataset.test,
   }
 
-  const restored = options.resume ? await restore(paths.checkpoints, config, data) : null
+  const restored = options.resume ? await restore(paths.checkpoints, read.record, data) : null
   const model =
     restored?.model ??
     buildModel(config.architecture, [data.rows, data.cols, 1], data.numClasses, config.seed)
@@ -196,11 +210,19 @@ interface Restored {
 
 async function restore(
   checkpointsDir: string,
-  config: RunConfig,
+  record: RunRecord,
   data: TrainingData,
 ): Promise<Restored | null> {
-  const checkpoint = await loadLatestCheckpoint(checkpointsDir)
-  if (!checkpoint) return null
+  const { config, id } = record
+  const epoch = await resumableCheckpointEpoch(checkpointsDir, record.checkpointEpoch, id)
+  if (epoch === 0) return null
+  let checkpoint: LoadedCheckpoint
+  try {
+    checkpoint = await loadCheckpoint(checkpointFolder(checkpointsDir, epoch))
+  } catch (error) {
+    // The files have the sizes their manifests list, yet tfjs refused them.
+    throw damagedCheckpoint(id, epoch, `its tensors cannot be loaded (${errorMessage(error)}).`)
+  }
   const { model, optimizerWeights, state } = checkpoint
   const [, rows, cols] = model.inputs[0].shape
   if (rows !== data.rows || cols !== data.cols) {

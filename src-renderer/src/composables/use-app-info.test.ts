@@ -12,6 +12,7 @@ const info = (selected: 'wasm' | 'cpu'): AppInfo => ({
   shell: 'web',
   home: '/tmp/home',
   backend: { preference: selected, selected, candidates: [] },
+  machine: { cores: 2, memoryBytes: 8 * 1024 ** 3 },
 })
 
 describe('useAppInfo', () => {

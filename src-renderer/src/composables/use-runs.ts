@@ -47,7 +47,7 @@ function start(): () => void {
       // Show the new status at once; the reload that follows brings the rest of the record.
       items.value = items.value.map((item) =>
         item.id === event.runId && !item.damaged
-          ? { ...item, record: { ...item.record, status: event.status } }
+          ? { ...item, record: { ...item.record, status: event.status, queuePlace: event.queuePlace } }
           : item,
       )
       if (event.status !== 'running' && live.value.has(event.runId)) {

@@ -16,6 +16,8 @@ export interface RunRow {
   createdAt: string | null
   /** Why a damaged run cannot be read. */
   reason?: string
+  /** A queued run's place in line (1: next). */
+  queuePlace?: number
 }
 
 export type SortKey =
@@ -56,6 +58,7 @@ export function toRow(item: RunListItem): RunRow {
     durationMs: record.summary?.durationMs ?? null,
     backend: record.backend?.name ?? null,
     createdAt: record.createdAt,
+    ...(record.queuePlace ? { queuePlace: record.queuePlace } : {}),
   }
 }
 

@@ -1,4 +1,8 @@
-/** How big a run is, and how long its training should take at a known speed. */
+/** How big a run is, how long its training should take at a known speed, and its memory. */
+import type { BackendName, LayerSummary } from '@common/contract'
+import { replicaCount } from '@common/limits'
+import { estimateRunMemory, formatBytes, memoryProblem, type MemoryInput } from '@common/memory'
+import type { RunConfig } from '@common/schemas'
 import { formatCount, formatDuration, formatRate } from '../../../lib/format'
 import { parseNumber } from '@common/run-limits'
 
@@ -35,4 +39,30 @@ export function describeRunSize(size: RunSize, samplesPerSec: number | null): st
   if (size.trainingMs !== null)
     parts.push(`about ${formatDuration(size.trainingMs)} of training at ${formatRate(samplesPerSec)}`)
   return parts.join(' · ')
+}
+
+/** What the form knows of a run's memory: its plan and settings, and the machine's backend. */
+export interface FormMemoryInput {
+  layers: readonly LayerSummary[]
+  config: Pick<RunConfig, 'batchSize' | 'replicas' | 'optimizer' | 'momentum'>
+  /** The backend runs get here (app.info); null while unknown or when none loads. */
+  backend: BackendName | null
+  machine: { cores: number; memoryBytes: number }
+}
+
+/**
+ * The form's line about a run's peak memory, and the sentence that keeps it from starting when it
+ * does not fit (the same check the main side makes).
+ */
+export function runMemory(input: FormMemoryInput): { line: string; problem: string | null } | null {
+  if (!input.backend) return null
+  const replicas = replicaCount(input.config.replicas, input.backend, input.machine.cores)
+  const memoryInput: MemoryInput = { ...input.config, layers: input.layers, replicas, backend: input.backend }
+  const estimate = estimateRunMemory(memoryInput)
+  const where =
+    replicas > 1
+      ? `${formatBytes(estimate.perInstanceBytes)} in each of ${replicas} ${input.backend} replicas, ${formatBytes(estimate.totalBytes)} in all`
+      : `${formatBytes(estimate.totalBytes)} on ${input.backend}`
+  const problem = memoryProblem(estimate, memoryInput, input.machine.memoryBytes)
+  return { line: `Memory at its peak: about ${where}`, problem }
 }

@@ -62,7 +62,10 @@ export function useRunEvents(runId: Ref<string>) {
     }),
     subscribe('runs.status', (event) => {
       if (!touched(event.runId)) return
-      if (record.value) record.value = { ...record.value, status: event.status, error: event.error }
+      if (record.value) {
+        const { status, error, queuePlace } = event
+        record.value = { ...record.value, status, error, queuePlace }
+      }
       // The final record has the summary, the duration and the checkpoint.
       void load()
     }),
