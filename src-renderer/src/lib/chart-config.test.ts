@@ -55,6 +55,23 @@ describe('the y axis', () => {
     const bounds = yBounds({ ...options, y: 'accuracy', lines, ignoreOutliers: true })
     expect(bounds.min).toBeGreaterThan(0.85)
     expect(bounds.min).toBeLessThanOrEqual(0.93)
+    // A run at chance beside one whose first epoch was at 75%: no outlier, and the axis
+    // starts at a round 0%, not at 4%.
+    const chance = [
+      line('val', [
+        [1, 0.93],
+        [2, 0.95],
+      ]),
+      line('train', [
+        [1, 0.75],
+        [2, 0.93],
+      ]),
+      line('val', [
+        [1, 0.1],
+        [2, 0.1],
+      ]),
+    ]
+    expect(yBounds({ ...options, y: 'accuracy', lines: chance, ignoreOutliers: true }).min).toBe(0)
   })
 })
 

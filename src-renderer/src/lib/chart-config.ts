@@ -181,7 +181,12 @@ export function outlierFreeBounds(
 ): { min?: number; max?: number } {
   const range = robustRange(curves, y)
   if (!range) return {}
-  if (y === 'accuracy') return { min: Math.max(0, Math.floor(range.min * 50) / 50) }
+  if (y === 'accuracy') {
+    // A floor on a round step of the span shown, so the lowest tick reads 0% or 90%, not 4%.
+    const span = 1 - range.min
+    const step = span > 0.5 ? 0.1 : span > 0.2 ? 0.05 : 0.02
+    return { min: Math.max(0, Math.floor(range.min / step + 1e-9) * step) }
+  }
   return { max: logScale ? range.max : niceCeil(range.max) }
 }
 

@@ -47,6 +47,11 @@ export function formatLoss(loss: number | null | undefined): string {
   return formatSignificant(loss, needsExponent(loss) ? 3 : 4)
 }
 
+/** A loss as the notebook's epoch log prints it, to four decimals (`0.2300`), a huge one as `1.73e10`. */
+export function formatLogLoss(loss: number): string {
+  return Math.abs(loss) >= 1e4 ? formatSignificant(loss, 3) : loss.toFixed(4)
+}
+
 /** An integer with thousands separators: `1,234,567`. */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return EM_DASH
