@@ -103,6 +103,9 @@ describe('the layer inspector', () => {
         .toContain(shape)
     }
     expect(await page.getByTestId('prediction').textContent()).toMatch(/Predicted/)
+    // The input panel opens on the image the network looks at: test image #0, not an empty pad.
+    expect(await page.getByRole('radio', { name: 'Test image' }).getAttribute('aria-checked')).toBe('true')
+    expect(await page.getByLabel(/Test image index/).inputValue()).toBe('0')
     // Every map is painted, and nearly all of the test digit's maps hold a picture: a map of one
     // flat colour is a filter this digit does not excite (a ReLU at zero everywhere), which a
     // network after one epoch has a few of, not a whole layer.
@@ -121,6 +124,7 @@ describe('the layer inspector', () => {
     await maps.screenshot({ path: join(SCREENSHOTS, 'inspect-feature-maps-test-image.png') })
 
     // Draw a 3; the prediction comes when the mouse is released.
+    await page.getByRole('radio', { name: 'Draw' }).click()
     await drawThree(page)
     await expect
       .poll(() => page.getByRole('img', { name: /The network's input: Your image/ }).count(), {
@@ -164,6 +168,16 @@ describe('the layer inspector', () => {
     await expect.poll(() => dialog.isVisible()).toBe(true)
     await dialog.getByRole('button', { name: 'Next map' }).click()
     await expect.poll(() => page.getByRole('dialog', { name: /map 2 of 32/ }).isVisible()).toBe(true)
+    // The arrow keys step too, wherever the focus is in the dialog (on a button here).
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByRole('dialog', { name: /map 3 of 32/ }).isVisible()).toBe(true)
+    await page.keyboard.press('ArrowLeft')
+    await page.keyboard.press('ArrowLeft')
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => page.getByRole('dialog', { name: /map 32 of 32/ }).isVisible()).toBe(true)
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByRole('dialog', { name: /map 2 of 32/ }).isVisible()).toBe(true)
     await screenshot(page, 'inspect-map-dialog')
     expect(await unlabelledControls(page)).toEqual([])
     await expectReadable(page, 'light')
@@ -191,10 +205,16 @@ describe('the layer inspector', () => {
     await screenshot(page, 'inspect-evaluation')
     await expectReadable(page, 'light')
 
-    // A mistake from the gallery goes back up to the inspector.
+    // A mistake from the gallery goes back up to the inspector, and the input panel leaves the
+    // Draw tab (still holding the 3) for the mistake the network now looks at.
+    await page.getByRole('radio', { name: 'Draw' }).click()
     await page.getByRole('button', { name: /^True 3, predicted 3: / }).click()
     await mistakes.getByRole('button').first().click()
     await expect.poll(() => page.getByText(/— wrong/).count()).toBe(1)
+    expect(await page.getByRole('radio', { name: 'Mistake' }).getAttribute('aria-checked')).toBe('true')
+    expect(await page.getByText(/Mistake \d+ of \d+, most confident first/).count()).toBe(1)
+    expect(await page.getByRole('img', { name: 'Drawing pad' }).isVisible()).toBe(false)
+    await screenshot(page, 'inspect-mistake-from-gallery')
 
     expect(pageErrors(page)).toEqual([])
   })
@@ -204,6 +224,7 @@ describe('the layer inspector', () => {
     await page.goto(`${shell.url}#/inspect/${runId}`)
     const maps = page.getByRole('region', { name: 'Feature maps' })
     await expect.poll(() => maps.locator('canvas').count(), { timeout: 30_000 }).toBe(192)
+    await page.getByRole('radio', { name: 'Draw' }).click()
     await drawThree(page)
     await expect
       .poll(() => page.getByRole('img', { name: /The network's input: Your image/ }).count(), {

@@ -37,3 +37,34 @@ export async function countColours(
     { base64: png.toString('base64'), colours, skipTop },
   )
 }
+
+/**
+ * How many pixels of a downloaded PNG are ink (darker than near-white) in vertical bands of it,
+ * each `[from, to)` in pixels, below row `top`: text or lines where the image should be blank.
+ */
+export async function inkInColumns(
+  page: Page,
+  png: Buffer,
+  bands: [number, number][],
+  top: number,
+): Promise<number> {
+  return page.evaluate(
+    async ({ base64, bands, top }) => {
+      const image = new Image()
+      image.src = `data:image/png;base64,${base64}`
+      await image.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = image.width
+      canvas.height = image.height
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(image, 0, 0)
+      let ink = 0
+      for (const [from, to] of bands) {
+        const data = ctx.getImageData(from, top, to - from, image.height - top).data
+        for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 3 * 235) ink++
+      }
+      return ink
+    },
+    { base64: png.toString('base64'), bands, top },
+  )
+}

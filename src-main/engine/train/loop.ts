@@ -93,8 +93,14 @@ export interface LoopOptions {
 
 export type LoopOutcome = 'completed' | 'stopped'
 
-/** The most batch samples kept for one epoch, so a long run keeps a small metrics.jsonl. */
-export const MAX_SAMPLES_PER_EPOCH = 200
+/**
+ * The most batch samples kept for one epoch, so a long run keeps a bounded metrics.jsonl. As many
+ * as the live chart gets (one point per progress event, at most 10 a second; at most 3,000 in
+ * all, `MAX_BATCH_POINTS` of the renderer's run-series.ts): every batch of a notebook epoch
+ * (600 at batch 100), so the curve after a reload is as dense as it was live. At 200, a reload
+ * showed a third of the points the live chart had drawn.
+ */
+export const MAX_SAMPLES_PER_EPOCH = 1000
 
 /**
  * Whether batch `batch` (0-based) of an epoch of `batches` is kept in metrics.jsonl: evenly spaced

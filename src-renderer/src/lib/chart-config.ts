@@ -13,8 +13,12 @@ import {
   Tooltip,
   type ChartConfiguration,
   type ChartDataset,
+  type TooltipItem,
 } from 'chart.js'
 import type { ThemeColors } from '../composables/use-theme-colors'
+import { withAlpha } from './color'
+import { robustRange, smooth } from './chart-scale'
+import { formatSignificant } from './format'
 import type { Point } from './run-series'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip)
@@ -38,8 +42,57 @@ export interface LineChartOptions {
   /** The planned number of epochs: the x axis spans the whole run from the start. */
   epochs: number
   logScale?: boolean
+  /**
+   * Weight of the moving average the per-batch curves are drawn with, 0 (raw) to 0.99, as
+   * TensorBoard's smoothing slider; the raw curve stays behind, faint. Per-epoch lines are means
+   * already and are drawn as they are.
+   */
+  smoothing?: number
+  /** The y axis spans the bulk of the values, not every outlier (TensorBoard's "ignore outliers"). */
+  ignoreOutliers?: boolean
   /** Font size of ticks and legend, larger for exported images. */
   fontSize?: number
+}
+
+/** The end of a raw curve's label, drawn faint behind its smoothed curve; legends leave it out. */
+export const RAW_SUFFIX = ' (raw)'
+
+/** Whether a dataset is the faint raw curve behind a smoothed one. */
+export function isRawCurve(set: { label?: string }): boolean {
+  return set.label?.endsWith(RAW_SUFFIX) ?? false
+}
+
+/**
+ * A line drawn as `set`, smoothed by `weight`: the raw curve faint and thin behind (its points
+ * faint too), then the smoothed curve in the line's own style. Unsmoothed: `set` alone.
+ */
+export function smoothedDatasets(
+  set: ChartDataset<'line', Point[]>,
+  weight: number,
+): ChartDataset<'line', Point[]>[] {
+  if (!(weight > 0)) return [set]
+  const faint = (color: unknown) => (typeof color === 'string' ? withAlpha(color, 0.22) : color)
+  const raw = {
+    ...set,
+    label: `${set.label}${RAW_SUFFIX}`,
+    borderColor: faint(set.borderColor),
+    backgroundColor: faint(set.backgroundColor),
+    borderWidth: 1,
+    order: 10,
+  } as ChartDataset<'line', Point[]>
+  return [raw, { ...set, data: smooth(set.data, weight), pointRadius: 0, pointHoverRadius: 3 }]
+}
+
+/**
+ * A tooltip line: the drawn value, and beside a smoothed curve's value its raw one (the dataset
+ * before it) at the same point.
+ */
+export function tooltipLabel(item: TooltipItem<'line'>, y: LineChartOptions['y']): string {
+  const text = `${item.dataset.label}: ${valueText(Number(item.parsed.y), y)}`
+  const before = item.chart.data.datasets[item.datasetIndex - 1]
+  if (!before || !isRawCurve(before)) return text
+  const raw = (before.data[item.dataIndex] as Point | undefined)?.y
+  return raw === undefined ? text : `${text} (smoothed; raw ${valueText(raw, y)})`
 }
 
 function dataset(line: ChartLine, colors: ThemeColors): ChartDataset<'line', Point[]> {
@@ -62,15 +115,15 @@ function dataset(line: ChartLine, colors: ThemeColors): ChartDataset<'line', Poi
   }
 }
 
-/** An axis tick: accuracy as a percentage with at most one decimal, loss to three digits. */
+/** An axis tick: accuracy as a percentage with at most one decimal, loss to three digits (`2.1e10`). */
 export function tickText(value: number, y: LineChartOptions['y']): string {
   if (y === 'accuracy') return `${Math.round(value * 1000) / 10}%`
-  return String(Number(value.toPrecision(3)))
+  return formatSignificant(value, 3)
 }
 
 /** A value in a tooltip, more precise than a tick. */
 export function valueText(value: number, y: LineChartOptions['y']): string {
-  return y === 'accuracy' ? `${(value * 100).toFixed(2)}%` : value.toPrecision(4)
+  return y === 'accuracy' ? `${(value * 100).toFixed(2)}%` : formatSignificant(value, 4)
 }
 
 /** Options every line chart shares: drawn at once, from points given as {x, y}, filling its box. */
@@ -105,23 +158,36 @@ export function chartTheme(colors: ThemeColors, font: { size: number; family: st
 }
 
 /**
- * Where the y axis should end so the epochs are readable: once two epochs have finished, the
- * steep first epoch of the per-batch curve no longer sets the scale (it runs off the edge), as
- * TensorBoard's "ignore outliers" does. Null while everything should show.
+ * The bounds of the y axis beyond its defaults. None unless outliers are ignored: then the axis
+ * spans the bulk of the curves as drawn (smoothed where they are), and values beyond run off it.
+ * Otherwise the axis reaches every value, whatever the epoch.
  */
-export function focusedRange(
-  lines: readonly ChartLine[],
+export function yBounds(options: LineChartOptions): { min?: number; max?: number } {
+  if (!options.ignoreOutliers) return {}
+  const curves = options.lines.map((line) =>
+    line.kind === 'batch' ? smooth(line.points, options.smoothing ?? 0) : line.points,
+  )
+  return outlierFreeBounds(curves, options.y, options.logScale ?? false)
+}
+
+/**
+ * The y bounds that show the bulk of `curves` (`robustRange`): a loss axis keeps its floor and
+ * ends above the bulk, an accuracy axis keeps its top (100%) and starts below it.
+ */
+export function outlierFreeBounds(
+  curves: readonly (readonly Point[])[],
   y: LineChartOptions['y'],
-): { min?: number; max?: number } | null {
-  const epochValues = lines.filter((l) => l.kind !== 'batch').flatMap((l) => l.points.map((p) => p.y))
-  if (lines.every((l) => l.kind === 'batch' || l.points.length < 2)) return null
-  const later = lines
-    .filter((l) => l.kind === 'batch')
-    .flatMap((l) => l.points.filter((p) => p.x >= 1).map((p) => p.y))
-  const values = [...epochValues, ...later].filter(Number.isFinite)
-  if (!values.length) return null
-  if (y === 'loss') return { max: niceCeil(Math.max(...values) * 1.1) }
-  return { min: Math.max(0, Math.floor((Math.min(...values) - 0.01) * 50) / 50) }
+  logScale: boolean,
+): { min?: number; max?: number } {
+  const range = robustRange(curves, y)
+  if (!range) return {}
+  if (y === 'accuracy') {
+    // A floor on a round step of the span shown, so the lowest tick reads 0% or 90%, not 4%.
+    const span = 1 - range.min
+    const step = span > 0.5 ? 0.1 : span > 0.2 ? 0.05 : 0.02
+    return { min: Math.max(0, Math.floor(range.min / step + 1e-9) * step) }
+  }
+  return { max: logScale ? range.max : niceCeil(range.max) }
 }
 
 /** `x` rounded up to a multiple of half its power of ten: 54 -> 55, 180 -> 200, 1.3 -> 1.5. */
@@ -138,7 +204,11 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
   const theme = chartTheme(colors, font)
   return {
     type: 'line',
-    data: { datasets: options.lines.map((line) => dataset(line, colors)) },
+    data: {
+      datasets: options.lines.flatMap((line) =>
+        smoothedDatasets(dataset(line, colors), line.kind === 'batch' ? (options.smoothing ?? 0) : 0),
+      ),
+    },
     options: {
       ...baseOptions,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
@@ -163,7 +233,7 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
           type: options.logScale && y === 'loss' ? 'logarithmic' : 'linear',
           // Accuracy never passes 100%; an empty chart shows a useful range, not 95-100%.
           ...(y === 'accuracy' ? { max: 1, suggestedMin: 0.5 } : options.logScale ? {} : { suggestedMin: 0 }),
-          ...(options.logScale ? {} : (focusedRange(options.lines, y) ?? {})),
+          ...yBounds(options),
           ticks: { ...theme.text, maxTicksLimit: 7, callback: (value) => tickText(Number(value), y) },
         },
       },
@@ -173,6 +243,7 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
           align: 'end',
           labels: {
             ...theme.text,
+            filter: (item) => !item.text.endsWith(RAW_SUFFIX),
             boxWidth: 8,
             boxHeight: 8,
             usePointStyle: true,
@@ -181,9 +252,10 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
         },
         tooltip: {
           ...theme.tooltip,
+          filter: (item) => !isRawCurve(item.dataset),
           callbacks: {
             title: (items) => (items.length ? `Epoch ${Number(items[0].parsed.x).toFixed(2)}` : ''),
-            label: (item) => `${item.dataset.label}: ${valueText(Number(item.parsed.y), y)}`,
+            label: (item) => tooltipLabel(item, y),
           },
         },
       },
@@ -191,13 +263,13 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
   }
 }
 
-/** Apply new colours or a scale change to a live chart without re-creating it. */
-export function restyle(chart: Chart<'line', Point[]>, options: LineChartOptions): void {
+/**
+ * Redraw a live chart from `options` without re-creating it: new colours, scale, smoothing, or
+ * points added to its lines (smoothed curves and the outlier-free range are recomputed).
+ */
+export function redraw(chart: Chart<'line', Point[]>, options: LineChartOptions): void {
   const next = lineChartConfig(options)
   chart.options = next.options ?? {}
-  chart.data.datasets.forEach((set, i) => {
-    const fresh = next.data.datasets[i]
-    if (fresh) Object.assign(set, { ...fresh, data: set.data })
-  })
+  chart.data.datasets = next.data.datasets
   chart.update('none')
 }

@@ -17,6 +17,11 @@ export const EXPORT_COLORS: ThemeColors = {
   val: '#e8711a',
   batch: 'rgba(47, 111, 228, 0.5)',
 }
+/**
+ * Room around each exported chart, in CSS pixels: its tick labels stay off the image's edge and
+ * apart from the neighbouring chart's (chart.js puts them flush against its canvas's edge).
+ */
+export const EXPORT_PADDING = { left: 16, right: 24, top: 4, bottom: 8 }
 /** Device pixels per CSS pixel of an exported image. */
 const SCALE = 2
 
@@ -51,7 +56,13 @@ function drawChart(
   canvas.height = height
   const chart = new Chart(canvas, {
     ...config,
-    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: SCALE },
+    options: {
+      ...config.options,
+      responsive: false,
+      animation: false,
+      devicePixelRatio: SCALE,
+      layout: { padding: EXPORT_PADDING },
+    },
   })
   chart.update('none')
   // Copy before destroying: destroy() clears the canvas.

@@ -32,6 +32,9 @@ describe('format', () => {
     expect(formatLoss(2.302585)).toBe('2.303')
     expect(formatLoss(0.0234123)).toBe('0.02341')
     expect(formatLoss(0.00001234)).toBe('1.23e-5')
+    // A diverged run's loss, readable.
+    expect(formatLoss(21_340_799_247)).toBe('2.13e10')
+    expect(formatLoss(-45_000)).toBe('-4.5e4')
     expect(formatLoss(Number.NaN)).toBe('—')
     expect(formatCount(1234567.4)).toBe('1,234,567')
     expect(formatRate(511.6)).toBe('512 samples/s')

@@ -26,13 +26,30 @@ export function formatEta(ms: number | null | undefined): string {
   return formatDuration(ms)
 }
 
-/** A loss with four significant digits (`0.02341`, `2.303`). */
+/**
+ * A number to `digits` significant digits, with a short exponent when it is large or tiny, so a
+ * diverged loss reads `2.13e10`, not `21340799247`: `0.02341`, `2.303`, `1.23e-5`.
+ */
+export function formatSignificant(value: number, digits: number): string {
+  if (!needsExponent(value)) return String(Number(value.toPrecision(digits)))
+  const [mantissa, exponent] = value.toExponential(Math.max(0, digits - 1)).split('e')
+  return `${Number(mantissa)}e${Number(exponent)}`
+}
+
+/** Whether a number reads better with an exponent: at 10,000 or more, or under 0.0001. */
+function needsExponent(value: number): boolean {
+  return value !== 0 && Number.isFinite(value) && (Math.abs(value) >= 1e4 || Math.abs(value) < 1e-4)
+}
+
+/** A loss with four significant digits (`0.02341`, `2.303`), three with an exponent (`2.13e10`). */
 export function formatLoss(loss: number | null | undefined): string {
   if (loss === null || loss === undefined || !Number.isFinite(loss)) return EM_DASH
-  if (loss === 0) return '0'
-  return Math.abs(loss) >= 1e4 || Math.abs(loss) < 1e-4
-    ? loss.toExponential(2)
-    : String(Number(loss.toPrecision(4)))
+  return formatSignificant(loss, needsExponent(loss) ? 3 : 4)
+}
+
+/** A loss as the notebook's epoch log prints it, to four decimals (`0.2300`), a huge one as `1.73e10`. */
+export function formatLogLoss(loss: number): string {
+  return Math.abs(loss) >= 1e4 ? formatSignificant(loss, 3) : loss.toFixed(4)
 }
 
 /** An integer with thousands separators: `1,234,567`. */

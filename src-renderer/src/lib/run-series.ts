@@ -53,8 +53,8 @@ export class RunSeries {
   }
 
   /**
-   * Add stored samples without losing newer ones already here: the store may know fewer (it
-   * keeps only the current epoch's, and none once a run has ended).
+   * Add stored samples without losing newer ones already here: the live events may have brought
+   * points past the store's last sample.
    */
   mergeBatches(samples: readonly BatchProgress[]): void {
     const last = this.batchLoss.at(-1)?.x ?? -1

@@ -19,15 +19,13 @@ export interface ComparisonPngOptions extends CompareView {
 
 /** One chart's configuration as exported. */
 function exportConfig(options: ComparisonPngOptions, metric: CompareMetric): ChartConfiguration {
-  const config = compareChartConfig({
+  return compareChartConfig({
     ...compareChartData(options.runs, metric, options),
     colors: EXPORT_COLORS,
     highlighted: null,
     fontSize: 13,
     fontFamily: exportFontFamily(),
-  })
-  config.options = { ...config.options, layout: { padding: { left: 16, right: 20, top: 4, bottom: 8 } } }
-  return config as ChartConfiguration
+  }) as ChartConfiguration
 }
 
 /** Title, headline and a legend: a line sample in each run's colour, then its name. */

@@ -3,6 +3,7 @@ import {
   compareChartConfig,
   compareLines,
   lineColor,
+  lineOfDataset,
   nearestPolyline,
   timeUnit,
   xExtent,
@@ -93,5 +94,54 @@ describe('compare charts', () => {
     expect(nearestPolyline([flat, rising], { x: 50, y: 96 })).toBe(0)
     expect(nearestPolyline([flat, rising], { x: 50, y: 27 })).toBe(1)
     expect(nearestPolyline([flat, rising], { x: 50, y: 70 })).toBe(-1)
+  })
+
+  it('keeps a diverged run from squashing the others when outliers are ignored, and reaches it when not', () => {
+    const diverged = {
+      ...b,
+      id: 'c',
+      label: 'lr 10',
+      slot: 2,
+      metrics: epochs([0.1, 0.1], 30_000).map((m) => ({ ...m, trainLoss: 2.1e10, valLoss: 2.1e10 })),
+    }
+    const chart = (ignoreOutliers: boolean) =>
+      compareChartConfig({
+        lines: compareLines([a, b, diverged], 'loss', 'epoch', 'both'),
+        metric: 'loss',
+        axis: 'epoch',
+        extent: 5,
+        unit: timeUnit(0),
+        colors,
+        highlighted: null,
+        ignoreOutliers,
+        fontFamily: 'sans-serif',
+      }).options?.scales?.y
+    expect(chart(false)?.max).toBeUndefined()
+    expect(chart(true)?.max).toBeLessThan(5)
+  })
+
+  it('draws every curve smoothed over its raw curve, faint, and a click on either picks its run', () => {
+    const lines = compareLines([a, b], 'accuracy', 'epoch', 'val')
+    const config = compareChartConfig({
+      lines,
+      metric: 'accuracy',
+      axis: 'epoch',
+      extent: 5,
+      unit: timeUnit(0),
+      colors,
+      highlighted: null,
+      smoothing: 0.5,
+      fontFamily: 'sans-serif',
+    })
+    const sets = config.data.datasets
+    expect(sets.map((d) => d.label)).toEqual([
+      'lr 1e-3 · validation (raw)',
+      'lr 1e-3 · validation',
+      `${lines[1].label} (raw)`,
+      lines[1].label,
+    ])
+    expect(sets[1].data.map((p) => p.y)).not.toEqual(sets[0].data.map((p) => p.y))
+    expect(lineOfDataset(lines, sets[2])?.runId).toBe(lines[1].runId)
+    expect(lineOfDataset(lines, sets[3])?.runId).toBe(lines[1].runId)
   })
 })

@@ -4,9 +4,21 @@
  * draws them, on screen and in the exported PNG. Which line a click hit is decided here too.
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js'
-import { baseOptions, chartTheme, niceCeil, tickText, valueText } from '../../../lib/chart-config'
+import {
+  baseOptions,
+  chartTheme,
+  isRawCurve,
+  niceCeil,
+  outlierFreeBounds,
+  RAW_SUFFIX,
+  smoothedDatasets,
+  tickText,
+  tooltipLabel,
+} from '../../../lib/chart-config'
+import { smooth } from '../../../lib/chart-scale'
 import type { ThemeColors } from '../../../composables/use-theme-colors'
-import { slotColor, withAlpha } from './compare-colors'
+import { slotColor } from './compare-colors'
+import { withAlpha } from '../../../lib/color'
 import type { ComparedRun } from './compare-runs'
 import type { Point } from '../../../lib/run-series'
 
@@ -88,15 +100,24 @@ export interface CompareChartOptions {
   /** The run drawn strong while the others fade; null for none. */
   highlighted: string | null
   logScale?: boolean
+  /** Moving-average weight every curve is drawn with (0: raw), the raw curve faint behind. */
+  smoothing?: number
+  /** The y axis spans the bulk of the curves: a diverged run runs off it instead of squashing the rest. */
+  ignoreOutliers?: boolean
   fontSize?: number
   fontFamily: string
 }
 
-/** What the page shows of the curves: the horizontal axis, which curves, and a log loss scale. */
+/**
+ * What the page shows of the curves: the horizontal axis, which curves, a log loss scale, their
+ * smoothing, and whether outliers set the scale.
+ */
 export interface CompareView {
   axis: CompareXAxis
   show: CompareShow
   logScale: boolean
+  smoothing: number
+  ignoreOutliers: boolean
 }
 
 /** The lines and axes of one chart of `runs` as `view` shows them (the page's and the PNG's). */
@@ -104,7 +125,10 @@ export function compareChartData(
   runs: readonly ComparedRun[],
   metric: CompareMetric,
   view: CompareView,
-): Pick<CompareChartOptions, 'lines' | 'metric' | 'axis' | 'extent' | 'unit' | 'logScale'> {
+): Pick<
+  CompareChartOptions,
+  'lines' | 'metric' | 'axis' | 'extent' | 'unit' | 'logScale' | 'smoothing' | 'ignoreOutliers'
+> {
   const unit = timeUnit(xExtent(runs, 'time'))
   return {
     lines: compareLines(runs, metric, view.axis, view.show, unit),
@@ -113,7 +137,18 @@ export function compareChartData(
     extent: xExtent(runs, view.axis),
     unit,
     logScale: metric === 'loss' && view.logScale,
+    smoothing: view.smoothing,
+    ignoreOutliers: view.ignoreOutliers,
   }
+}
+
+/** The line a dataset of a comparison chart draws (its raw curve or its smoothed one). */
+export function lineOfDataset(
+  lines: readonly CompareLine[],
+  set: { label?: string } | undefined,
+): CompareLine | null {
+  const label = set && isRawCurve(set) ? set.label?.slice(0, -RAW_SUFFIX.length) : set?.label
+  return lines.find((line) => line.label === label) ?? null
 }
 
 /** The colour a line is drawn in, faded when another run is highlighted. */
@@ -153,9 +188,17 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
   const epochs = Math.max(1, Math.round(options.extent))
   const max = axis === 'epoch' ? epochs : niceCeil(Math.max(options.extent / unit.ms, 1e-3))
   const theme = chartTheme(colors, font)
+  const smoothing = options.smoothing ?? 0
+  const bounds = options.ignoreOutliers
+    ? outlierFreeBounds(
+        options.lines.map((line) => smooth(line.points, smoothing)),
+        metric,
+        options.logScale ?? false,
+      )
+    : {}
   return {
     type: 'line',
-    data: { datasets: options.lines.map((line) => dataset(line, options)) },
+    data: { datasets: options.lines.flatMap((line) => smoothedDatasets(dataset(line, options), smoothing)) },
     options: {
       ...baseOptions,
       interaction: axis === 'epoch' ? { mode: 'x', intersect: false } : { mode: 'nearest', intersect: false },
@@ -182,6 +225,7 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
           ...theme.y,
           type: options.logScale && metric === 'loss' ? 'logarithmic' : 'linear',
           ...(metric === 'accuracy' ? { max: 1 } : {}),
+          ...bounds,
           ticks: { ...theme.text, maxTicksLimit: 7, callback: (value) => tickText(Number(value), metric) },
         },
       },
@@ -190,6 +234,7 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
         legend: { display: false },
         tooltip: {
           ...theme.tooltip,
+          filter: (item) => !isRawCurve(item.dataset),
           usePointStyle: true,
           itemSort: (a, b) => Number(b.parsed.y) - Number(a.parsed.y),
           callbacks: {
@@ -199,7 +244,7 @@ export function compareChartConfig(options: CompareChartOptions): ChartConfigura
                 : axis === 'epoch'
                   ? `Epoch ${items[0].parsed.x}`
                   : `${Number(items[0].parsed.x).toPrecision(3)} ${unit.symbol}`,
-            label: (item) => `${item.dataset.label}: ${valueText(Number(item.parsed.y), metric)}`,
+            label: (item) => tooltipLabel(item, metric),
           },
         },
       },

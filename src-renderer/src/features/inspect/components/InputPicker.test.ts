@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, mount } from '@vue/test-utils'
+import DrawingPad from './DrawingPad.vue'
 import InputPicker from './InputPicker.vue'
 
 enableAutoUnmount(afterEach)
@@ -11,6 +12,14 @@ const mistakes = [
   { index: 7, label: 0, predicted: 2, confidence: 0.6 },
 ]
 
+/** A button by its text (the hidden drawing pad has one too). */
+const button = (view: ReturnType<typeof picker>, text: string) =>
+  view.findAll('button').find((b) => b.text() === text)!
+
+/** Whether the drawing pad shows (it stays mounted, hidden, to keep its drawing). */
+const padShows = (view: ReturnType<typeof picker>) =>
+  !view.getComponent(DrawingPad).attributes('style')?.includes('display: none')
+
 function picker(props: Partial<InstanceType<typeof InputPicker>['$props']> = {}) {
   return mount(InputPicker, {
     props: {
@@ -18,7 +27,7 @@ function picker(props: Partial<InstanceType<typeof InputPicker>['$props']> = {})
       testCount: 100,
       misclassified: null,
       evaluating: false,
-      currentIndex: null,
+      current: null,
       ...props,
     },
   })
@@ -42,7 +51,7 @@ describe('InputPicker', () => {
   it('goes round the mistakes, most confident first, and asks for an evaluation when there is none', async () => {
     const view = picker()
     await view.get('button[role="radio"]:nth-child(4)').trigger('click')
-    await view.get('button.btn').trigger('click')
+    await button(view, 'Evaluate test set').trigger('click')
     expect(view.emitted('evaluate')).toHaveLength(1)
 
     await view.setProps({ misclassified: mistakes })
@@ -56,10 +65,52 @@ describe('InputPicker', () => {
     const view = picker()
     await view.get('button[role="radio"]:nth-child(3)').trigger('click')
     await view.get('select').setValue('1')
-    await view.get('button.btn').trigger('click')
+    await button(view, 'Another one').trigger('click')
     expect(view.emitted('inspect')).toEqual([
+      [{ kind: 'random', label: 3, seed: 0 }],
       [{ kind: 'random', label: 1, seed: 0 }],
       [{ kind: 'random', label: 1, seed: 1 }],
     ])
+  })
+
+  it('opens on the test image the network looks at, not on an empty drawing pad', () => {
+    const view = picker({ current: { kind: 'test', index: 0 } })
+    expect(view.get('[role="radio"][aria-checked="true"]').text()).toBe('Test image')
+    expect((view.get('input[type="number"]').element as HTMLInputElement).value).toBe('0')
+    expect(padShows(view)).toBe(false)
+  })
+
+  it('leaves the Draw tab when the network is shown a mistake from the gallery, and comes back to the drawing', async () => {
+    const view = picker({ current: { kind: 'test', index: 0 }, misclassified: mistakes })
+    await view.get('button[role="radio"]:nth-child(1)').trigger('click')
+    expect(padShows(view)).toBe(true)
+    expect(view.get('[data-testid="looking-at"]').text()).toBe('The network still looks at test image #0.')
+    const three = { width: 1, height: 1, pixels: new Uint8Array([255]) }
+    view.getComponent(DrawingPad).vm.$emit('drawn', three)
+    const drawing = {
+      kind: 'pixels',
+      width: 1,
+      height: 1,
+      pixelsBase64: '/w==',
+      preprocess: 'mnist',
+    } as const
+    expect(view.emitted('inspect')).toEqual([[drawing]])
+    await view.setProps({ current: drawing })
+    expect(view.find('[data-testid="looking-at"]').exists()).toBe(false)
+
+    // The gallery's mistake: test image #7, the second mistake.
+    await view.setProps({ current: { kind: 'test', index: 7 } })
+    expect(view.get('[role="radio"][aria-checked="true"]').text()).toBe('Mistake')
+    expect(view.text()).toContain('Mistake 2 of 2, most confident first: a zero taken for a two (60%).')
+    expect(padShows(view)).toBe(false)
+
+    // An image that is no mistake opens on the Test image tab, at its index.
+    await view.setProps({ current: { kind: 'test', index: 12 } })
+    expect(view.get('[role="radio"][aria-checked="true"]').text()).toBe('Test image')
+    expect((view.get('input[type="number"]').element as HTMLInputElement).value).toBe('12')
+
+    // Choosing Draw again shows the drawing to the network again.
+    await view.get('button[role="radio"]:nth-child(1)').trigger('click')
+    expect(view.emitted('inspect')?.at(-1)).toEqual([drawing])
   })
 })
