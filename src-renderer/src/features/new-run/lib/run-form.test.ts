@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { limitText, type RunLimitKey } from '@common/run-limits'
+import { limitText } from '@common/run-limits'
 import { isLayerLimit, LAYER_FIELDS, limitCases, TYPED_LIMITS } from '@common/run-limits.fixtures'
 import {
   applyPreset,
@@ -73,7 +73,7 @@ describe('run form', () => {
     expect(checkForm(folder).errors.dataset).toMatch(/folder/)
   })
 
-  it.each(TYPED_LIMITS.filter((key) => key !== 'replicas'))(
+  it.each(TYPED_LIMITS.filter((key): key is FormLimit => key in OLD_FORM_FIELDS))(
     'accepts and refuses the values the schema does: %s',
     (key) => {
       const { accepted, refused, limit } = limitCases(key)
@@ -90,14 +90,27 @@ describe('run form', () => {
 })
 
 /** The default form with `text` in the field that `key` limits, and that field's error key. */
-function formWith(key: Exclude<RunLimitKey, 'replicas'>, text: string): { form: RunForm; field: string } {
+const OLD_FORM_FIELDS = {
+  epochs: 1,
+  batchSize: 1,
+  learningRate: 1,
+  momentum: 1,
+  seed: 1,
+  trainLimit: 1,
+  convFilters: 1,
+  convKernelSize: 1,
+  convStride: 1,
+  denseUnits: 1,
+  denseDropout: 1,
+}
+type FormLimit = keyof typeof OLD_FORM_FIELDS
+function formWith(key: FormLimit, text: string): { form: RunForm; field: string } {
   const form = formFromConfig(defaultConfig({ optimizer: 'sgd' }))
   if (isLayerLimit(key)) {
     const [group, field] = LAYER_FIELDS[key]
-    Object.assign(form[group][0], { [field]: text })
+    Object.assign(form[group as 'convBlocks'][0], { [field]: text })
     return { form, field: `architecture.${group}.0.${field}` }
   }
-  if (key === 'convBlocks' || key === 'denseLayers') throw new Error(`${key} is a count of rows, not a field`)
   form[key] = text
   return { form, field: key }
 }
