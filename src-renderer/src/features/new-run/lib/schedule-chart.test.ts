@@ -14,6 +14,14 @@ describe('schedule chart', () => {
     expect(flat.peak).toBe(0.01)
     const ys = [...flat.d.matchAll(/,(-?[\d.]+)/g)].map((m) => Number(m[1]))
     expect(new Set(ys)).toEqual(new Set([0]))
+    // Across the whole width, even with a few steps an epoch: the last step lasts to the end.
+    const short = scheduleChart(
+      { epochs: 1, batchSize: 100, trainLimit: 300, validationSplit: 0 },
+      null,
+      200,
+      50,
+    )
+    expect(short.d.endsWith('L200.0,0.0')).toBe(true)
 
     const step = scheduleChart(
       { epochs: 4, learningRate: 0.01, schedule: { kind: 'step', everyEpochs: 2, factor: 0.5 } },

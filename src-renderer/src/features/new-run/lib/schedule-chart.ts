@@ -26,6 +26,7 @@ export function scheduleOf(
 /** A curve fitted into a `width` x `height` box: its SVG path and the highest rate (the top). */
 export interface CurvePath {
   d: string
+  /** The highest rate, to three significant digits. */
   peak: number
   epochs: number
 }
@@ -33,12 +34,14 @@ export interface CurvePath {
 /** The path of `points` (epochs from 0, rates from 0 at the bottom to the highest at the top). */
 export function curvePath(points: SchedulePoint[], epochs: number, width: number, height: number): CurvePath {
   const peak = Math.max(...points.map((p) => p.learningRate), 0)
+  // Three digits are all a caption needs: a warm-up into a cosine peaks a hair below the rate.
+  const shown = Number(peak.toPrecision(3))
   const x = (epoch: number) => (epoch / Math.max(epochs, 1)) * width
   const y = (rate: number) => (peak > 0 ? height - (rate / peak) * height : height)
   const d = points
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.epoch).toFixed(1)},${y(p.learningRate).toFixed(1)}`)
     .join(' ')
-  return { d, peak, epochs }
+  return { d, peak: shown, epochs }
 }
 
 /** The curve of `config`'s schedule in a box, ready to draw. */
@@ -49,5 +52,9 @@ export function scheduleChart(
   height: number,
 ): CurvePath {
   const { schedule, batches } = scheduleOf(config, trainCount)
-  return curvePath(scheduleCurve(schedule, batches, 160), schedule.epochs, width, height)
+  const points = scheduleCurve(schedule, batches, 160)
+  // Each point is where a step starts; the last step's rate holds to the run's end.
+  const last = points.at(-1)
+  if (last) points.push({ epoch: schedule.epochs, learningRate: last.learningRate })
+  return curvePath(points, schedule.epochs, width, height)
 }
