@@ -168,6 +168,8 @@ describe('the new-run form', () => {
     expect(await page.getByTestId('config-validation').textContent()).toBe(
       '10% of the training images, held out',
     )
+    await page.getByRole('heading', { name: 'Configuration' }).scrollIntoViewIfNeeded()
+    await screenshot(page, 'run-recipe-light')
 
     // New run from this one: the form shows its settings, under a fresh name.
     await page.getByRole('link', { name: 'New run from this one' }).click()
@@ -178,7 +180,12 @@ describe('the new-run form', () => {
     expect(await page.getByLabel('Run name').inputValue()).toBe('')
 
     // The same from the address, in another window: #/new?from=ID.
-    const other = await openPage(browser)
+    const other = await openPage(browser, 'dark')
+    await other.goto(`${shell.url}#/runs/${encodeURIComponent(id)}`)
+    await expect.poll(() => other.getByTestId('test-accuracy').textContent()).toMatch(/^\d+\.\d\d%$/)
+    await other.getByRole('heading', { name: 'Configuration' }).scrollIntoViewIfNeeded()
+    await screenshot(other, 'run-recipe-dark')
+    await expectReadable(other, 'dark')
     await other.goto(`${shell.url}#/new?from=${encodeURIComponent(id)}`)
     await expect.poll(() => other.getByLabel('Training images').inputValue()).toBe('300')
     expect(await other.getByLabel('Epochs', { exact: true }).inputValue()).toBe('1')
