@@ -35,6 +35,12 @@ describe('useAugmentPreview', () => {
     await first.answer(answer(1))
     expect(result.preview.value?.labels).toEqual([2])
     expect(result.pending.value).toBe(false)
+    // The same question rebuilt (another field of the form was edited) is not asked again.
+    question.value = structuredClone(zoom)
+    await settle()
+    await settle()
+    expect(bridge.pending).toEqual([])
+    expect(result.pending.value).toBe(false)
     stop()
   })
 

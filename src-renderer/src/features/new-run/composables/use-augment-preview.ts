@@ -31,7 +31,12 @@ export function useAugmentPreview(
   // A shuffle asks for other draws of the same images: the seed the engine gets moves on.
   const draw = shallowRef(0)
 
-  function ask(value: AugmentQuestion | null) {
+  // The question is rebuilt on every edit of the form; only a different one is asked again.
+  let asked = ''
+  function ask(value: AugmentQuestion | null, again = false) {
+    const key = JSON.stringify(value)
+    if (key === asked && !again) return
+    asked = key
     if (timer) clearTimeout(timer)
     waiting.value = value !== null
     if (!value) return
@@ -41,7 +46,7 @@ export function useAugmentPreview(
     }, delayMs)
   }
 
-  watch(question, ask, { immediate: true, deep: true })
+  watch(question, (value) => ask(value), { immediate: true, deep: true })
   onScopeDispose(() => {
     if (timer) clearTimeout(timer)
   })
@@ -52,7 +57,7 @@ export function useAugmentPreview(
     /** Other random draws of the same images. */
     shuffle() {
       draw.value += 1
-      ask(question.value)
+      ask(question.value, true)
     },
   }
 }
