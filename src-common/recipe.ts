@@ -4,6 +4,7 @@
  * into the run configuration.
  */
 import { z } from 'zod'
+import { limitSchema as limited, RUN_LIMITS } from './run-limits'
 
 /**
  * Random transforms of each training image, drawn anew every time it is used (validation and
@@ -11,11 +12,11 @@ import { z } from 'zod'
  */
 export const augmentationSchema = z.object({
   /** Largest rotation in degrees, either way. */
-  rotation: z.number().min(0).max(180).default(0),
+  rotation: limited(RUN_LIMITS.rotation).default(0),
   /** Largest zoom: each image is scaled by a factor drawn from [1 - zoom, 1 + zoom]. */
-  zoom: z.number().min(0).max(0.5).default(0),
+  zoom: limited(RUN_LIMITS.zoom).default(0),
   /** Largest shift, as a fraction of the image's width (across) and height (down), either way. */
-  shift: z.number().min(0).max(0.5).default(0),
+  shift: limited(RUN_LIMITS.shift).default(0),
   /** Mirror half the images left to right; refused for data sets where that changes the class (digits). */
   horizontalFlip: z.boolean().default(false),
 })
@@ -40,13 +41,13 @@ export const learningRateScheduleSchema = z.discriminatedUnion('kind', [
   /** Times `factor` every `everyEpochs` epochs. */
   z.object({
     kind: z.literal('step'),
-    everyEpochs: z.number().int().min(1).max(1000).default(10),
-    factor: z.number().gt(0).max(1).default(0.1),
+    everyEpochs: limited(RUN_LIMITS.scheduleEveryEpochs).default(10),
+    factor: limited(RUN_LIMITS.scheduleFactor).default(0.1),
   }),
   /** Times `factor` after each epoch (cdeotte's MNIST recipe: 0.95). */
-  z.object({ kind: z.literal('exponential'), factor: z.number().gt(0).max(1).default(0.95) }),
+  z.object({ kind: z.literal('exponential'), factor: limited(RUN_LIMITS.scheduleFactor).default(0.95) }),
   /** Half a cosine, batch by batch, from the rate down to rate x `finalFactor` at the last batch. */
-  z.object({ kind: z.literal('cosine'), finalFactor: z.number().min(0).max(1).default(0) }),
+  z.object({ kind: z.literal('cosine'), finalFactor: limited(RUN_LIMITS.scheduleFinalFactor).default(0) }),
   /**
    * One cycle (Smith; PyTorch's OneCycleLR without momentum cycling): from rate x `startFactor`
    * up to the rate at `peakAt` (a fraction of the run), then down to rate x `finalFactor`, both
@@ -54,9 +55,9 @@ export const learningRateScheduleSchema = z.discriminatedUnion('kind', [
    */
   z.object({
     kind: z.literal('one-cycle'),
-    peakAt: z.number().gt(0).lt(1).default(0.3),
-    startFactor: z.number().gt(0).max(1).default(0.04),
-    finalFactor: z.number().min(0).max(1).default(4e-6),
+    peakAt: limited(RUN_LIMITS.schedulePeakAt).default(0.3),
+    startFactor: limited(RUN_LIMITS.scheduleStartFactor).default(0.04),
+    finalFactor: limited(RUN_LIMITS.scheduleFinalFactor).default(4e-6),
   }),
 ])
 export type LearningRateSchedule = z.infer<typeof learningRateScheduleSchema>
@@ -71,8 +72,8 @@ export type Monitor = z.infer<typeof monitorSchema>
  * accuracy as a fraction) for `patience` epochs in a row.
  */
 export const earlyStoppingSchema = z.object({
-  patience: z.number().int().min(1).max(1000).default(5),
-  minDelta: z.number().min(0).max(1).default(0),
+  patience: limited(RUN_LIMITS.patience).default(5),
+  minDelta: limited(RUN_LIMITS.minDelta).default(0),
 })
 export type EarlyStopping = z.infer<typeof earlyStoppingSchema>
 

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { checkLimit, limitText, parseNumber, RUN_LIMITS, type RunLimitKey } from './run-limits'
-import { architectureWith, isLayerLimit, limitCases, TYPED_LIMITS } from './run-limits.fixtures'
-import { runConfigSchema, type RunConfigInput } from './schemas'
-
-/** A run configuration with `value` in the field that `key` limits. */
-function configWith(key: RunLimitKey, value: number): RunConfigInput {
-  return isLayerLimit(key) ? { architecture: architectureWith(key, value) as never } : { [key]: value }
-}
+import { checkLimit, limitText, parseNumber, RUN_LIMITS } from './run-limits'
+import { configWith, limitCases, TYPED_LIMITS } from './run-limits.fixtures'
+import { runConfigSchema } from './schemas'
 
 describe('run limits', () => {
   it('say what they allow in one phrase', () => {
     expect(limitText(RUN_LIMITS.epochs)).toBe('a whole number from 1 to 1,000')
     expect(limitText(RUN_LIMITS.learningRate)).toBe('a number above 0 and at most 10, such as 1e-4')
     expect(limitText(RUN_LIMITS.denseDropout)).toBe('a number from 0 to 0.95')
+    expect(limitText(RUN_LIMITS.schedulePeakAt)).toBe('a number above 0 and below 1')
     expect(checkLimit(RUN_LIMITS.seed, '-1')).toEqual({
       error: 'Seed must be a whole number from 0 to 2,147,483,647.',
     })

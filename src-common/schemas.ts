@@ -10,15 +10,7 @@ import {
   learningRateScheduleSchema,
   monitorSchema,
 } from './recipe'
-import { limitText, RUN_LIMITS, RUN_NAME_MAX_LENGTH, type NumberLimit } from './run-limits'
-
-/** A number within one of the run limits, refused with the sentence the form and the CLI use. */
-function limited(limit: NumberLimit) {
-  const error = `must be ${limitText(limit)}`
-  const number = limit.integer ? z.number({ error }).int({ error }) : z.number({ error })
-  const above = limit.aboveMin ? number.gt(limit.min, { error }) : number.min(limit.min, { error })
-  return above.max(limit.max, { error })
-}
+import { limitSchema as limited, RUN_LIMITS, RUN_NAME_MAX_LENGTH } from './run-limits'
 
 export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
 export type OptimizerName = z.infer<typeof optimizerSchema>
@@ -60,11 +52,11 @@ export const convBlockSchema = z.object({
   padding: z.enum(['valid', 'same']).default('valid'),
   activation: activationSchema.default('relu'),
   pooling: z.enum(['max', 'avg', 'none']).default('max'),
-  convs: z.number().int().min(1).max(4).default(1),
+  convs: limited(RUN_LIMITS.convs).default(1),
   /** Batch normalization after each convolution's activation (cdeotte's order). */
   batchNorm: z.boolean().default(false),
   /** Dropout rate after the block (after its pooling); 0 for none. */
-  dropout: z.number().min(0).max(0.95).default(0),
+  dropout: limited(RUN_LIMITS.convDropout).default(0),
 })
 export type ConvBlock = z.infer<typeof convBlockSchema>
 
@@ -131,20 +123,20 @@ export const runConfigSchema = z.object({
    * by class and drawn from the seed. 0 validates on the test set, as the notebook did (runs
    * recorded before the split existed read as 0).
    */
-  validationSplit: z.number().min(0).max(0.5).default(0.1),
+  validationSplit: limited(RUN_LIMITS.validationSplit).default(0.1),
   augmentation: augmentationSchema.default(NO_AUGMENTATION),
   schedule: learningRateScheduleSchema.default({ kind: 'constant' }),
   /** Epochs (fractions allowed) over which the rate rises linearly from 0 to the schedule's, batch by batch. */
-  warmupEpochs: z.number().min(0).max(100).default(0),
+  warmupEpochs: limited(RUN_LIMITS.warmupEpochs).default(0),
   /**
    * Decoupled weight decay (AdamW with adam): each step multiplies the conv and dense kernels
    * by 1 - learning rate x weightDecay. Biases and batch-norm parameters are left alone.
    */
-  weightDecay: z.number().min(0).max(1).default(0),
+  weightDecay: limited(RUN_LIMITS.weightDecay).default(0),
   /** Label smoothing of the training loss (validation and test losses are plain cross-entropy). */
-  labelSmoothing: z.number().min(0).max(0.5).default(0),
+  labelSmoothing: limited(RUN_LIMITS.labelSmoothing).default(0),
   /** Scale the averaged gradient down to this global L2 norm when it is longer; null never clips. */
-  gradientClipNorm: z.number().gt(0).max(1e6).nullable().default(null),
+  gradientClipNorm: limited(RUN_LIMITS.gradientClipNorm).nullable().default(null),
   /** The validation figure that picks the best epoch (and drives early stopping). */
   monitor: monitorSchema.default('val_accuracy'),
   /**

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { BUILTIN_PRESETS, findPreset } from '@common/presets'
 import { requestSchemas } from '@common/requests'
+import { learningRateScheduleSchema, monitorSchema } from '@common/recipe'
 import { RUN_LIMITS } from '@common/run-limits'
 import {
   backendPreferenceSchema,
@@ -46,17 +47,13 @@ export const RUN_FLAGS = {
     'seed of the weights, split, shuffling, dropout, augmentation (default 42)',
   ),
   'train-limit': numberFlag(RUN_LIMITS.trainLimit, 'train on the first N training images only'),
-  'validation-split': {
-    type: 'number',
-    description:
-      'fraction of the training images held out to validate on (default 0.1; 0 validates on the test set)',
-  },
-  rotation: { type: 'number', description: 'augmentation: largest rotation in degrees (default 0)' },
-  zoom: { type: 'number', description: 'augmentation: largest zoom, as a fraction (default 0)' },
-  shift: {
-    type: 'number',
-    description: 'augmentation: largest shift, as a fraction of the size (default 0)',
-  },
+  'validation-split': numberFlag(
+    RUN_LIMITS.validationSplit,
+    'fraction of the training images held out to validate on (default 0.1; 0 validates on the test set)',
+  ),
+  rotation: numberFlag(RUN_LIMITS.rotation, 'augmentation: largest rotation in degrees (default 0)'),
+  zoom: numberFlag(RUN_LIMITS.zoom, 'augmentation: largest zoom, as a fraction (default 0)'),
+  shift: numberFlag(RUN_LIMITS.shift, 'augmentation: largest shift, as a fraction of the size (default 0)'),
   'horizontal-flip': {
     type: 'string',
     choices: YES_NO,
@@ -64,27 +61,43 @@ export const RUN_FLAGS = {
   },
   schedule: {
     type: 'string',
-    choices: ['constant', 'step', 'exponential', 'cosine', 'one-cycle'],
+    choices: learningRateScheduleSchema.options.map((o) => o.shape.kind.value),
     description: 'how the learning rate moves (default constant)',
   },
-  'decay-factor': { type: 'number', description: 'step and exponential schedules: the factor (0.1, 0.95)' },
-  'decay-every': { type: 'int', description: 'step schedule: epochs between steps (10)' },
-  'final-factor': {
-    type: 'number',
-    description: 'cosine and one-cycle: last rate as a fraction of the peak',
-  },
-  'peak-at': { type: 'number', description: 'one-cycle: where the peak is, as a fraction of the run (0.3)' },
-  'start-factor': { type: 'number', description: 'one-cycle: first rate as a fraction of the peak (0.04)' },
-  'warmup-epochs': { type: 'number', description: 'epochs of linear warm-up from 0 (default 0)' },
-  'weight-decay': { type: 'number', description: 'decoupled weight decay of the kernels, AdamW (default 0)' },
-  'label-smoothing': { type: 'number', description: 'label smoothing of the training loss (default 0)' },
-  'clip-norm': {
-    type: 'number',
-    description: 'clip the gradient to this global norm; 0 never clips (default)',
-  },
+  'decay-factor': numberFlag(
+    RUN_LIMITS.scheduleFactor,
+    'step and exponential schedules: the factor (0.1, 0.95)',
+  ),
+  'decay-every': numberFlag(RUN_LIMITS.scheduleEveryEpochs, 'step schedule: epochs between steps (10)'),
+  'final-factor': numberFlag(
+    RUN_LIMITS.scheduleFinalFactor,
+    'cosine and one-cycle: last rate as a fraction of the peak',
+  ),
+  'peak-at': numberFlag(
+    RUN_LIMITS.schedulePeakAt,
+    'one-cycle: where the peak is, as a fraction of the run (0.3)',
+  ),
+  'start-factor': numberFlag(
+    RUN_LIMITS.scheduleStartFactor,
+    'one-cycle: first rate as a fraction of the peak (0.04)',
+  ),
+  'warmup-epochs': numberFlag(RUN_LIMITS.warmupEpochs, 'epochs of linear warm-up from 0 (default 0)'),
+  'weight-decay': numberFlag(
+    RUN_LIMITS.weightDecay,
+    'decoupled weight decay of the kernels, AdamW (default 0)',
+  ),
+  'label-smoothing': numberFlag(
+    RUN_LIMITS.labelSmoothing,
+    'label smoothing of the training loss (default 0)',
+  ),
+  // 0 turns clipping off, as an empty field does in the form.
+  'clip-norm': numberFlag(
+    { ...RUN_LIMITS.gradientClipNorm, aboveMin: false },
+    'clip the gradient to this global norm; 0 never clips (default)',
+  ),
   monitor: {
     type: 'string',
-    choices: ['val_loss', 'val_accuracy'],
+    choices: monitorSchema.options,
     description: 'the validation figure that picks the best epoch (default val_accuracy)',
   },
   'keep-best': {
@@ -92,14 +105,15 @@ export const RUN_FLAGS = {
     choices: YES_NO,
     description: 'keep the best epoch and test on it (default no)',
   },
-  patience: {
-    type: 'int',
-    description: 'early stopping: epochs without improvement before stopping; 0 never stops early (default)',
-  },
-  'min-delta': {
-    type: 'number',
-    description: 'early stopping: the least change that counts as improvement (0)',
-  },
+  // 0 turns early stopping off, as its unticked box does in the form.
+  patience: numberFlag(
+    { ...RUN_LIMITS.patience, min: 0 },
+    'early stopping: epochs without improvement before stopping; 0 never stops early (default)',
+  ),
+  'min-delta': numberFlag(
+    RUN_LIMITS.minDelta,
+    'early stopping: the least change that counts as improvement (0)',
+  ),
   backend: { type: 'string', choices: backendPreferenceSchema.options, description: 'default auto' },
   replicas: numberFlag(
     RUN_LIMITS.replicas,

@@ -202,8 +202,11 @@ describe('npm run train', () => {
         ['--preset', 'fastest'],
         /^There is no preset "fastest"; the presets are "Notebook", "Quick look", "Best accuracy"\.\n$/,
       ],
-      [['--rotation', '-5'], /^--rotation must be at least 0, not -5\.\n$/],
-      [['--validation-split', '0.9'], /^--validation-split must be at most 0\.5, not 0\.9\.\n$/],
+      [['--rotation', '-5'], /^--rotation must be a number from 0 to 180, not -5\.\n$/],
+      [
+        ['--validation-split', '0.9'],
+        /^--validation-split must be a number from 0 to 0\.5, such as 0\.1, not 0\.9\.\n$/,
+      ],
       [
         ['--decay-every', '3'],
         /^--decay-every is a setting of the step schedule, not of constant; give --schedule step\.\n$/,

@@ -21,4 +21,12 @@ describe('parseHash', () => {
     expect(parseHash(routeHash(route))).toEqual(route)
     expect(parseHash('#/runs/50%')).toEqual({ view: 'run', id: '50%' })
   })
+
+  it('carries the run a new run starts from', () => {
+    const route = { view: 'new' as const, from: '2024-01-01_a&b' }
+    expect(routeHash(route)).toBe('#/new?from=2024-01-01_a%26b')
+    expect(parseHash(routeHash(route))).toEqual(route)
+    expect(parseHash('#/new?from=')).toEqual({ view: 'new' })
+    expect(routeHash({ view: 'new' })).toBe('#/new')
+  })
 })

@@ -5,7 +5,8 @@
 
 /** One place in the app. */
 export type Route =
-  | { view: 'new' }
+  /** `from`: the id of a run whose settings the form opens with ("New run from this one"). */
+  | { view: 'new'; from?: string }
   | { view: 'runs' }
   | { view: 'run'; id: string }
   | { view: 'inspect'; id: string }
@@ -16,15 +17,19 @@ export const DEFAULT_ROUTE: Route = { view: 'new' }
 
 /** The route a hash names; anything unknown is the default view. */
 export function parseHash(hash: string): Route {
-  const parts = hash
-    .replace(/^#\/?/, '')
+  const whole = hash.replace(/^#\/?/, '')
+  const mark = whole.indexOf('?')
+  const [path, query] = mark < 0 ? [whole, ''] : [whole.slice(0, mark), whole.slice(mark + 1)]
+  const parts = path
     .split('/')
     .filter((part) => part.length > 0)
     .map((part) => safeDecode(part))
   const [head, id] = parts
   switch (head) {
-    case 'new':
-      return { view: 'new' }
+    case 'new': {
+      const from = new URLSearchParams(query).get('from')
+      return from ? { view: 'new', from } : { view: 'new' }
+    }
     case 'runs':
       return id ? { view: 'run', id } : { view: 'runs' }
     case 'inspect':
@@ -45,6 +50,8 @@ export function routeHash(route: Route): string {
       return `#/runs/${encodeURIComponent(route.id)}`
     case 'inspect':
       return `#/inspect/${encodeURIComponent(route.id)}`
+    case 'new':
+      return route.from ? `#/new?from=${encodeURIComponent(route.from)}` : '#/new'
     default:
       return `#/${route.view}`
   }

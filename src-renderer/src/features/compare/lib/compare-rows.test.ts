@@ -56,6 +56,31 @@ describe('compare rows', () => {
     expect(byKey.get('bestEpoch')?.best).toEqual([])
   })
 
+  it('sets the recipes side by side, and ranks the test accuracy', () => {
+    const plain = { ...fast, summary: { ...fast.summary!, testAccuracy: 0.991 } }
+    const recipe = runRecord(
+      '5',
+      'best',
+      {
+        learningRate: 1e-3,
+        epochs: 2,
+        trainLimit: 500,
+        validationSplit: 0.1,
+        augmentation: { rotation: 10 },
+        schedule: { kind: 'exponential', factor: 0.95 },
+        keepBest: true,
+      },
+      epochs([0.9, 0.95]),
+    )
+    recipe.summary = { ...recipe.summary!, testAccuracy: 0.9962 }
+    const byKey = new Map(compareRows([plain, recipe]).map((r) => [r.key, r]))
+    expect(byKey.get('schedule')?.display).toEqual(['constant', 'exponential (× 0.95 an epoch)'])
+    expect(byKey.get('augmentation')?.display).toEqual(['none', 'rotation 10°'])
+    expect(byKey.get('validation')?.differs).toBe(false)
+    expect(byKey.get('selection')?.differs).toBe(true)
+    expect(byKey.get('testAccuracy')).toMatchObject({ display: ['99.10%', '99.62%'], best: [1] })
+  })
+
   it('keeps only the differing rows when asked and says what differs', () => {
     const rows = compareRows([fast, slow])
     const keys = differingRows(rows).map((r) => r.key)

@@ -5,6 +5,13 @@
 import type { RunRecord } from '@common/contract'
 import { formatLearningRate, formatPercent } from '@common/format'
 import { describeArchitecture } from '../../../lib/architecture'
+import {
+  describeAugmentation,
+  describeRegularization,
+  describeSchedule,
+  describeSelection,
+  describeValidation,
+} from '../../../lib/recipe-text'
 import { formatCount, formatDate, formatDuration, formatLoss } from '../../../lib/format'
 
 export type RowGroup = 'config' | 'result'
@@ -107,6 +114,41 @@ const FIELDS: Field[] = [
     value: (r) => r.config.trainLimit ?? r.dataset?.trainCount ?? null,
     show: (v) => num(v, formatCount),
   },
+  {
+    key: 'validation',
+    label: 'Validation',
+    group: 'config',
+    value: (r) => describeValidation(r.config),
+    show: text,
+  },
+  {
+    key: 'schedule',
+    label: 'Schedule',
+    group: 'config',
+    value: (r) => describeSchedule(r.config),
+    show: text,
+  },
+  {
+    key: 'augmentation',
+    label: 'Augmentation',
+    group: 'config',
+    value: (r) => describeAugmentation(r.config),
+    show: text,
+  },
+  {
+    key: 'regularization',
+    label: 'Regularization',
+    group: 'config',
+    value: (r) => describeRegularization(r.config),
+    show: text,
+  },
+  {
+    key: 'selection',
+    label: 'Epoch chosen',
+    group: 'config',
+    value: (r) => describeSelection(r.config),
+    show: text,
+  },
   { key: 'seed', label: 'Seed', group: 'config', value: (r) => r.config.seed, show: (v) => num(v, String) },
   { key: 'backend', label: 'Backend', group: 'config', value: (r) => r.backend?.name ?? null, show: text },
   { key: 'status', label: 'Status', group: 'result', value: (r) => r.status, show: text },
@@ -124,6 +166,14 @@ const FIELDS: Field[] = [
     group: 'result',
     value: (r) => r.summary?.bestEpoch ?? null,
     show: (v) => num(v, String),
+  },
+  {
+    key: 'testAccuracy',
+    label: 'Test accuracy',
+    group: 'result',
+    value: (r) => r.summary?.testAccuracy ?? null,
+    show: (v) => num(v, (n) => formatPercent(n)),
+    better: 'higher',
   },
   {
     key: 'valAccuracy',

@@ -9,6 +9,7 @@ enableAutoUnmount(afterEach)
 const columns: LayerColumn<DenseLayerForm>[] = [
   { key: 'units', head: 'Units', name: 'units', width: '80px', inputmode: 'numeric' },
   { key: 'dropout', head: 'Dropout', name: 'dropout', width: '72px', inputmode: 'decimal' },
+  { key: 'batchNorm', head: 'BN', name: 'batch norm', width: '32px', checkbox: true },
 ]
 
 function group(rows: DenseLayerForm[], errors: Record<string, string> = {}) {
@@ -31,18 +32,20 @@ function group(rows: DenseLayerForm[], errors: Record<string, string> = {}) {
 
 describe('LayerRows', () => {
   it('edits each layer in place and names every input by its row', async () => {
-    const rows = [{ units: '500', activation: 'relu' as const, dropout: '0.4' }]
+    const rows = [{ units: '500', activation: 'relu' as const, dropout: '0.4', batchNorm: false }]
     const view = group(rows)
     const units = view.get('[aria-label="Dense layer 1 units"]')
     await units.setValue('256')
     expect(rows[0].units).toBe('256')
     expect(units.attributes('data-field')).toBe('architecture.denseLayers.0.units')
+    await view.get('[aria-label="Dense layer 1 batch norm"]').setValue(true)
+    expect(rows[0].batchNorm).toBe(true)
   })
 
   it('shows each row’s errors below it and marks the inputs', () => {
     const rows = [
-      { units: '500', activation: 'relu' as const, dropout: '0.4' },
-      { units: '0', activation: 'relu' as const, dropout: '2' },
+      { units: '500', activation: 'relu' as const, dropout: '0.4', batchNorm: false },
+      { units: '0', activation: 'relu' as const, dropout: '2', batchNorm: false },
     ]
     const view = group(rows, {
       'architecture.denseLayers.1.units': 'Dense layer 2: units must be a whole number from 1 to 8,192.',
@@ -65,8 +68,8 @@ describe('LayerRows', () => {
 
     await view.setProps({
       rows: [
-        { units: '1', activation: 'relu', dropout: '0' },
-        { units: '2', activation: 'relu', dropout: '0' },
+        { units: '1', activation: 'relu', dropout: '0', batchNorm: false },
+        { units: '2', activation: 'relu', dropout: '0', batchNorm: false },
       ],
     })
     expect(view.get('button.add').attributes('disabled')).toBeDefined()

@@ -29,6 +29,11 @@ describe('useModelSummary', () => {
     await first.answer(modelSummary(500))
     expect(result.summary.value?.totalParams).toBe(800)
     expect(result.pending.value).toBe(false)
+    // The same network rebuilt (another field of the form was edited) is not asked again.
+    architecture.value = structuredClone(wider)
+    await settle()
+    await settle()
+    expect(bridge.pending).toEqual([])
     stop()
   })
 

@@ -21,9 +21,14 @@ export function useModelSummary(architecture: Ref<Architecture | null>, options:
   const waiting = shallowRef(false)
   let timer: ReturnType<typeof setTimeout> | null = null
 
+  // The form rebuilds the network on every edit of any field; only a different one is asked.
+  let asked = ''
   watch(
     architecture,
     (value) => {
+      const key = JSON.stringify(value)
+      if (key === asked) return
+      asked = key
       if (timer) clearTimeout(timer)
       waiting.value = value !== null
       if (!value) return

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest'
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest'
 import { settingsSchema, type Settings } from '@common/schemas'
 import { freshBridge, settle } from '../../../api/testing'
 import { inScope } from '../../../composables/testing'
+import { BUILTIN_PRESETS, defaultConfig } from '../lib/run-form'
 
 /** Fresh modules for each test: the form and the settings outlive the view. */
 async function fresh(settings: Partial<Settings> = {}) {
@@ -15,6 +17,9 @@ async function fresh(settings: Partial<Settings> = {}) {
   const { useRunForm } = await import('./use-run-form')
   return { useRunForm, saved }
 }
+
+// The stored form is the window's; each test starts with a window that never had one.
+beforeEach(() => localStorage.clear())
 
 describe('useRunForm', () => {
   it('starts from the settings’ defaults, and keeps what was typed when the view comes back', async () => {
@@ -49,8 +54,51 @@ describe('useRunForm', () => {
     expect(active()).toEqual(['Long'])
     result.form.epochs = '3'
     expect(active()).toEqual([])
+    result.form.name = 'taken'
     result.resetToDefaults()
-    expect(result.form).toMatchObject({ epochs: '50', batchSize: '64' })
+    expect(result.form).toMatchObject({ epochs: '50', batchSize: '64', name: '' })
+    stop()
+  })
+
+  it('comes back after a reload as it was left, not as the defaults', async () => {
+    const before = await fresh({ defaults: { epochs: 7 } })
+    const first = inScope(() => before.useRunForm())
+    await settle()
+    first.result.choosePreset(first.result.presets.value[2].preset)
+    first.result.form.epochs = '12'
+    first.result.form.augmentation.rotation = '15'
+    first.result.form.name = 'half typed'
+    await settle()
+    first.stop()
+
+    const after = await fresh({ defaults: { epochs: 7 } })
+    const again = inScope(() => after.useRunForm())
+    await settle()
+    expect(again.result.form).toMatchObject({ epochs: '12', name: 'half typed', batchSize: '128' })
+    expect(again.result.form.augmentation.rotation).toBe('15')
+    expect(again.result.form.schedule.kind).toBe('one-cycle')
+    again.stop()
+  })
+
+  it('starts from the defaults when the stored form does not fit', async () => {
+    localStorage.setItem('cnn-workbench:new-run-form', '{"epochs": 3')
+    const { useRunForm } = await fresh({ defaults: { epochs: 7 } })
+    const { result, stop } = inScope(() => useRunForm())
+    await settle()
+    expect(result.form.epochs).toBe('7')
+    stop()
+  })
+
+  it('opens a recorded run’s settings, and gives the next run a fresh name', async () => {
+    const { useRunForm } = await fresh({ defaults: { epochs: 7 } })
+    const { result, stop } = inScope(() => useRunForm())
+    await settle()
+    result.fromRun(defaultConfig({ ...BUILTIN_PRESETS[2].config, dataset: { kind: 'fashion-mnist' } }))
+    expect(result.form).toMatchObject({ name: '', epochs: '20', dataset: { kind: 'fashion-mnist' } })
+    expect(result.presets.value.find((p) => p.active)?.preset.name).toBe('Best accuracy')
+    result.form.name = 'first'
+    result.started()
+    expect(result.form).toMatchObject({ name: '', epochs: '20' })
     stop()
   })
 

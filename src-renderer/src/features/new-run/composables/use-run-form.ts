@@ -1,5 +1,5 @@
 import { computed, reactive, ref, watch } from 'vue'
-import type { Preset } from '@common/schemas'
+import type { Preset, RunConfig } from '@common/schemas'
 import {
   applyPreset,
   BUILTIN_PRESETS,
@@ -12,12 +12,16 @@ import {
   type PresetConfig,
   type RunForm,
 } from '../lib/run-form'
+import { loadStoredForm, storeForm } from '../lib/form-storage'
 import { useSettings } from '../../../composables/use-settings'
 
-// The form outlives its view, so leaving New run and coming back keeps what was typed.
-const form = reactive<RunForm>(formFromConfig(defaultConfig()))
-const initialised = ref(false)
-const context = reactive<FormContext>({ trainCount: null })
+// The form outlives its view, so leaving New run and coming back keeps what was typed, and it
+// is stored, so a reload does too; only a window that never had one starts from the defaults.
+const stored = loadStoredForm()
+const form = reactive<RunForm>(stored ?? formFromConfig(defaultConfig()))
+const initialised = ref(stored !== null)
+const context = reactive<FormContext>({ trainCount: null, dataset: null })
+watch(form, storeForm, { deep: true })
 
 /**
  * The new-run form: its state, its check, and the presets (built in and the user's, which are
@@ -50,9 +54,20 @@ export function useRunForm() {
     Object.assign(form, applyPreset(form, defaults.value, preset.config))
   }
 
-  /** Back to the defaults of the settings, keeping the name and the data set. */
+  /** Back to the defaults of the settings, keeping the data set; the name is cleared for a fresh one. */
   function resetToDefaults(): void {
-    Object.assign(form, applyPreset(form, defaults.value, {}))
+    Object.assign(form, applyPreset(form, defaults.value, {}), { name: '' })
+  }
+
+  /** The form showing a recorded run's settings, data set included, under a fresh name. */
+  function fromRun(config: RunConfig): void {
+    initialised.value = true
+    Object.assign(form, formFromConfig(config))
+  }
+
+  /** After a run started: the next one gets a fresh name, the settings stay. */
+  function started(): void {
+    form.name = ''
   }
 
   /** Save the form's training settings under a name (replacing a preset of that name). */
@@ -71,5 +86,16 @@ export function useRunForm() {
     await update({ presets: (settings.value?.presets ?? []).filter((p) => p.name !== name) })
   }
 
-  return { form, context, check, presets, choosePreset, resetToDefaults, savePreset, deletePreset }
+  return {
+    form,
+    context,
+    check,
+    presets,
+    choosePreset,
+    resetToDefaults,
+    fromRun,
+    started,
+    savePreset,
+    deletePreset,
+  }
 }

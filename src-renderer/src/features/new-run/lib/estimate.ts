@@ -5,8 +5,11 @@ import { estimateRunMemory, formatBytes, memoryProblem, type MemoryInput } from 
 import type { RunConfig } from '@common/schemas'
 import { formatCount, formatDuration, formatRate } from '../../../lib/format'
 import { parseNumber } from '@common/run-limits'
+import { validationCount } from '@common/recipe'
+import { batchesPerEpoch as stepsPerEpoch } from '@common/schedule'
 
 export interface RunSize {
+  /** Images trained on each epoch: those taken, less the validation split. */
   images: number
   batchesPerEpoch: number
   steps: number
@@ -16,16 +19,19 @@ export interface RunSize {
 
 /** The size of a run from the form's text; null while the numbers are not valid. */
 export function runSize(
-  form: { epochs: string; batchSize: string; trainLimit: string },
+  form: { epochs: string; batchSize: string; trainLimit: string; validationSplit: string },
   trainCount: number | null,
   samplesPerSec: number | null,
 ): RunSize | null {
   const epochs = parseNumber(form.epochs)
   const batchSize = parseNumber(form.batchSize)
   const limit = form.trainLimit.trim() === '' ? trainCount : parseNumber(form.trainLimit)
+  const split = parseNumber(form.validationSplit)
   if (!epochs || !batchSize || !limit || epochs < 1 || batchSize < 1 || limit < 1) return null
-  const images = trainCount ? Math.min(limit, trainCount) : limit
-  const batchesPerEpoch = Math.ceil(images / batchSize)
+  if (split === null || split < 0 || split >= 1) return null
+  const taken = trainCount ? Math.min(limit, trainCount) : limit
+  const images = taken - validationCount(taken, split)
+  const batchesPerEpoch = stepsPerEpoch(images, batchSize)
   const trainingMs = samplesPerSec && samplesPerSec > 0 ? ((images * epochs) / samplesPerSec) * 1000 : null
   return { images, batchesPerEpoch, steps: batchesPerEpoch * epochs, trainingMs }
 }

@@ -1,14 +1,16 @@
 /**
- * The new-run form as the person edits it (text in every number field, so a half-typed value is
- * kept and named when wrong), and its conversion to a run configuration with inline validation.
+ * The new-run form's check: every field against the run limits, with a sentence naming what is
+ * wrong, and the run configuration it describes; presets applied to it; warnings that do not
+ * stop a run. Its state and the conversion from a configuration are in `form-state.ts`.
  */
 import { formatLearningRate } from '@common/format'
+import type { LearningRateSchedule } from '@common/recipe'
 import {
   presetSchema,
   runConfigSchema,
-  type ActivationName,
+  architectureSchema,
+  type Architecture,
   type ArchitectureInput,
-  type DatasetRef,
   type OptimizerName,
   type Preset,
   type RunConfig,
@@ -24,36 +26,10 @@ import {
   withinLimit,
   type NumberLimit,
 } from '@common/run-limits'
+import { formFromConfig, type RunForm, type ScheduleForm } from './form-state'
 
-export interface ConvBlockForm {
-  filters: string
-  kernelSize: string
-  stride: string
-  padding: 'valid' | 'same'
-  activation: ActivationName
-  pooling: 'max' | 'avg' | 'none'
-}
-
-export interface DenseLayerForm {
-  units: string
-  activation: ActivationName
-  dropout: string
-}
-
-export interface RunForm {
-  name: string
-  dataset: DatasetRef
-  epochs: string
-  batchSize: string
-  learningRate: string
-  optimizer: OptimizerName
-  momentum: string
-  seed: string
-  /** Empty means all training images. */
-  trainLimit: string
-  convBlocks: ConvBlockForm[]
-  denseLayers: DenseLayerForm[]
-}
+export { formFromConfig, type RunForm }
+export type { ConvBlockForm, DenseLayerForm } from './form-state'
 
 /** The settings of a run a preset may carry (not its name, data set or backend). */
 export type PresetConfig = Preset['config']
@@ -69,34 +45,6 @@ export function defaultConfig(overrides: PresetConfig = {}): RunConfig {
   return runConfigSchema.parse(overrides)
 }
 
-/** The form showing a configuration. */
-export function formFromConfig(config: RunConfig, name = ''): RunForm {
-  return {
-    name,
-    dataset: config.dataset,
-    epochs: String(config.epochs),
-    batchSize: String(config.batchSize),
-    learningRate: formatLearningRate(config.learningRate),
-    optimizer: config.optimizer,
-    momentum: String(config.momentum),
-    seed: String(config.seed),
-    trainLimit: config.trainLimit === null ? '' : String(config.trainLimit),
-    convBlocks: config.architecture.convBlocks.map((block) => ({
-      filters: String(block.filters),
-      kernelSize: String(block.kernelSize),
-      stride: String(block.stride),
-      padding: block.padding,
-      activation: block.activation,
-      pooling: block.pooling,
-    })),
-    denseLayers: config.architecture.denseLayers.map((layer) => ({
-      units: String(layer.units),
-      activation: layer.activation,
-      dropout: String(layer.dropout),
-    })),
-  }
-}
-
 /**
  * The form after choosing a preset: the defaults, then the preset on top; the name and the data
  * set stay as they were.
@@ -106,11 +54,19 @@ export function applyPreset(form: RunForm, defaults: PresetConfig, preset: Prese
   return { ...next, dataset: form.dataset }
 }
 
-/** Whether the form shows exactly what the preset (over the defaults) would give. */
+/** The training settings of a configuration, every default filled in: what presets compare. */
+function settingsOf(config: RunConfigInput): string {
+  const { name: _name, dataset: _dataset, backend: _backend, ...rest } = runConfigSchema.parse(config)
+  return JSON.stringify(rest)
+}
+
+/**
+ * Whether the form describes exactly the run the preset (over the defaults) would give. The
+ * configurations are compared, not the text: `0.001` and `1e-3` are the same rate.
+ */
 export function matchesPreset(form: RunForm, defaults: PresetConfig, preset: PresetConfig): boolean {
-  const { name: _name, dataset: _dataset, ...mine } = form
-  const { name: _n, dataset: _d, ...theirs } = applyPreset(form, defaults, preset)
-  return JSON.stringify(mine) === JSON.stringify(theirs)
+  const { config } = checkForm(form)
+  return config !== null && settingsOf(config) === settingsOf({ ...defaults, ...preset })
 }
 
 /** What a preset saved from this form holds: the training settings, not the name or data set. */
@@ -122,12 +78,16 @@ export function presetFromConfig(config: RunConfigInput): PresetConfig {
 export interface FormCheck {
   /** The configuration to send, when the form has no errors. */
   config: RunConfigInput | null
+  /** The network, when its own fields have no errors (whatever the rest of the form has). */
+  architecture: Architecture | null
   errors: FieldErrors
 }
 
 /** Limits the data set puts on the form, when known. */
 export interface FormContext {
   trainCount?: number | null
+  /** The data set's title and whether it offers a horizontal flip (not digits). */
+  dataset?: { title: string; allowsHorizontalFlip: boolean } | null
 }
 
 /** Check every field and build the configuration; errors name the field and what is allowed. */
@@ -138,6 +98,16 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
     const checked = checkLimit(limit, text, name)
     if (checked.error !== undefined) errors[field] = checked.error
     return checked.value ?? NaN
+  }
+  /** An optional number: empty is null, anything else must be within `limit`. */
+  const optional = (field: string, limit: NumberLimit, text: string, empty: string): number | null => {
+    if (text.trim() === '') return null
+    const value = parseNumber(text)
+    if (value === null || !withinLimit(limit, value)) {
+      errors[field] = `${limit.label} must be ${limitText(limit)}, or empty ${empty}.`
+      return NaN
+    }
+    return value
   }
 
   const name = form.name.trim()
@@ -154,16 +124,16 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
       ? limited('momentum', RUN_LIMITS.momentum, form.momentum)
       : (parseNumber(form.momentum) ?? 0.9)
   const seed = limited('seed', RUN_LIMITS.seed, form.seed)
-  let trainLimit: number | null = null
-  if (form.trainLimit.trim() !== '') {
-    const limit = RUN_LIMITS.trainLimit
-    trainLimit = parseNumber(form.trainLimit)
-    if (trainLimit === null || !withinLimit(limit, trainLimit)) {
-      errors.trainLimit = `${limit.label} must be ${limitText(limit)}, or empty for all of them.`
-    } else if (context.trainCount != null && trainLimit > context.trainCount) {
-      errors.trainLimit = `${limit.label} is more than the ${context.trainCount.toLocaleString('en-US')} images the data set has; leave it empty for all.`
-    }
+  const trainLimit = optional('trainLimit', RUN_LIMITS.trainLimit, form.trainLimit, 'for all of them')
+  if (
+    trainLimit !== null &&
+    !errors.trainLimit &&
+    context.trainCount != null &&
+    trainLimit > context.trainCount
+  ) {
+    errors.trainLimit = `${RUN_LIMITS.trainLimit.label} is more than the ${context.trainCount.toLocaleString('en-US')} images the data set has; leave it empty for all.`
   }
+  const validationSplit = limited('validationSplit', RUN_LIMITS.validationSplit, form.validationSplit)
 
   const architecture: ArchitectureInput = {
     convBlocks: form.convBlocks.map((block, i) => {
@@ -181,8 +151,12 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
         padding: block.padding,
         activation: block.activation,
         pooling: block.pooling,
+        convs: limited(`${at}.convs`, RUN_LIMITS.convs, block.convs, `${label} convs`),
+        batchNorm: block.batchNorm,
+        dropout: limited(`${at}.dropout`, RUN_LIMITS.convDropout, block.dropout, `${label} dropout`),
       }
     }),
+    globalPooling: form.globalPooling,
     denseLayers: form.denseLayers.map((layer, i) => {
       const at = `architecture.denseLayers.${i}`
       const label = `Dense layer ${i + 1}:`
@@ -190,6 +164,7 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
         units: limited(`${at}.units`, RUN_LIMITS.denseUnits, layer.units, `${label} units`),
         activation: layer.activation,
         dropout: limited(`${at}.dropout`, RUN_LIMITS.denseDropout, layer.dropout, `${label} dropout`),
+        batchNorm: layer.batchNorm,
       }
     }),
   }
@@ -201,7 +176,39 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
   if (form.denseLayers.length > denseLayers.max)
     errors.architecture = `The network can have at most ${denseLayers.max} dense layers.`
 
-  if (Object.keys(errors).length > 0) return { config: null, errors }
+  const aug = form.augmentation
+  const augmentation = {
+    rotation: limited('augmentation.rotation', RUN_LIMITS.rotation, aug.rotation),
+    zoom: limited('augmentation.zoom', RUN_LIMITS.zoom, aug.zoom),
+    shift: limited('augmentation.shift', RUN_LIMITS.shift, aug.shift),
+    horizontalFlip: aug.horizontalFlip,
+  }
+  if (aug.horizontalFlip && context.dataset && !context.dataset.allowsHorizontalFlip) {
+    errors['augmentation.horizontalFlip'] =
+      `Horizontal flip is not offered for ${context.dataset.title}: a mirrored digit is another shape, or none.`
+  }
+  const schedule = checkSchedule(form.schedule, limited)
+  const warmupEpochs = limited('warmupEpochs', RUN_LIMITS.warmupEpochs, form.warmupEpochs)
+  const weightDecay = limited('weightDecay', RUN_LIMITS.weightDecay, form.weightDecay)
+  const labelSmoothing = limited('labelSmoothing', RUN_LIMITS.labelSmoothing, form.labelSmoothing)
+  const gradientClipNorm = optional(
+    'gradientClipNorm',
+    RUN_LIMITS.gradientClipNorm,
+    form.gradientClipNorm,
+    'to never clip',
+  )
+  const stopping = form.earlyStopping
+  const earlyStopping = stopping.enabled
+    ? {
+        patience: limited('earlyStopping.patience', RUN_LIMITS.patience, stopping.patience),
+        minDelta: limited('earlyStopping.minDelta', RUN_LIMITS.minDelta, stopping.minDelta),
+      }
+    : null
+
+  const network = Object.keys(errors).some((key) => key.startsWith('architecture'))
+    ? null
+    : (architectureSchema.safeParse(architecture).data ?? null)
+  if (Object.keys(errors).length > 0) return { config: null, architecture: network, errors }
   const config: RunConfigInput = {
     ...(name ? { name } : {}),
     dataset:
@@ -214,6 +221,16 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
     momentum,
     seed,
     trainLimit,
+    validationSplit,
+    augmentation,
+    schedule,
+    warmupEpochs,
+    weightDecay,
+    labelSmoothing,
+    gradientClipNorm,
+    monitor: form.monitor,
+    keepBest: form.keepBest,
+    earlyStopping,
   }
   // The contract's own schema has the last word; anything it still refuses is named by its path.
   const parsed = runConfigSchema.safeParse(config)
@@ -222,7 +239,67 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
       const field = issue.path.map(String).join('.') || 'form'
       errors[field] ??= `${field}: ${issue.message}.`
     }
-    return { config: null, errors }
+    return { config: null, architecture: network, errors }
   }
-  return { config, errors }
+  return { config, architecture: network, errors }
+}
+
+type Limited = (field: string, limit: NumberLimit, text: string) => number
+
+/** The chosen schedule with its own parameters checked; the other kinds' fields are left alone. */
+function checkSchedule(form: ScheduleForm, limited: Limited): LearningRateSchedule {
+  const { scheduleEveryEpochs, scheduleFactor, scheduleFinalFactor, schedulePeakAt, scheduleStartFactor } =
+    RUN_LIMITS
+  switch (form.kind) {
+    case 'constant':
+      return { kind: 'constant' }
+    case 'step':
+      return {
+        kind: 'step',
+        everyEpochs: limited('schedule.everyEpochs', scheduleEveryEpochs, form.stepEvery),
+        factor: limited('schedule.factor', scheduleFactor, form.stepFactor),
+      }
+    case 'exponential':
+      return {
+        kind: 'exponential',
+        factor: limited('schedule.factor', scheduleFactor, form.exponentialFactor),
+      }
+    case 'cosine':
+      return {
+        kind: 'cosine',
+        finalFactor: limited('schedule.finalFactor', scheduleFinalFactor, form.cosineFinalFactor),
+      }
+    case 'one-cycle':
+      return {
+        kind: 'one-cycle',
+        peakAt: limited('schedule.peakAt', schedulePeakAt, form.peakAt),
+        startFactor: limited('schedule.startFactor', scheduleStartFactor, form.startFactor),
+        finalFactor: limited('schedule.finalFactor', scheduleFinalFactor, form.cycleFinalFactor),
+      }
+  }
+}
+
+/**
+ * The range of learning rates outside which a run of each optimizer is very likely to diverge or
+ * stall (Keras' and PyTorch's defaults sit well inside: Adam and RMSprop 1e-3, SGD 0.01).
+ */
+export const USUAL_LEARNING_RATES: Record<OptimizerName, { low: number; high: number }> = {
+  adam: { low: 1e-6, high: 0.05 },
+  rmsprop: { low: 1e-6, high: 0.05 },
+  sgd: { low: 1e-5, high: 1 },
+}
+
+/**
+ * A warning, not an error, for a learning rate far outside the optimizer's usual range: such a
+ * run may diverge (loss exploding, accuracy at chance) or barely move. Null when it is usual.
+ */
+export function learningRateWarning(optimizer: OptimizerName, rate: number): string | null {
+  const { low, high } = USUAL_LEARNING_RATES[optimizer]
+  const range = `${formatLearningRate(low)} to ${formatLearningRate(high)}`
+  const shown = formatLearningRate(rate)
+  if (rate > high)
+    return `A learning rate of ${shown} is far above the usual ${range} for ${optimizer}; the run will likely diverge.`
+  if (rate < low)
+    return `A learning rate of ${shown} is far below the usual ${range} for ${optimizer}; the run will barely learn.`
+  return null
 }
