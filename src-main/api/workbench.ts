@@ -4,6 +4,7 @@ import { createDatasetHandlers } from './handlers/datasets'
 import { createInspectHandlers } from './handlers/inspect'
 import { createModelHandlers } from './handlers/model'
 import { createRunHandlers } from './handlers/runs'
+import { createSweepHandlers } from './handlers/sweeps'
 import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
 import { watchRunStore } from '../engine/runs/store-watcher'
@@ -44,6 +45,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     }),
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
+    ...createSweepHandlers(),
   }
   // Changes other processes make to the run store (the CLI, another window) reach the views too.
   const watcher = watchRunStore(
