@@ -8,6 +8,7 @@ import { createSweepHandlers } from './handlers/sweeps'
 import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
 import { watchRunStore } from '../engine/runs/store-watcher'
+import { watchQueueFile } from '../engine/runs/queue-file'
 import type { ErrorLogger } from './dispatch'
 import type { LaunchTrainer } from '../engine/train'
 
@@ -45,7 +46,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     }),
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
-    ...createSweepHandlers(),
+    ...createSweepHandlers(runs),
   }
   // Changes other processes make to the run store (the CLI, another window) reach the views too.
   const watcher = watchRunStore(
@@ -56,7 +57,16 @@ export function createWorkbench(options: WorkbenchOptions) {
     options.logError?.('runs watch', error)
     return null
   })
+  // The queue kept in the home: what other processes change shows here, and the plain runs left
+  // queued by a process that died (this app, before a restart) are trained in their turn.
+  const queueWatcher = watchQueueFile(
+    options.home,
+    (entries) => options.emit('queue.changed', { entries }),
+    (error) => options.logError?.('queue watch', error),
+  )
+  runs.adoptQueued().catch((error: unknown) => options.logError?.('queue adoption', error))
   const shutdown = async () => {
+    queueWatcher.close()
     ;(await watcher)?.close()
     await runs.shutdown()
   }

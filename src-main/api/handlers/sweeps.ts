@@ -1,5 +1,6 @@
 import type { RequestHandlers } from '@common/contract'
 import { UserError } from '../../engine/errors'
+import type { RunManager } from '../../engine/runs'
 
 type SweepChannels =
   | 'sweeps.start'
@@ -13,12 +14,12 @@ type SweepChannels =
   | 'queue.cancel'
 
 /**
- * `sweeps.*` and `queue.*`. The contract lands first so that the views can be built against it;
- * until the engine's sweep runner and persistent queue are wired in, each answers 'unavailable'.
+ * `sweeps.*` and `queue.*`. The sweep channels answer 'unavailable' until the engine's sweep
+ * runner is wired in (the next commits); the queue's are the run manager's.
  */
-export function createSweepHandlers(): Pick<RequestHandlers, SweepChannels> {
+export function createSweepHandlers(runs: RunManager): Pick<RequestHandlers, SweepChannels> {
   const notYet = async (): Promise<never> => {
-    throw new UserError('Sweeps and the run queue are not wired into this build yet.', 'unavailable')
+    throw new UserError('Sweeps are not wired into this build yet.', 'unavailable')
   }
   return {
     'sweeps.start': notYet,
@@ -27,8 +28,8 @@ export function createSweepHandlers(): Pick<RequestHandlers, SweepChannels> {
     'sweeps.stop': notYet,
     'sweeps.resume': notYet,
     'sweeps.extend': notYet,
-    'queue.list': notYet,
-    'queue.move': notYet,
-    'queue.cancel': notYet,
+    'queue.list': async () => runs.queueList(),
+    'queue.move': async ({ runId, place }) => runs.queueMove(runId, place),
+    'queue.cancel': async ({ runId }) => runs.queueCancel(runId),
   }
 }

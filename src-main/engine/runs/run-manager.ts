@@ -4,12 +4,11 @@
  * writes while it owns a run), and answers the run requests. It never touches tensors.
  */
 import { availableParallelism, totalmem } from 'node:os'
-import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
+import type { EmitEvent, QueueEntry, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
-import { homePaths } from '../home'
 import { planLayers } from '../model/architecture'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
@@ -26,7 +25,8 @@ import {
 import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
-import { TrainerSlots, type TrainerQueue, type TrainerSlot } from './trainer-slots'
+import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
+import { isOwnerAlive, moveEntry, queueEntries, type QueueFileEntry } from './queue-file'
 
 export interface RunManagerOptions {
   home: string
@@ -41,8 +41,6 @@ export interface RunManagerOptions {
   replicaStepTimeoutMs?: number
   /** Training processes of the home at once (read for every run); null or absent: from cores and memory. */
   maxTrainers?: () => number | null
-  /** Where runs get a trainer; defaults to slot locks in the home, capped by `maxTrainers`. */
-  queue?: TrainerQueue
   /** The backend, cores and memory a run's memory estimate is checked against; defaults to this machine. */
   memoryEnvironment?: (preference: BackendPreference) => Promise<MemoryEnvironment>
 }
@@ -53,7 +51,7 @@ export class RunManager {
   private readonly launch: LaunchTrainer
   private readonly checkDataset: CheckDataset
   private readonly stopTimeoutMs: number
-  private readonly queue: TrainerQueue
+  private readonly queue: TrainerSlots
   private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
@@ -67,7 +65,11 @@ export class RunManager {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
     this.memoryEnvironment = options.memoryEnvironment ?? machineMemoryEnvironment
     const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
-    this.queue = options.queue ?? new TrainerSlots(homePaths(options.home).trainers, cap)
+    this.queue = new TrainerSlots({
+      home: options.home,
+      cap,
+      onChange: (entries) => this.emit('queue.changed', { entries }),
+    })
   }
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
@@ -295,7 +297,7 @@ export class RunManager {
   }
 
   /** Owns the run from now on: trains it in `slot`, or puts it in line for one. */
-  private begin(run: ActiveRun, slot: TrainerSlot | null): RunRecord {
+  private async begin(run: ActiveRun, slot: TrainerSlot | null): Promise<RunRecord> {
     const id = run.record.id
     this.active.set(id, run)
     this.emit('runs.changed', { runId: id })
@@ -304,22 +306,131 @@ export class RunManager {
       this.train(run, slot)
       return run.record
     }
-    const line = this.queue.wait(id, (queuePlace) => {
+    const onPlace = (queuePlace: number) => {
       run.update({ queuePlace })
       this.emit('runs.status', { runId: id, status: 'queued', queuePlace })
-    })
-    run.leaveQueue = line.cancel
-    line.slot.then(
+    }
+    try {
+      const line = await this.queue.wait(
+        id,
+        { name: run.record.name, sweepId: run.record.sweep?.id ?? null },
+        onPlace,
+      )
+      run.leaveQueue = line.cancel
+      this.afterLine(run, line.slot)
+    } catch (error) {
+      void this.end(run, { status: 'failed', error: errorMessage(error) })
+    }
+    return run.record
+  }
+
+  /** Trains a run in line once its slot comes; one cancelled from the line ends stopped. */
+  private afterLine(run: ActiveRun, slot: Promise<TrainerSlot>): void {
+    slot.then(
       (given) => {
         run.leaveQueue = null
         if (run.stopRequested) return void given.release().then(() => this.end(run, { status: 'stopped' }))
         run.update({ status: 'running', queuePlace: undefined })
-        this.emit('runs.status', { runId: id, status: 'running' })
+        this.emit('runs.status', { runId: run.record.id, status: 'running' })
         this.train(run, given)
       },
-      (error: unknown) => void this.end(run, { status: 'failed', error: errorMessage(error) }),
+      (error: unknown) =>
+        void this.end(
+          run,
+          error instanceof LeftQueue
+            ? { status: 'stopped' }
+            : { status: 'failed', error: errorMessage(error) },
+        ),
     )
-    return run.record
+  }
+
+  /** The home's run queue, next first. */
+  async queueList(): Promise<QueueEntry[]> {
+    return queueEntries(await this.queue.file.read())
+  }
+
+  /** Moves a queued run to `place` in the line (1: next). */
+  async queueMove(runId: string, place: number): Promise<QueueEntry[]> {
+    const moved = await this.queue.file.update((all) => {
+      const next = moveEntry(all, runId, place)
+      return { entries: next ?? all, result: next }
+    })
+    if (!moved) throw new UserError(`Run ${runId} is not in the queue.`, 'not_found', 'runId')
+    this.queue.poke()
+    const entries = queueEntries(moved)
+    this.emit('queue.changed', { entries })
+    return entries
+  }
+
+  /**
+   * Takes a run out of the queue: it ends stopped, by the process that owns it (this one, or
+   * another at its next look at the line); one whose owner is gone is marked stopped here.
+   */
+  async queueCancel(runId: string): Promise<QueueEntry[]> {
+    const owned = this.active.get(runId)
+    if (owned?.record.status === 'queued') {
+      await this.stop(runId)
+      return this.queueList()
+    }
+    const removed = await this.queue.file.update((all) => {
+      const entry = all.find((e) => e.runId === runId)
+      return { entries: entry ? all.filter((e) => e !== entry) : all, result: entry }
+    })
+    if (!removed) throw new UserError(`Run ${runId} is not in the queue.`, 'not_found', 'runId')
+    if (!isOwnerAlive(removed.owner)) await this.markOrphan(runId, 'stopped')
+    const entries = await this.queueList()
+    this.emit('queue.changed', { entries })
+    return entries
+  }
+
+  /**
+   * Owns the queued plain runs whose process is gone (the queue survives a restart): each keeps
+   * its place and trains when its turn comes. Those of sweeps wait for their sweep's resume.
+   */
+  async adoptQueued(
+    which: (entry: QueueFileEntry) => boolean = (e) => e.sweepId === null,
+  ): Promise<string[]> {
+    const orphans = (await this.queue.file.read()).filter((e) => !isOwnerAlive(e.owner) && which(e))
+    const adopted: string[] = []
+    for (const entry of orphans) {
+      const lock = await this.store.lock(entry.runId, 'train').catch(() => null)
+      if (!lock) continue // another process adopted it first, or the run is gone
+      const record = await this.store.read(entry.runId).catch(() => null)
+      if (!record || this.active.has(entry.runId)) {
+        await lock.release()
+        continue
+      }
+      const mode = record.checkpointEpoch > 0 ? 'resume' : 'start'
+      const queued = { ...record, status: 'queued' as const }
+      delete queued.error
+      const run = new ActiveRun(queued, lock, mode, await this.store.metrics(entry.runId), this.store)
+      this.active.set(entry.runId, run)
+      void run.persist()
+      const line = await this.queue.adopt(entry, (queuePlace) => {
+        run.update({ queuePlace })
+        this.emit('runs.status', { runId: entry.runId, status: 'queued', queuePlace })
+      })
+      this.afterLine(run, line.slot)
+      adopted.push(entry.runId)
+    }
+    return adopted
+  }
+
+  /** Sets the status of a run nobody owns (taken out of the queue after its process died). */
+  private async markOrphan(runId: string, status: RunStatus): Promise<void> {
+    const lock = await this.store.lock(runId, 'train')
+    try {
+      const record: RunRecord = {
+        ...(await this.store.read(runId)),
+        status,
+        updatedAt: new Date().toISOString(),
+      }
+      delete record.queuePlace
+      await this.store.write(record)
+    } finally {
+      await lock.release()
+    }
+    this.emit('runs.changed', { runId })
   }
 
   /** Starts the training process of a run that holds its lock and a trainer slot. */
