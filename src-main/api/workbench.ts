@@ -9,6 +9,7 @@ import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
 import { watchRunStore } from '../engine/runs/store-watcher'
 import { watchQueueFile } from '../engine/runs/queue-file'
+import { SweepRunner } from '../engine/sweeps/sweep-runner'
 import type { ErrorLogger } from './dispatch'
 import type { LaunchTrainer } from '../engine/train'
 
@@ -29,12 +30,19 @@ export interface WorkbenchOptions {
 
 /** The one implementation of the contract, on top of the engine; every shell serves this. */
 export function createWorkbench(options: WorkbenchOptions) {
+  let sweeps: SweepRunner | null = null
+  // Sweeps follow their trials through the runs' events.
+  const emit: EmitEvent = (channel, payload) => {
+    options.emit(channel, payload)
+    sweeps?.observe(channel, payload)
+  }
   const runs = new RunManager({
     home: options.home,
-    emit: options.emit,
+    emit,
     launch: options.launch,
     maxTrainers: () => options.settings.get().maxTrainers,
   })
+  sweeps = new SweepRunner({ home: options.home, runs, emit })
   const handlers: RequestHandlers = {
     ...createAppHandlers(options),
     ...createModelHandlers(),
@@ -46,7 +54,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     }),
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
-    ...createSweepHandlers(runs),
+    ...createSweepHandlers(runs, sweeps),
   }
   // Changes other processes make to the run store (the CLI, another window) reach the views too.
   const watcher = watchRunStore(
@@ -68,7 +76,8 @@ export function createWorkbench(options: WorkbenchOptions) {
   const shutdown = async () => {
     queueWatcher.close()
     ;(await watcher)?.close()
+    await sweeps?.shutdown()
     await runs.shutdown()
   }
-  return { handlers, runs, shutdown }
+  return { handlers, runs, sweeps, shutdown }
 }

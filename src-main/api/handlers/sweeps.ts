@@ -1,6 +1,6 @@
 import type { RequestHandlers } from '@common/contract'
-import { UserError } from '../../engine/errors'
 import type { RunManager } from '../../engine/runs'
+import type { SweepRunner } from '../../engine/sweeps/sweep-runner'
 
 type SweepChannels =
   | 'sweeps.start'
@@ -13,21 +13,18 @@ type SweepChannels =
   | 'queue.move'
   | 'queue.cancel'
 
-/**
- * `sweeps.*` and `queue.*`. The sweep channels answer 'unavailable' until the engine's sweep
- * runner is wired in (the next commits); the queue's are the run manager's.
- */
-export function createSweepHandlers(runs: RunManager): Pick<RequestHandlers, SweepChannels> {
-  const notYet = async (): Promise<never> => {
-    throw new UserError('Sweeps are not wired into this build yet.', 'unavailable')
-  }
+/** `sweeps.*` (the sweep runner of this process) and `queue.*` (the home's run queue). */
+export function createSweepHandlers(
+  runs: RunManager,
+  sweeps: SweepRunner,
+): Pick<RequestHandlers, SweepChannels> {
   return {
-    'sweeps.start': notYet,
-    'sweeps.list': notYet,
-    'sweeps.get': notYet,
-    'sweeps.stop': notYet,
-    'sweeps.resume': notYet,
-    'sweeps.extend': notYet,
+    'sweeps.start': async (config) => sweeps.start(config),
+    'sweeps.list': async () => sweeps.list(),
+    'sweeps.get': async ({ id }) => sweeps.get(id),
+    'sweeps.stop': async ({ id }) => sweeps.stop(id),
+    'sweeps.resume': async ({ id }) => sweeps.resume(id),
+    'sweeps.extend': async ({ id, trial, epochs }) => sweeps.extend(id, trial, epochs),
     'queue.list': async () => runs.queueList(),
     'queue.move': async ({ runId, place }) => runs.queueMove(runId, place),
     'queue.cancel': async ({ runId }) => runs.queueCancel(runId),

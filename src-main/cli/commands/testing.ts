@@ -108,15 +108,11 @@ export interface CliProcess {
 
 /** Starts one CLI command (`main` with `args`) in a process of its own, from source. */
 export function startCliProcess(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(__dirname, 'cli-process.fixtures.ts'), ...args],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    },
-  )
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'main.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  })
   let output = ''
   const listeners = new Set<() => void>()
   const onData = (d: Buffer) => {

@@ -7,6 +7,7 @@ import { availableParallelism, totalmem } from 'node:os'
 import type { EmitEvent, QueueEntry, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { BackendPreference, RunConfig } from '@common/schemas'
+import type { RunSweepRef } from '@common/sweep'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
@@ -73,7 +74,7 @@ export class RunManager {
   }
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
-  async start(config: RunConfig): Promise<RunRecord> {
+  async start(config: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
     const facts = await this.validate(config)
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
@@ -95,6 +96,7 @@ export class RunManager {
           backend: null,
           summary: null,
           checkpointEpoch: 0,
+          ...(options.sweep ? { sweep: options.sweep } : {}),
         },
         'train',
       )
@@ -103,6 +105,11 @@ export class RunManager {
       throw error
     }
     return this.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
+  }
+
+  /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
+  async check(config: RunConfig): Promise<void> {
+    await this.validate(config)
   }
 
   /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
@@ -129,8 +136,11 @@ export class RunManager {
     }
   }
 
-  /** Continues a stopped, interrupted or failed run from its last checkpoint (or queues it). */
-  async resume(id: string): Promise<RunRecord> {
+  /**
+   * Continues a stopped, interrupted or failed run from its last checkpoint (or queues it);
+   * with `epochs`, one that ended too, on to that many epochs in all.
+   */
+  async resume(id: string, options: { epochs?: number } = {}): Promise<RunRecord> {
     const owned = this.active.get(id)
     if (owned || this.resuming.has(id)) {
       const state = owned?.record.status === 'queued' ? 'queued' : 'training'
@@ -138,20 +148,32 @@ export class RunManager {
     }
     this.resuming.add(id)
     try {
-      return await this.resumeChecked(id)
+      return await this.resumeChecked(id, options.epochs)
     } finally {
       this.resuming.delete(id)
     }
   }
 
-  private async resumeChecked(id: string): Promise<RunRecord> {
+  private async resumeChecked(id: string, epochs?: number): Promise<RunRecord> {
     // A run nobody trains is checked first, so that its lock is never taken for nothing.
     await this.store.read(id)
     const lock = await this.store.lock(id, 'train')
     let slot: TrainerSlot | null = null
     try {
       // Read again under the lock: the process that held it may have changed the run.
-      const record = await this.effectiveRecord(await this.store.read(id))
+      const read = await this.effectiveRecord(await this.store.read(id))
+      if (epochs !== undefined && epochs <= read.config.epochs) {
+        const message = `Run ${id} already trains for ${read.config.epochs} epochs; give it more than that.`
+        throw new UserError(message, 'invalid', 'epochs')
+      }
+      const record: RunRecord =
+        epochs === undefined
+          ? read
+          : {
+              ...read,
+              status: read.status === 'completed' ? 'stopped' : read.status,
+              config: { ...read.config, epochs },
+            }
       if (record.status === 'completed') {
         throw new UserError(
           `Run ${id} already completed its ${record.config.epochs} epochs.`,
