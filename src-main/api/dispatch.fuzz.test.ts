@@ -248,6 +248,16 @@ async function send(channel: RequestChannel, payload: unknown): Promise<void> {
   if (result.ok) {
     // A run the fuzz started or resumed stops at once: the property is about answers, not training.
     const value = result.value as { id?: string; status?: string }
+    // A sweep the fuzz started or resumed stops too; the later seeds use its id.
+    if (
+      (channel === 'sweeps.start' || channel === 'sweeps.resume') &&
+      value.id &&
+      value.status === 'running'
+    ) {
+      sweepId = value.id
+      await workbench.sweeps.stop(value.id)
+      return
+    }
     if ((channel === 'runs.start' || channel === 'runs.resume') && value.id && value.status === 'running')
       await workbench.runs.stop(value.id).catch((error: unknown) => {
         // One that already ended cannot be stopped (a conflict): that is all right here.

@@ -72,7 +72,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     (entries) => options.emit('queue.changed', { entries }),
     (error) => options.logError?.('queue watch', error),
   )
-  runs.adoptQueued().catch((error: unknown) => options.logError?.('queue adoption', error))
+  runs.runQueue.adopt().catch((error: unknown) => options.logError?.('queue adoption', error))
   const shutdown = async () => {
     queueWatcher.close()
     ;(await watcher)?.close()

@@ -25,8 +25,8 @@ export function createSweepHandlers(
     'sweeps.stop': async ({ id }) => sweeps.stop(id),
     'sweeps.resume': async ({ id }) => sweeps.resume(id),
     'sweeps.extend': async ({ id, trial, epochs }) => sweeps.extend(id, trial, epochs),
-    'queue.list': async () => runs.queueList(),
-    'queue.move': async ({ runId, place }) => runs.queueMove(runId, place),
-    'queue.cancel': async ({ runId }) => runs.queueCancel(runId),
+    'queue.list': async () => runs.runQueue.list(),
+    'queue.move': async ({ runId, place }) => runs.runQueue.move(runId, place),
+    'queue.cancel': async ({ runId }) => runs.runQueue.cancel(runId),
   }
 }

@@ -4,7 +4,7 @@
  * writes while it owns a run), and answers the run requests. It never touches tensors.
  */
 import { availableParallelism, totalmem } from 'node:os'
-import type { EmitEvent, QueueEntry, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
+import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import type { RunSweepRef } from '@common/sweep'
@@ -27,7 +27,7 @@ import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
 import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
-import { isOwnerAlive, moveEntry, queueEntries, type QueueFileEntry } from './queue-file'
+import { RunQueue } from './run-queue'
 
 export interface RunManagerOptions {
   home: string
@@ -53,6 +53,8 @@ export class RunManager {
   private readonly checkDataset: CheckDataset
   private readonly stopTimeoutMs: number
   private readonly queue: TrainerSlots
+  /** The home's run queue: list, reorder, cancel, adopt what a dead process left. */
+  readonly runQueue: RunQueue
   private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
@@ -70,6 +72,15 @@ export class RunManager {
       home: options.home,
       cap,
       onChange: (entries) => this.emit('queue.changed', { entries }),
+    })
+    this.runQueue = new RunQueue(this.queue, this.store, this.emit, {
+      queuedHere: (runId) => this.active.get(runId)?.record.status === 'queued',
+      ownedHere: (runId) => this.active.has(runId),
+      stop: (runId) => this.stop(runId),
+      own: (run, slot) => {
+        this.active.set(run.record.id, run)
+        this.afterLine(run, slot)
+      },
     })
   }
 
@@ -364,95 +375,6 @@ export class RunManager {
             : { status: 'failed', error: errorMessage(error) },
         ),
     )
-  }
-
-  /** The home's run queue, next first. */
-  async queueList(): Promise<QueueEntry[]> {
-    return queueEntries(await this.queue.file.read())
-  }
-
-  /** Moves a queued run to `place` in the line (1: next). */
-  async queueMove(runId: string, place: number): Promise<QueueEntry[]> {
-    const moved = await this.queue.file.update((all) => {
-      const next = moveEntry(all, runId, place)
-      return { entries: next ?? all, result: next }
-    })
-    if (!moved) throw new UserError(`Run ${runId} is not in the queue.`, 'not_found', 'runId')
-    this.queue.poke()
-    const entries = queueEntries(moved)
-    this.emit('queue.changed', { entries })
-    return entries
-  }
-
-  /**
-   * Takes a run out of the queue: it ends stopped, by the process that owns it (this one, or
-   * another at its next look at the line); one whose owner is gone is marked stopped here.
-   */
-  async queueCancel(runId: string): Promise<QueueEntry[]> {
-    const owned = this.active.get(runId)
-    if (owned?.record.status === 'queued') {
-      await this.stop(runId)
-      return this.queueList()
-    }
-    const removed = await this.queue.file.update((all) => {
-      const entry = all.find((e) => e.runId === runId)
-      return { entries: entry ? all.filter((e) => e !== entry) : all, result: entry }
-    })
-    if (!removed) throw new UserError(`Run ${runId} is not in the queue.`, 'not_found', 'runId')
-    if (!isOwnerAlive(removed.owner)) await this.markOrphan(runId, 'stopped')
-    const entries = await this.queueList()
-    this.emit('queue.changed', { entries })
-    return entries
-  }
-
-  /**
-   * Owns the queued plain runs whose process is gone (the queue survives a restart): each keeps
-   * its place and trains when its turn comes. Those of sweeps wait for their sweep's resume.
-   */
-  async adoptQueued(
-    which: (entry: QueueFileEntry) => boolean = (e) => e.sweepId === null,
-  ): Promise<string[]> {
-    const orphans = (await this.queue.file.read()).filter((e) => !isOwnerAlive(e.owner) && which(e))
-    const adopted: string[] = []
-    for (const entry of orphans) {
-      const lock = await this.store.lock(entry.runId, 'train').catch(() => null)
-      if (!lock) continue // another process adopted it first, or the run is gone
-      const record = await this.store.read(entry.runId).catch(() => null)
-      if (!record || this.active.has(entry.runId)) {
-        await lock.release()
-        continue
-      }
-      const mode = record.checkpointEpoch > 0 ? 'resume' : 'start'
-      const queued = { ...record, status: 'queued' as const }
-      delete queued.error
-      const run = new ActiveRun(queued, lock, mode, await this.store.metrics(entry.runId), this.store)
-      this.active.set(entry.runId, run)
-      void run.persist()
-      const line = await this.queue.adopt(entry, (queuePlace) => {
-        run.update({ queuePlace })
-        this.emit('runs.status', { runId: entry.runId, status: 'queued', queuePlace })
-      })
-      this.afterLine(run, line.slot)
-      adopted.push(entry.runId)
-    }
-    return adopted
-  }
-
-  /** Sets the status of a run nobody owns (taken out of the queue after its process died). */
-  private async markOrphan(runId: string, status: RunStatus): Promise<void> {
-    const lock = await this.store.lock(runId, 'train')
-    try {
-      const record: RunRecord = {
-        ...(await this.store.read(runId)),
-        status,
-        updatedAt: new Date().toISOString(),
-      }
-      delete record.queuePlace
-      await this.store.write(record)
-    } finally {
-      await lock.release()
-    }
-    this.emit('runs.changed', { runId })
   }
 
   /** Starts the training process of a run that holds its lock and a trainer slot. */

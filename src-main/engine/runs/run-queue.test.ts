@@ -1,22 +1,17 @@
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RunStatus } from '@common/contract'
 import type { RunConfigInput } from '@common/schemas'
 import { TrainerSlots } from './trainer-slots'
-import { barRunConfig, managerOnFreshHome, managerOnHome, useBarDataRoot, type Event } from './test-helpers'
+import {
+  barRunConfig,
+  managerOnFreshHome,
+  managerOnHome,
+  useBarDataRoot,
+  queueFileRunIds,
+  statuses,
+} from './test-helpers'
 
 const where = useBarDataRoot('cnn-queue-')
 const config = (overrides: RunConfigInput = {}) => barRunConfig(where.dataFolder, { epochs: 1, ...overrides })
-
-const statuses = (events: Event[], runId: string): RunStatus[] =>
-  events.flatMap((e) => (e.channel === 'runs.status' && e.payload.runId === runId ? [e.payload.status] : []))
-
-/** The run ids of queue.json, in order. */
-async function queueFile(home: string): Promise<string[]> {
-  const text = await readFile(join(home, 'queue.json'), 'utf8')
-  return (JSON.parse(text) as { entries: { runId: string }[] }).entries.map((e) => e.runId)
-}
 
 describe('the run queue of a home', { timeout: 180_000 }, () => {
   it('is one line for every process on the home: reordered and cancelled from either', async () => {
@@ -29,22 +24,22 @@ describe('the run queue of a home', { timeout: 180_000 }, () => {
     const r2 = await a.manager.start(config({ seed: 2 }))
     const r3 = await b.manager.start(config({ seed: 3 }))
     expect([r1.queuePlace, r2.queuePlace, r3.queuePlace]).toEqual([1, 2, 3])
-    expect((await b.manager.queueList()).map((e) => [e.runId, e.place])).toEqual([
+    expect((await b.manager.runQueue.list()).map((e) => [e.runId, e.place])).toEqual([
       [r1.id, 1],
       [r2.id, 2],
       [r3.id, 3],
     ])
 
     // b moves its run to the front: a's runs learn their new places.
-    const moved = await b.manager.queueMove(r3.id, 1)
+    const moved = await b.manager.runQueue.move(r3.id, 1)
     expect(moved.map((e) => e.runId)).toEqual([r3.id, r1.id, r2.id])
     await a.next(
       (e) => e.channel === 'runs.status' && e.payload.runId === r1.id && e.payload.queuePlace === 2,
     )
-    expect(await queueFile(a.home)).toEqual([r3.id, r1.id, r2.id])
+    expect(await queueFileRunIds(a.home)).toEqual([r3.id, r1.id, r2.id])
 
     // b cancels a's second run: a stops it without training it.
-    await b.manager.queueCancel(r2.id)
+    await b.manager.runQueue.cancel(r2.id)
     expect((await a.manager.waitFor(r2.id)).status).toBe('stopped')
     expect(statuses(a.events, r2.id)).toEqual(['queued', 'queued', 'stopped'])
 
@@ -55,7 +50,7 @@ describe('the run queue of a home', { timeout: 180_000 }, () => {
     const [third] = (await b.manager.get(r3.id)).metrics
     const [first] = (await a.manager.get(r1.id)).metrics
     expect(Date.parse(first.time)).toBeGreaterThan(Date.parse(third.time))
-    expect(await queueFile(a.home)).toEqual([])
-    await expect(b.manager.queueMove(r2.id, 1)).rejects.toThrow(`Run ${r2.id} is not in the queue.`)
+    expect(await queueFileRunIds(a.home)).toEqual([])
+    await expect(b.manager.runQueue.move(r2.id, 1)).rejects.toThrow(`Run ${r2.id} is not in the queue.`)
   })
 })
