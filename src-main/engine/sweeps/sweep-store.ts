@@ -107,7 +107,9 @@ export class SweepStore {
 
   /** Takes sweep `id`'s lock to run it; a conflict names the process running it. */
   async lock(id: string): Promise<ProcessLock> {
-    const lock = await ProcessLock.acquire(this.paths(id).lock, 'run')
+    const paths = this.paths(id)
+    if (!existsSync(paths.dir)) throw new UserError(`There is no sweep ${id}.`, 'not_found', 'id')
+    const lock = await ProcessLock.acquire(paths.lock, 'run')
     if (lock instanceof ProcessLock) return lock
     throw new UserError(`Sweep ${id} is being run by ${describeHolder(lock)}.`, 'conflict', 'id')
   }
