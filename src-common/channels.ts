@@ -23,6 +23,15 @@ export const REQUEST_CHANNELS = [
   'inspect.activations',
   'inspect.evaluate',
   'inspect.images',
+  'sweeps.start',
+  'sweeps.list',
+  'sweeps.get',
+  'sweeps.stop',
+  'sweeps.resume',
+  'sweeps.extend',
+  'queue.list',
+  'queue.move',
+  'queue.cancel',
 ] as const
 
 export const EVENT_CHANNELS = [
@@ -32,6 +41,8 @@ export const EVENT_CHANNELS = [
   'runs.changed',
   'datasets.progress',
   'inspect.progress',
+  'sweeps.changed',
+  'queue.changed',
 ] as const
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number]

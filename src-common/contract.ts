@@ -5,8 +5,10 @@
  */
 import type { EventChannel, RequestChannel } from './channels'
 import type { HandlerInput, RequestInput, inspectImageSchema } from './requests'
+import type { QueueEntry } from './queue'
 import type { EpochMetrics, RunRecord, RunStatus } from './run-record'
 import type { BackendName, BackendPreference, DatasetRef, GpuAdapter, Settings } from './schemas'
+import type { SweepRecord } from './sweep'
 import type { z } from 'zod'
 
 export type { EventChannel, RequestChannel } from './channels'
@@ -21,6 +23,8 @@ export type {
   RunSummary,
 } from './run-record'
 export type { BackendName } from './schemas'
+export type { QueueEntry } from './queue'
+export type { SweepConfig, SweepConfigInput, SweepRecord, SweepTrial, TrialState } from './sweep'
 
 export interface BackendCandidate {
   name: BackendName
@@ -213,6 +217,15 @@ export interface ModelExport {
   weightsBase64: string
 }
 
+export type SweepListItem =
+  { id: string; damaged: false; record: SweepRecord } | { id: string; damaged: true; reason: string }
+
+export interface SweepDetails {
+  record: SweepRecord
+  /** Each trial's epochs, by run id (trials not yet created have none). */
+  metrics: Record<string, EpochMetrics[]>
+}
+
 /** Each request's result; its payload type comes from its schema in `requests.ts`. */
 export interface RequestOutputs {
   'app.info': AppInfo
@@ -235,6 +248,16 @@ export interface RequestOutputs {
   'inspect.activations': ActivationsResult
   'inspect.evaluate': EvaluationResult
   'inspect.images': ImagesResult
+  'sweeps.start': SweepRecord
+  'sweeps.list': SweepListItem[]
+  'sweeps.get': SweepDetails
+  'sweeps.stop': SweepRecord
+  'sweeps.resume': SweepRecord
+  'sweeps.extend': SweepRecord
+  /** The queue in order, next first. */
+  'queue.list': QueueEntry[]
+  'queue.move': QueueEntry[]
+  'queue.cancel': QueueEntry[]
 }
 
 /** Events: pushed from main to every renderer. */
@@ -248,6 +271,10 @@ export interface EventMap {
   'datasets.progress': DownloadProgress
   /** Progress of a test-set evaluation. */
   'inspect.progress': { runId: string; done: number; total: number }
+  /** A sweep's record changed (a trial moved on, the sweep was created, stopped, resumed). */
+  'sweeps.changed': { sweepId: string }
+  /** The run queue changed: here it is, next first. */
+  'queue.changed': { entries: QueueEntry[] }
 }
 
 export type RequestOutput<C extends RequestChannel> = RequestOutputs[C]

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod'
 import type { RequestChannel } from './channels'
+import { queueCancelRequestSchema, queueMoveRequestSchema } from './queue'
 import { augmentationSchema } from './recipe'
+import { RUN_LIMITS } from './run-limits'
 import {
   datasetRefSchema,
   emptySchema,
@@ -18,6 +20,7 @@ import {
   settingsPatchSchema,
 } from './schemas'
 import { strictDeep } from './strict'
+import { sweepConfigSchema, sweepIdSchema } from './sweep'
 
 export const datasetPreviewRequestSchema = z
   .object({ dataset: datasetRefSchema, count: z.number().int().min(1).max(200).default(40) })
@@ -76,6 +79,16 @@ export const inspectImagesRequestSchema = z
   .strict()
 export const inspectRunSchema = z.object({ runId: runIdSchema }).strict()
 
+export const sweepRefSchema = z.object({ id: sweepIdSchema }).strict()
+/** More epochs for a finished, pruned or stopped trial: `epochs` is its new total. */
+export const sweepExtendRequestSchema = z
+  .object({
+    id: sweepIdSchema,
+    trial: z.number().int().min(1),
+    epochs: z.number().int().min(2).max(RUN_LIMITS.epochs.max),
+  })
+  .strict()
+
 const declaredSchemas = {
   'app.info': emptySchema,
   'settings.get': emptySchema,
@@ -100,6 +113,18 @@ const declaredSchemas = {
   'inspect.activations': inspectActivationsRequestSchema,
   'inspect.evaluate': inspectRunSchema,
   'inspect.images': inspectImagesRequestSchema,
+  /** A sweep from its configuration: created, then its trials queued and trained. */
+  'sweeps.start': sweepConfigSchema,
+  'sweeps.list': emptySchema,
+  'sweeps.get': sweepRefSchema,
+  /** Stops its training trials (kept, to go on from their checkpoints) and proposes no more. */
+  'sweeps.stop': sweepRefSchema,
+  /** Goes on with a stopped or interrupted sweep: unfinished trials resume, then new ones follow. */
+  'sweeps.resume': sweepRefSchema,
+  'sweeps.extend': sweepExtendRequestSchema,
+  'queue.list': emptySchema,
+  'queue.move': queueMoveRequestSchema,
+  'queue.cancel': queueCancelRequestSchema,
 } satisfies Record<RequestChannel, z.ZodType>
 
 type RequestSchemas = typeof declaredSchemas

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema } from './schemas'
+import { runSweepRefSchema } from './sweep'
 
 /** `queued`: waiting for a free trainer (see the maxTrainers setting). */
 export const runStatusSchema = z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted'])
@@ -88,6 +89,8 @@ export const runRecordSchema = z.object({
   error: z.string().optional(),
   /** While queued: its place in line, 1 being next. */
   queuePlace: z.number().int().min(1).optional(),
+  /** The sweep this run is a trial of, and which trial. */
+  sweep: runSweepRefSchema.optional(),
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 

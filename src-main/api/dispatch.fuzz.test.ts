@@ -25,6 +25,8 @@ let root: string
 let home: string
 let bars: string
 let runId: string
+/** A sweep the fuzz started, once it has one. */
+let sweepId: string | undefined
 let workbench: ReturnType<typeof createWorkbench>
 const logged: unknown[] = []
 /** How many payloads each channel got, and how each answer came out. */
@@ -126,6 +128,28 @@ function seeds(): Record<RequestChannel, unknown> {
     'inspect.activations': { runId: id, image: { kind: 'test', index: 3 } },
     'inspect.evaluate': { runId: id },
     'inspect.images': { runId: id, indices: [0, 1, 2] },
+    'sweeps.start': {
+      base: {
+        dataset: { kind: 'folder', path: bars },
+        architecture: TINY_ARCHITECTURE,
+        epochs: 1,
+        batchSize: 20,
+        backend: 'cpu',
+        replicas: 1,
+      },
+      method: 'random',
+      metric: { name: 'val_accuracy', goal: 'maximize' },
+      parameters: { learningRate: { distribution: 'log_uniform', min: 0.001, max: 0.1 } },
+      run_cap: 1,
+    },
+    'sweeps.list': undefined,
+    'sweeps.get': { id: sweepId ?? 'not-yet' },
+    'sweeps.stop': { id: sweepId ?? 'not-yet' },
+    'sweeps.resume': { id: sweepId ?? 'not-yet' },
+    'sweeps.extend': { id: sweepId ?? 'not-yet', trial: 1, epochs: 2 },
+    'queue.list': undefined,
+    'queue.move': { runId: id, place: 1 },
+    'queue.cancel': { runId: id },
     'runs.delete': { id },
   }
 }
@@ -224,6 +248,16 @@ async function send(channel: RequestChannel, payload: unknown): Promise<void> {
   if (result.ok) {
     // A run the fuzz started or resumed stops at once: the property is about answers, not training.
     const value = result.value as { id?: string; status?: string }
+    // A sweep the fuzz started or resumed stops too; the later seeds use its id.
+    if (
+      (channel === 'sweeps.start' || channel === 'sweeps.resume') &&
+      value.id &&
+      value.status === 'running'
+    ) {
+      sweepId = value.id
+      await workbench.sweeps.stop(value.id)
+      return
+    }
     if ((channel === 'runs.start' || channel === 'runs.resume') && value.id && value.status === 'running')
       await workbench.runs.stop(value.id).catch((error: unknown) => {
         // One that already ended cannot be stopped (a conflict): that is all right here.

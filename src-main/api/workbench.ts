@@ -4,9 +4,12 @@ import { createDatasetHandlers } from './handlers/datasets'
 import { createInspectHandlers } from './handlers/inspect'
 import { createModelHandlers } from './handlers/model'
 import { createRunHandlers } from './handlers/runs'
+import { createSweepHandlers } from './handlers/sweeps'
 import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
 import { watchRunStore } from '../engine/runs/store-watcher'
+import { watchQueueFile } from '../engine/runs/queue-file'
+import { SweepRunner } from '../engine/sweeps/sweep-runner'
 import type { ErrorLogger } from './dispatch'
 import type { LaunchTrainer } from '../engine/train'
 
@@ -27,12 +30,19 @@ export interface WorkbenchOptions {
 
 /** The one implementation of the contract, on top of the engine; every shell serves this. */
 export function createWorkbench(options: WorkbenchOptions) {
+  let sweeps: SweepRunner | null = null
+  // Sweeps follow their trials through the runs' events.
+  const emit: EmitEvent = (channel, payload) => {
+    options.emit(channel, payload)
+    sweeps?.observe(channel, payload)
+  }
   const runs = new RunManager({
     home: options.home,
-    emit: options.emit,
+    emit,
     launch: options.launch,
     maxTrainers: () => options.settings.get().maxTrainers,
   })
+  sweeps = new SweepRunner({ home: options.home, runs, emit })
   const handlers: RequestHandlers = {
     ...createAppHandlers(options),
     ...createModelHandlers(),
@@ -44,6 +54,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     }),
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
+    ...createSweepHandlers(runs, sweeps),
   }
   // Changes other processes make to the run store (the CLI, another window) reach the views too.
   const watcher = watchRunStore(
@@ -54,9 +65,19 @@ export function createWorkbench(options: WorkbenchOptions) {
     options.logError?.('runs watch', error)
     return null
   })
+  // The queue kept in the home: what other processes change shows here, and the plain runs left
+  // queued by a process that died (this app, before a restart) are trained in their turn.
+  const queueWatcher = watchQueueFile(
+    options.home,
+    (entries) => options.emit('queue.changed', { entries }),
+    (error) => options.logError?.('queue watch', error),
+  )
+  runs.runQueue.adopt().catch((error: unknown) => options.logError?.('queue adoption', error))
   const shutdown = async () => {
+    queueWatcher.close()
     ;(await watcher)?.close()
+    await sweeps?.shutdown()
     await runs.shutdown()
   }
-  return { handlers, runs, shutdown }
+  return { handlers, runs, sweeps, shutdown }
 }

@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'list, show or delete recorded runs',
     load: async () => (await import('./commands/runs')).runRuns,
   },
+  sweep: {
+    summary: 'start, list, show, resume, stop or extend hyperparameter sweeps',
+    load: async () => (await import('./commands/sweep')).runSweep,
+  },
   datasets: {
     summary: 'list data sets or download one',
     load: async () => (await import('./commands/datasets')).runDatasets,

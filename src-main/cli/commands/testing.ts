@@ -95,3 +95,50 @@ export function upgradeAndReset(port: number): Promise<void> {
     socket.on('close', () => resolve())
   })
 }
+
+export interface CliProcess {
+  process: ChildProcess
+  /** Everything the process printed. */
+  output(): string
+  /** Resolves once the output matches `pattern` (rejects if the process exits first). */
+  waitFor(pattern: RegExp): Promise<void>
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>
+}
+
+/** Starts one CLI command (`main` with `args`) in a process of its own, from source. */
+export function startCliProcess(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'main.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  })
+  let output = ''
+  const listeners = new Set<() => void>()
+  const onData = (d: Buffer) => {
+    output += d.toString()
+    for (const listener of listeners) listener()
+  }
+  child.stdout.on('data', onData)
+  child.stderr.on('data', onData)
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  return {
+    process: child,
+    output: () => output,
+    exited,
+    waitFor: (pattern) =>
+      new Promise<void>((resolveWait, reject) => {
+        const check = () => {
+          if (!pattern.test(output)) return
+          listeners.delete(check)
+          resolveWait()
+        }
+        listeners.add(check)
+        check()
+        void exited.then((code) => {
+          if (!pattern.test(output))
+            reject(new Error(`the command exited (${code}) before ${pattern}:\n${output}`))
+        })
+      }),
+  }
+}

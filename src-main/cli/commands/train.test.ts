@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPaths } from '../../engine/runs'
-import { homePaths } from '../../engine/home'
 import { TrainerSlots } from '../../engine/runs/trainer-slots'
 import { checkpointFolder } from '../../engine/train/checkpoint'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
@@ -270,7 +269,7 @@ describe('npm run train', () => {
     // Written as conf writes it; conf itself stays out of this process (see file-store.ts).
     await writeFile(join(home, 'settings.json'), JSON.stringify({ maxTrainers: 1 }))
     // Another process of this home holds the one trainer.
-    const busy = await new TrainerSlots(homePaths(home).trainers, () => 1).tryTake('elsewhere')
+    const busy = await new TrainerSlots({ home, cap: () => 1 }).tryTake('elsewhere')
     expect(busy).not.toBeNull()
     let released = false
     const result = await capture(runTrain, [...tiny(), '--epochs', '1', '--home', home], (text) => {

@@ -7,9 +7,9 @@ import { availableParallelism, totalmem } from 'node:os'
 import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { BackendPreference, RunConfig } from '@common/schemas'
+import type { RunSweepRef } from '@common/sweep'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
-import { homePaths } from '../home'
 import { planLayers } from '../model/architecture'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
@@ -26,7 +26,8 @@ import {
 import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
-import { TrainerSlots, type TrainerQueue, type TrainerSlot } from './trainer-slots'
+import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
+import { RunQueue } from './run-queue'
 
 export interface RunManagerOptions {
   home: string
@@ -41,8 +42,6 @@ export interface RunManagerOptions {
   replicaStepTimeoutMs?: number
   /** Training processes of the home at once (read for every run); null or absent: from cores and memory. */
   maxTrainers?: () => number | null
-  /** Where runs get a trainer; defaults to slot locks in the home, capped by `maxTrainers`. */
-  queue?: TrainerQueue
   /** The backend, cores and memory a run's memory estimate is checked against; defaults to this machine. */
   memoryEnvironment?: (preference: BackendPreference) => Promise<MemoryEnvironment>
 }
@@ -53,7 +52,9 @@ export class RunManager {
   private readonly launch: LaunchTrainer
   private readonly checkDataset: CheckDataset
   private readonly stopTimeoutMs: number
-  private readonly queue: TrainerQueue
+  private readonly queue: TrainerSlots
+  /** The home's run queue: list, reorder, cancel, adopt what a dead process left. */
+  readonly runQueue: RunQueue
   private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
@@ -67,11 +68,24 @@ export class RunManager {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
     this.memoryEnvironment = options.memoryEnvironment ?? machineMemoryEnvironment
     const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
-    this.queue = options.queue ?? new TrainerSlots(homePaths(options.home).trainers, cap)
+    this.queue = new TrainerSlots({
+      home: options.home,
+      cap,
+      onChange: (entries) => this.emit('queue.changed', { entries }),
+    })
+    this.runQueue = new RunQueue(this.queue, this.store, this.emit, {
+      queuedHere: (runId) => this.active.get(runId)?.record.status === 'queued',
+      ownedHere: (runId) => this.active.has(runId),
+      stop: (runId) => this.stop(runId),
+      own: (run, slot) => {
+        this.active.set(run.record.id, run)
+        this.afterLine(run, slot)
+      },
+    })
   }
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
-  async start(config: RunConfig): Promise<RunRecord> {
+  async start(config: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
     const facts = await this.validate(config)
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
@@ -93,6 +107,7 @@ export class RunManager {
           backend: null,
           summary: null,
           checkpointEpoch: 0,
+          ...(options.sweep ? { sweep: options.sweep } : {}),
         },
         'train',
       )
@@ -101,6 +116,11 @@ export class RunManager {
       throw error
     }
     return this.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
+  }
+
+  /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
+  async check(config: RunConfig): Promise<void> {
+    await this.validate(config)
   }
 
   /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
@@ -127,8 +147,11 @@ export class RunManager {
     }
   }
 
-  /** Continues a stopped, interrupted or failed run from its last checkpoint (or queues it). */
-  async resume(id: string): Promise<RunRecord> {
+  /**
+   * Continues a stopped, interrupted or failed run from its last checkpoint (or queues it);
+   * with `epochs`, one that ended too, on to that many epochs in all.
+   */
+  async resume(id: string, options: { epochs?: number } = {}): Promise<RunRecord> {
     const owned = this.active.get(id)
     if (owned || this.resuming.has(id)) {
       const state = owned?.record.status === 'queued' ? 'queued' : 'training'
@@ -136,20 +159,32 @@ export class RunManager {
     }
     this.resuming.add(id)
     try {
-      return await this.resumeChecked(id)
+      return await this.resumeChecked(id, options.epochs)
     } finally {
       this.resuming.delete(id)
     }
   }
 
-  private async resumeChecked(id: string): Promise<RunRecord> {
+  private async resumeChecked(id: string, epochs?: number): Promise<RunRecord> {
     // A run nobody trains is checked first, so that its lock is never taken for nothing.
     await this.store.read(id)
     const lock = await this.store.lock(id, 'train')
     let slot: TrainerSlot | null = null
     try {
       // Read again under the lock: the process that held it may have changed the run.
-      const record = await this.effectiveRecord(await this.store.read(id))
+      const read = await this.effectiveRecord(await this.store.read(id))
+      if (epochs !== undefined && epochs <= read.config.epochs) {
+        const message = `Run ${id} already trains for ${read.config.epochs} epochs; give it more than that.`
+        throw new UserError(message, 'invalid', 'epochs')
+      }
+      const record: RunRecord =
+        epochs === undefined
+          ? read
+          : {
+              ...read,
+              status: read.status === 'completed' ? 'stopped' : read.status,
+              config: { ...read.config, epochs },
+            }
       if (record.status === 'completed') {
         throw new UserError(
           `Run ${id} already completed its ${record.config.epochs} epochs.`,
@@ -295,7 +330,7 @@ export class RunManager {
   }
 
   /** Owns the run from now on: trains it in `slot`, or puts it in line for one. */
-  private begin(run: ActiveRun, slot: TrainerSlot | null): RunRecord {
+  private async begin(run: ActiveRun, slot: TrainerSlot | null): Promise<RunRecord> {
     const id = run.record.id
     this.active.set(id, run)
     this.emit('runs.changed', { runId: id })
@@ -304,22 +339,42 @@ export class RunManager {
       this.train(run, slot)
       return run.record
     }
-    const line = this.queue.wait(id, (queuePlace) => {
+    const onPlace = (queuePlace: number) => {
       run.update({ queuePlace })
       this.emit('runs.status', { runId: id, status: 'queued', queuePlace })
-    })
-    run.leaveQueue = line.cancel
-    line.slot.then(
+    }
+    try {
+      const line = await this.queue.wait(
+        id,
+        { name: run.record.name, sweepId: run.record.sweep?.id ?? null },
+        onPlace,
+      )
+      run.leaveQueue = line.cancel
+      this.afterLine(run, line.slot)
+    } catch (error) {
+      void this.end(run, { status: 'failed', error: errorMessage(error) })
+    }
+    return run.record
+  }
+
+  /** Trains a run in line once its slot comes; one cancelled from the line ends stopped. */
+  private afterLine(run: ActiveRun, slot: Promise<TrainerSlot>): void {
+    slot.then(
       (given) => {
         run.leaveQueue = null
         if (run.stopRequested) return void given.release().then(() => this.end(run, { status: 'stopped' }))
         run.update({ status: 'running', queuePlace: undefined })
-        this.emit('runs.status', { runId: id, status: 'running' })
+        this.emit('runs.status', { runId: run.record.id, status: 'running' })
         this.train(run, given)
       },
-      (error: unknown) => void this.end(run, { status: 'failed', error: errorMessage(error) }),
+      (error: unknown) =>
+        void this.end(
+          run,
+          error instanceof LeftQueue
+            ? { status: 'stopped' }
+            : { status: 'failed', error: errorMessage(error) },
+        ),
     )
-    return run.record
   }
 
   /** Starts the training process of a run that holds its lock and a trainer slot. */

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
-import type { EpochMetrics, EventChannel, EventPayload } from '@common/contract'
+import type { EpochMetrics, EventChannel, EventPayload, RunStatus } from '@common/contract'
 import type { BatchSample } from '@common/run-record'
 import { runConfigSchema, type RunConfigInput } from '@common/schemas'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
@@ -90,3 +90,13 @@ export async function parsedLines(home: string, id: string): Promise<Line[]> {
 /** A line's figures, without its timings. */
 export const lineFigures = (l: Line) =>
   l.type === 'epoch' ? figures(l) : [l.epoch, l.batch, l.step, l.loss, l.accuracy]
+
+/** The statuses a run went through, from its status events in order. */
+export const statuses = (events: Event[], runId: string): RunStatus[] =>
+  events.flatMap((e) => (e.channel === 'runs.status' && e.payload.runId === runId ? [e.payload.status] : []))
+
+/** The run ids of the home's queue.json, in order. */
+export async function queueFileRunIds(home: string): Promise<string[]> {
+  const text = await readFile(join(home, 'queue.json'), 'utf8')
+  return (JSON.parse(text) as { entries: { runId: string }[] }).entries.map((e) => e.runId)
+}
