@@ -10,11 +10,12 @@ const GIB = 1024 ** 3
 export const MEMORY_PER_TRAINER = 2 * GIB
 
 /**
- * The default cap on training processes at once: one per core (each keeps a core busy), and no
+ * The default cap on training processes at once: one per two cores (a wasm trainer keeps two busy
+ * with its replicas, so on 2 cores one trainer with 2 replicas, not two fighting for them), and no
  * more than the memory holds at `MEMORY_PER_TRAINER` each; at least one.
  */
 export function defaultMaxTrainers(cores: number, memoryBytes: number): number {
-  return Math.max(1, Math.min(cores, Math.floor(memoryBytes / MEMORY_PER_TRAINER)))
+  return Math.max(1, Math.min(Math.floor(cores / 2), Math.floor(memoryBytes / MEMORY_PER_TRAINER)))
 }
 
 /** A queued run's place in line, in words: "next in line", "2 runs ahead of it". */
