@@ -19,6 +19,7 @@ export const REQUEST_CHANNELS = [
   'runs.rename',
   'runs.delete',
   'runs.exportModel',
+  'runs.exportOnnx',
   'app.chooseFolder',
   'inspect.activations',
   'inspect.evaluate',

@@ -209,8 +209,16 @@ export interface ModelExport {
   epoch: number
   /** model.json, whose weightsManifest names `weightsFileName`. */
   modelJson: string
+  modelJsonFileName: string
   weightsFileName: string
   weightsBase64: string
+}
+
+/** A checkpoint as one ONNX file, its preprocessing and class names in its metadata. */
+export interface OnnxExport {
+  epoch: number
+  fileName: string
+  onnxBase64: string
 }
 
 /** Each request's result; its payload type comes from its schema in `requests.ts`. */
@@ -231,6 +239,7 @@ export interface RequestOutputs {
   'runs.rename': RunRecord
   'runs.delete': { id: string }
   'runs.exportModel': ModelExport
+  'runs.exportOnnx': OnnxExport
   'app.chooseFolder': { path: string | null }
   'inspect.activations': ActivationsResult
   'inspect.evaluate': EvaluationResult

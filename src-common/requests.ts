@@ -95,6 +95,7 @@ const declaredSchemas = {
   'runs.delete': runRefSchema,
   /** A checkpoint's model in tfjs layers format, to save as model.json + weights file. */
   'runs.exportModel': z.object({ id: runIdSchema, epoch: z.number().int().min(1).optional() }).strict(),
+  'runs.exportOnnx': z.object({ id: runIdSchema, epoch: z.number().int().min(1).optional() }).strict(),
   /** A native folder picker (desktop app only; `unavailable` in a browser). */
   'app.chooseFolder': z.object({ title: z.string().max(200).optional() }).strict(),
   'inspect.activations': inspectActivationsRequestSchema,

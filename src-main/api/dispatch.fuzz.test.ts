@@ -123,6 +123,7 @@ function seeds(): Record<RequestChannel, unknown> {
     'runs.get': { id, batches: false },
     'runs.rename': { id, name: 'renamed' },
     'runs.exportModel': { id, epoch: 1 },
+    'runs.exportOnnx': { id, epoch: 1 },
     'inspect.activations': { runId: id, image: { kind: 'test', index: 3 } },
     'inspect.evaluate': { runId: id },
     'inspect.images': { runId: id, indices: [0, 1, 2] },

@@ -1,5 +1,6 @@
 import type { RequestHandlers } from '@common/contract'
-import { exportModel, type RunManager } from '../../engine/runs'
+import { version } from '../../../package.json'
+import { exportModel, exportOnnx, type RunManager } from '../../engine/runs'
 
 /** `runs.*`: starting, stopping, resuming, listing, reading, renaming and deleting runs. */
 export function createRunHandlers(
@@ -15,6 +16,7 @@ export function createRunHandlers(
   | 'runs.rename'
   | 'runs.delete'
   | 'runs.exportModel'
+  | 'runs.exportOnnx'
 > {
   return {
     'runs.start': async (config) => runs.start(config),
@@ -25,5 +27,6 @@ export function createRunHandlers(
     'runs.rename': async ({ id, name }) => runs.rename(id, name),
     'runs.delete': async ({ id }) => runs.delete(id),
     'runs.exportModel': async ({ id, epoch }) => exportModel(home, id, epoch),
+    'runs.exportOnnx': async ({ id, epoch }) => exportOnnx(home, id, version, epoch),
   }
 }
