@@ -238,13 +238,13 @@ export class RunManager {
     return record
   }
 
-  /** Deletes a run's folder; refuses while it trains. */
+  /**
+   * Deletes a run's folder; a run this manager trains or holds in line is stopped first (its
+   * process has ended, or it left the line, before the folder goes). Refuses a run another
+   * window or command holds.
+   */
   async delete(id: string): Promise<{ id: string }> {
-    const owned = this.active.get(id)
-    if (owned) {
-      const state = owned.record.status === 'queued' ? 'queued' : 'training'
-      throw new UserError(`Run ${id} is ${state}; stop it before deleting it.`, 'conflict', 'id')
-    }
+    if (this.active.has(id)) await this.stop(id)
     await this.store.read(id).catch((error: unknown) => {
       // A damaged run can still be deleted; a missing one is reported by remove().
       if (error instanceof UserError && error.code === 'unavailable') return null
