@@ -1,8 +1,11 @@
 /**
  * The names of exported files, made one way for every export (a run's metrics, charts and model,
  * a comparison's tables and charts): what was exported, made safe for any file system, then
- * what the file holds. The engine names the model files it makes with it, the renderer the rest.
+ * what the file holds. The engine names the model files it makes with it, the renderer the rest;
+ * and which checkpoints a run can export.
  */
+import type { RunRecord } from './run-record'
+import { keepsBest } from './selection'
 
 /** What an exported file holds. */
 export type ExportedFile =
@@ -47,4 +50,17 @@ export function exportFileName(subject: string, file: ExportedFile, fallback = '
     case 'onnx':
       return `${base}-epoch${file.epoch}.onnx`
   }
+}
+
+/** The checkpoints a run keeps: its latest (0 before the first), and its best when kept apart. */
+export interface KeptCheckpoints {
+  latest: number
+  best: number | null
+}
+
+/** The checkpoints of a run, from its record: its best only where kept and not its latest. */
+export function keptCheckpoints(record: RunRecord): KeptCheckpoints {
+  const best = record.summary?.bestEpoch ?? 0
+  const keptApart = keepsBest(record.config) && best > 0 && best !== record.checkpointEpoch
+  return { latest: record.checkpointEpoch, best: keptApart ? best : null }
 }

@@ -1,6 +1,7 @@
 /** The rows of the runs library: what each column shows, how it sorts and what a filter matches. */
 import type { RunListItem, RunStatus } from '@common/contract'
 import { DATASET_TITLES } from '@common/schemas'
+import { keptCheckpoints, type KeptCheckpoints } from '@common/export-names'
 
 export interface RunRow {
   id: string
@@ -14,6 +15,8 @@ export interface RunRow {
   durationMs: number | null
   backend: string | null
   createdAt: string | null
+  /** The checkpoints the run keeps, for its export menu. */
+  checkpoints: KeptCheckpoints
   /** Why a damaged run cannot be read. */
   reason?: string
   /** A queued run's place in line (1: next). */
@@ -42,6 +45,7 @@ export function toRow(item: RunListItem): RunRow {
       durationMs: null,
       backend: null,
       createdAt: null,
+      checkpoints: { latest: 0, best: null },
       reason: item.reason,
     }
   }
@@ -59,6 +63,7 @@ export function toRow(item: RunListItem): RunRow {
     backend: record.backend?.name ?? null,
     createdAt: record.createdAt,
     ...(record.queuePlace ? { queuePlace: record.queuePlace } : {}),
+    checkpoints: keptCheckpoints(record),
   }
 }
 

@@ -13,7 +13,10 @@ describe('DeleteDialog', () => {
     const view = mount(DeleteDialog, { props: { run: null }, attachTo: document.body })
     await view.setProps({ run: { id: 'a', name: 'first try', running: true } })
     expect(view.text()).toContain('deleting stops it first')
-    await view.findAll('button').find((b) => b.text() === 'Delete run')!.trigger('click')
+    await view
+      .findAll('button')
+      .find((b) => b.text() === 'Delete run')!
+      .trigger('click')
     expect(view.text()).toContain('Stopping and deleting…')
     const [remove] = bridge.requests('runs.delete')
     await remove.fail({ code: 'conflict', message: 'Run a is being trained by another window or command.' })
