@@ -1,6 +1,7 @@
 /** The rows of the runs library: what each column shows, how it sorts and what a filter matches. */
 import type { RunListItem, RunStatus } from '@common/contract'
 import { DATASET_TITLES } from '@common/schemas'
+import { divergenceOf } from '@common/summary'
 import { keptCheckpoints, type KeptCheckpoints } from '@common/export-names'
 
 export interface RunRow {
@@ -15,6 +16,8 @@ export interface RunRow {
   durationMs: number | null
   backend: string | null
   createdAt: string | null
+  /** Why the run counts as diverged (loss exploded, accuracy at chance); null when it learns. */
+  divergence: string | null
   /** The checkpoints the run keeps, for its export menu. */
   checkpoints: KeptCheckpoints
   /** Why a damaged run cannot be read. */
@@ -46,6 +49,7 @@ export function toRow(item: RunListItem): RunRow {
       backend: null,
       createdAt: null,
       checkpoints: { latest: 0, best: null },
+      divergence: null,
       reason: item.reason,
     }
   }
@@ -64,6 +68,7 @@ export function toRow(item: RunListItem): RunRow {
     createdAt: record.createdAt,
     ...(record.queuePlace ? { queuePlace: record.queuePlace } : {}),
     checkpoints: keptCheckpoints(record),
+    divergence: divergenceOf(record)?.message ?? null,
   }
 }
 
