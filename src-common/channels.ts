@@ -17,6 +17,7 @@ export const REQUEST_CHANNELS = [
   'runs.list',
   'runs.get',
   'runs.rename',
+  'runs.update',
   'runs.delete',
   'runs.exportModel',
   'runs.exportOnnx',

@@ -237,6 +237,7 @@ export interface RequestOutputs {
   'runs.list': RunListItem[]
   'runs.get': RunDetails
   'runs.rename': RunRecord
+  'runs.update': RunRecord
   'runs.delete': { id: string }
   'runs.exportModel': ModelExport
   'runs.exportOnnx': OnnxExport

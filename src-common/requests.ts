@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { RequestChannel } from './channels'
 import { augmentationSchema } from './recipe'
+import { runUpdateSchema } from './run-notes'
 import {
   datasetRefSchema,
   emptySchema,
@@ -92,6 +93,7 @@ const declaredSchemas = {
   /** `batches: false` leaves out the per-batch curve (views that need only the epochs). */
   'runs.get': z.object({ id: runIdSchema, batches: z.boolean().default(true) }).strict(),
   'runs.rename': runRenameSchema,
+  'runs.update': runUpdateSchema,
   'runs.delete': runRefSchema,
   /** A checkpoint's model in tfjs layers format, to save as model.json + weights file. */
   'runs.exportModel': z.object({ id: runIdSchema, epoch: z.number().int().min(1).optional() }).strict(),

@@ -96,6 +96,10 @@ export const runRecordSchema = z.object({
   error: z.string().optional(),
   /** While queued: its place in line, 1 being next. */
   queuePlace: z.number().int().min(1).optional(),
+  /** What the person wrote about the run; absent until they write some (and in older runs). */
+  notes: z.string().optional(),
+  /** Labels to find and filter runs by (`baseline`, `augmentation`); absent until given. */
+  tags: z.array(z.string()).optional(),
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 

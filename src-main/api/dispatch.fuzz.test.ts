@@ -122,6 +122,7 @@ function seeds(): Record<RequestChannel, unknown> {
     'runs.list': undefined,
     'runs.get': { id, batches: false },
     'runs.rename': { id, name: 'renamed' },
+    'runs.update': { id, notes: 'lr too high', tags: ['sweep'] },
     'runs.exportModel': { id, epoch: 1 },
     'runs.exportOnnx': { id, epoch: 1 },
     'inspect.activations': { runId: id, image: { kind: 'test', index: 3 } },

@@ -14,6 +14,7 @@ export function createRunHandlers(
   | 'runs.list'
   | 'runs.get'
   | 'runs.rename'
+  | 'runs.update'
   | 'runs.delete'
   | 'runs.exportModel'
   | 'runs.exportOnnx'
@@ -25,6 +26,7 @@ export function createRunHandlers(
     'runs.list': async () => runs.list(),
     'runs.get': async ({ id, batches }) => runs.get(id, { batches }),
     'runs.rename': async ({ id, name }) => runs.rename(id, name),
+    'runs.update': async ({ id, ...change }) => runs.updateNotes(id, change),
     'runs.delete': async ({ id }) => runs.delete(id),
     'runs.exportModel': async ({ id, epoch }) => exportModel(home, id, epoch),
     'runs.exportOnnx': async ({ id, epoch }) => exportOnnx(home, id, version, epoch),
