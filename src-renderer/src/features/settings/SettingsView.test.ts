@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { settingsSchema, type Settings } from '@common/schemas'
 import { freshBridge } from '../../api/testing'
+import { fieldByLabel } from './field-by-label.fixtures'
 
 enableAutoUnmount(afterEach)
 
@@ -15,13 +16,7 @@ describe('SettingsView', () => {
     const { default: SettingsView } = await import('./SettingsView.vue')
     const view = mount(SettingsView, { attachTo: document.body })
     await flushPromises()
-    const field = (label: string) => {
-      const id = view
-        .findAll('label')
-        .find((l) => l.text() === label)!
-        .attributes('for')
-      return view.get(`#${id}`)
-    }
+    const field = (label: string) => fieldByLabel(view, label)
     const status = () => view.get('[role="status"]').text()
 
     await field('Learning rate').setValue('5e-4')
