@@ -121,3 +121,18 @@ describe('filterRows by tags and settings', () => {
     expect(ids('tag:baseline adam')).toEqual(['1'])
   })
 })
+
+describe('a row’s divergence', () => {
+  const withEpoch = (trainLoss: number, accuracy: number) => {
+    const item = record('1', 'run', 0.9) as Extract<RunListItem, { damaged: false }>
+    const summary = { ...item.record.summary!, trainLoss, trainAccuracy: accuracy, valAccuracy: accuracy }
+    delete summary.divergence
+    return toRow({ ...item, record: { ...item.record, summary } }).divergence
+  }
+
+  it('says “diverged” for an exploded loss, “not learning” at chance, nothing for a run that learns', () => {
+    expect(withEpoch(2.1e10, 0.1)?.label).toBe('diverged')
+    expect(withEpoch(2.3, 0.1)?.label).toBe('not learning')
+    expect(withEpoch(0.1, 0.9)).toBeNull()
+  })
+})

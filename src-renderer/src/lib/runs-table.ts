@@ -1,5 +1,5 @@
 /** The rows of the runs library: what each column shows, how it sorts and what a filter matches. */
-import type { RunListItem, RunStatus } from '@common/contract'
+import type { RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { DATASET_TITLES } from '@common/schemas'
 import { divergenceOf } from '@common/summary'
 import { keptCheckpoints, type KeptCheckpoints } from '@common/export-names'
@@ -24,8 +24,8 @@ export interface RunRow {
   optimizer: string | null
   batchSize: number | null
   testAccuracy: number | null
-  /** Why the run counts as diverged (loss exploded, accuracy at chance); null when it learns. */
-  divergence: string | null
+  /** Whether the run diverged (its loss exploded) or is not learning (at chance); null when it learns. */
+  divergence: { label: 'diverged' | 'not learning'; message: string } | null
   /** The checkpoints the run keeps, for its export menu. */
   checkpoints: KeptCheckpoints
   /** Why a damaged run cannot be read. */
@@ -90,6 +90,12 @@ export function settingsText(config: unknown, path = ''): string {
     .join(' ')
 }
 
+function divergenceRow(record: RunRecord): RunRow['divergence'] {
+  const found = divergenceOf(record)
+  if (!found) return null
+  return { label: found.kind === 'loss' ? 'diverged' : 'not learning', message: found.message }
+}
+
 /** One table row per stored run. */
 export function toRow(item: RunListItem): RunRow {
   if (item.damaged) {
@@ -136,7 +142,7 @@ export function toRow(item: RunListItem): RunRow {
     optimizer: record.config.optimizer,
     batchSize: record.config.batchSize,
     testAccuracy: record.summary?.testAccuracy ?? null,
-    divergence: divergenceOf(record)?.message ?? null,
+    divergence: divergenceRow(record),
   }
 }
 
