@@ -196,7 +196,7 @@ describe('the layer inspector', () => {
     expect(total).toBe(10000)
     // The per-class report: precision, recall and F1 of each of the ten classes, as percentages.
     const matrix = page.getByRole('table', { name: /^Confusion matrix/ })
-    expect(await matrix.getByRole('columnheader').allTextContents()).toEqual(
+    expect((await matrix.getByRole('columnheader').allTextContents()).map((h) => h.trim())).toEqual(
       expect.arrayContaining(['Precision', 'Recall', 'F1']),
     )
     const scores = await matrix.locator('td.acc').allTextContents()
