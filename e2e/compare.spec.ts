@@ -150,7 +150,7 @@ describe('compare', () => {
       await page.getByRole('button', { name: 'Export comparison' }).click()
       const [file] = await Promise.all([
         page.waitForEvent('download'),
-        page.getByRole('button', { name: item }).click(),
+        page.getByRole('menuitem', { name: item }).click(),
       ])
       const path = await file.path()
       return readFile(path)

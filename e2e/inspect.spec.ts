@@ -194,6 +194,14 @@ describe('the layer inspector', () => {
     ))
       total += Number(/: (\d+) images/.exec(label)![1])
     expect(total).toBe(10000)
+    // The per-class report: precision, recall and F1 of each of the ten classes, as percentages.
+    const matrix = page.getByRole('table', { name: /^Confusion matrix/ })
+    expect((await matrix.getByRole('columnheader').allTextContents()).map((h) => h.trim())).toEqual(
+      expect.arrayContaining(['Precision', 'Recall', 'F1']),
+    )
+    const scores = await matrix.locator('td.acc').allTextContents()
+    expect(scores).toHaveLength(30)
+    for (const score of scores) expect(score.trim()).toMatch(/^\d{1,3}\.\d%$|^—$/)
     const mistakes = page.getByRole('region', { name: 'Every mistake, most confident first' })
     await expect.poll(() => mistakes.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(10)
     await page.getByRole('button', { name: /^True 3, predicted 3: / }).click()

@@ -15,8 +15,14 @@ let shell: Shell
 const api = <T>(channel: string, input?: unknown) => callApi<T>(shell, channel, input)
 
 /** A tiny run started through the API, waited for until it ends. */
-async function tinyRun(name: string, trainLimit: number): Promise<string> {
-  const record = await api<{ id: string }>('runs.start', { name, epochs: 1, trainLimit, batchSize: 50 })
+async function tinyRun(name: string, trainLimit: number, settings: object = {}): Promise<string> {
+  const record = await api<{ id: string }>('runs.start', {
+    name,
+    epochs: 1,
+    trainLimit,
+    batchSize: 50,
+    ...settings,
+  })
   await expect
     .poll(
       async () => (await api<{ record: { status: string } }>('runs.get', { id: record.id })).record.status,
@@ -105,6 +111,83 @@ describe('the runs library', () => {
     await open(dark, '#/runs')
     await row(dark, 'Baseline, renamed').waitFor()
     await screenshot(dark, 'ui-runs-dark')
+    await expectReadable(dark, 'dark')
+    expect(pageErrors(dark)).toEqual([])
+  })
+})
+
+describe('notes, tags, the filter and the columns', () => {
+  it('keeps notes and tags on a run, filters by tag and by setting, and shows the columns chosen', async () => {
+    const adam = await tinyRun('Adam small', 200)
+    await tinyRun('SGD small', 200, { optimizer: 'sgd', learningRate: 0.01 })
+    const page = await openPage(browser)
+    await open(page, `#/runs/${encodeURIComponent(adam)}`)
+    const card = page.getByRole('region', { name: 'Notes and tags' })
+    await card.getByLabel('Tags').fill('baseline, small ,, Baseline')
+    await card.getByLabel('Notes').fill('First try; the loss still falls at the end.')
+    expect(await card.getByRole('status').textContent()).toBe('Not saved yet')
+    await card.getByRole('button', { name: 'Save notes and tags' }).click()
+    await expect.poll(() => card.getByRole('status').textContent(), POLL).toBe('Notes and tags saved.')
+    expect(await card.getByLabel('Tags').inputValue()).toBe('baseline, small')
+    const stored = await api<{ record: { tags: string[]; notes: string } }>('runs.get', { id: adam })
+    expect(stored.record).toMatchObject({
+      tags: ['baseline', 'small'],
+      notes: 'First try; the loss still falls at the end.',
+    })
+    await card.getByLabel('Tags').fill('x'.repeat(41))
+    expect(await card.textContent()).toContain('is longer than 40 characters')
+    expect(await card.getByRole('button', { name: 'Save notes and tags' }).isDisabled()).toBe(true)
+    await card.getByLabel('Tags').fill('baseline, small')
+    await screenshot(page, 'ui-run-notes-light')
+    await expectReadable(page, 'light')
+
+    await open(page, '#/runs')
+    const names = () => page.locator('tbody tr td:first-child a').allTextContents()
+    await row(page, 'SGD small').waitFor()
+    // A tag under a run's name filters by it.
+    await row(page, 'Adam small').getByRole('button', { name: 'Show runs tagged baseline' }).click()
+    expect(await page.getByLabel('Filter runs').inputValue()).toBe('tag:baseline')
+    expect(await names()).toEqual(['Adam small'])
+    // Any setting: the optimizer's name finds its runs.
+    await page.getByLabel('Filter runs').fill('sgd')
+    expect(await names()).toEqual(['SGD small'])
+    await page.getByLabel('Filter runs').fill('adam')
+    expect(await names()).toContain('Adam small')
+    expect(await names()).not.toContain('SGD small')
+    await page.getByLabel('Filter runs').fill('')
+
+    // Columns: the optimizer shown, the backend hidden, kept after a reload.
+    await page.getByText('Columns', { exact: true }).click()
+    await page.getByRole('checkbox', { name: 'Optimizer' }).check()
+    await page.getByRole('checkbox', { name: 'Backend' }).uncheck()
+    await screenshot(page, 'ui-runs-columns-light')
+    await expectReadable(page, 'light')
+    expect(await unlabelledControls(page)).toEqual([])
+    const headers = () => page.getByRole('columnheader').allTextContents()
+    expect((await headers()).map((h) => h.trim())).toContain('Optimizer')
+    expect((await headers()).map((h) => h.trim())).not.toContain('Backend')
+    await page.reload()
+    await row(page, 'SGD small').waitFor()
+    expect((await headers()).map((h) => h.trim())).toContain('Optimizer')
+    expect(await row(page, 'SGD small').getByRole('cell', { name: 'sgd', exact: true }).count()).toBe(1)
+
+    // The rename field opens with the name selected: typing replaces it.
+    await row(page, 'SGD small').getByRole('button', { name: 'Rename SGD small' }).click()
+    await page.keyboard.type('SGD, lr 0.01')
+    expect(await page.getByRole('dialog', { name: 'Rename run' }).getByLabel('Name').inputValue()).toBe(
+      'SGD, lr 0.01',
+    )
+    await page.keyboard.press('Escape')
+    expect(pageErrors(page)).toEqual([])
+
+    const dark = await openPage(browser, 'dark')
+    await open(dark, `#/runs/${encodeURIComponent(adam)}`)
+    await dark.getByRole('region', { name: 'Notes and tags' }).getByLabel('Tags').waitFor()
+    await screenshot(dark, 'ui-run-notes-dark')
+    await expectReadable(dark, 'dark')
+    await open(dark, '#/runs')
+    await row(dark, 'Adam small').waitFor()
+    await screenshot(dark, 'ui-runs-columns-dark')
     await expectReadable(dark, 'dark')
     expect(pageErrors(dark)).toEqual([])
   })

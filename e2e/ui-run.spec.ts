@@ -56,7 +56,7 @@ async function downloads(page: Page, item: string, count: number): Promise<Downl
       resolve()
     })
   })
-  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: item }).click()])
+  await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: item }).click()])
   await all
   return Promise.all(
     files.map(async (file) => ({ name: file.suggestedFilename(), body: await readFile(await file.path()) })),
@@ -138,15 +138,37 @@ describe('a run in the browser', () => {
     expect(coloured.val).toBeGreaterThan(40)
 
     // The model of the latest checkpoint: model.json, whose manifest names the weights file.
-    const model = await downloads(page, 'Model (tfjs format)', 2)
+    const model = await downloads(page, 'Model, tfjs format', 2)
     const json = model.find((f) => f.name.endsWith('.model.json'))
     const weights = model.find((f) => f.name.endsWith('.weights.bin'))
-    expect(json?.name).toBe(`${id}-epoch1.model.json`)
-    expect(weights?.name).toBe(`${id}-epoch1.weights.bin`)
+    // Named as every export is: the run's name made safe, then what the file holds.
+    const base = csv.name.replace(/-metrics\.csv$/, '')
+    expect(png.name).toBe(`${base}-charts.png`)
+    expect(json?.name).toBe(`${base}-epoch1.model.json`)
+    expect(weights?.name).toBe(`${base}-epoch1.weights.bin`)
     const manifest = (JSON.parse(json!.body.toString('utf8')) as { weightsManifest: { paths: string[] }[] })
       .weightsManifest
     expect(manifest.flatMap((group) => group.paths)).toEqual([weights!.name])
     expect(weights!.body.length).toBeGreaterThan(1000)
+
+    // The Export menu by keyboard alone: the down arrow opens it on its first entry, End goes to
+    // the last (the ONNX model), Enter makes it; Escape closes it and focus returns to the button.
+    const exportButton = page.getByRole('button', { name: 'Export' })
+    await exportButton.focus()
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Metrics as CSV')
+    await page.keyboard.press('End')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Model, ONNX')
+    const [onnxFile] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')])
+    expect(onnxFile.suggestedFilename()).toBe(`${base}-epoch1.onnx`)
+    // An ONNX ModelProto opens with its IR version, field 1.
+    expect([...(await readFile(await onnxFile.path())).subarray(0, 2)]).toEqual([0x08, 0x08])
+    await page.keyboard.press('ArrowUp')
+    expect(await page.getByRole('menu').count()).toBe(1)
+    await page.keyboard.press('Escape')
+    expect(await page.getByRole('menu').count()).toBe(0)
+    expect(await exportButton.evaluate((el) => el === document.activeElement)).toBe(true)
 
     // The run is in the library, completed.
     await page.getByRole('navigation').getByRole('link', { name: 'Runs' }).click()

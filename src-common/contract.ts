@@ -213,6 +213,7 @@ export interface ModelExport {
   epoch: number
   /** model.json, whose weightsManifest names `weightsFileName`. */
   modelJson: string
+  modelJsonFileName: string
   weightsFileName: string
   weightsBase64: string
 }
@@ -224,6 +225,13 @@ export interface SweepDetails {
   record: SweepRecord
   /** Each trial's epochs, by run id (trials not yet created have none). */
   metrics: Record<string, EpochMetrics[]>
+}
+
+/** A checkpoint as one ONNX file, its preprocessing and class names in its metadata. */
+export interface OnnxExport {
+  epoch: number
+  fileName: string
+  onnxBase64: string
 }
 
 /** Each request's result; its payload type comes from its schema in `requests.ts`. */
@@ -242,8 +250,10 @@ export interface RequestOutputs {
   'runs.list': RunListItem[]
   'runs.get': RunDetails
   'runs.rename': RunRecord
+  'runs.update': RunRecord
   'runs.delete': { id: string }
   'runs.exportModel': ModelExport
+  'runs.exportOnnx': OnnxExport
   'app.chooseFolder': { path: string | null }
   'inspect.activations': ActivationsResult
   'inspect.evaluate': EvaluationResult

@@ -9,6 +9,7 @@ import type { RequestChannel } from './channels'
 import { queueCancelRequestSchema, queueMoveRequestSchema } from './queue'
 import { augmentationSchema } from './recipe'
 import { RUN_LIMITS } from './run-limits'
+import { runUpdateSchema } from './run-notes'
 import {
   datasetRefSchema,
   emptySchema,
@@ -105,9 +106,11 @@ const declaredSchemas = {
   /** `batches: false` leaves out the per-batch curve (views that need only the epochs). */
   'runs.get': z.object({ id: runIdSchema, batches: z.boolean().default(true) }).strict(),
   'runs.rename': runRenameSchema,
+  'runs.update': runUpdateSchema,
   'runs.delete': runRefSchema,
   /** A checkpoint's model in tfjs layers format, to save as model.json + weights file. */
   'runs.exportModel': z.object({ id: runIdSchema, epoch: z.number().int().min(1).optional() }).strict(),
+  'runs.exportOnnx': z.object({ id: runIdSchema, epoch: z.number().int().min(1).optional() }).strict(),
   /** A native folder picker (desktop app only; `unavailable` in a browser). */
   'app.chooseFolder': z.object({ title: z.string().max(200).optional() }).strict(),
   'inspect.activations': inspectActivationsRequestSchema,

@@ -4,6 +4,7 @@
  * all use these; the types are inferred from them.
  */
 import { z } from 'zod'
+import { divergenceSchema } from './divergence'
 import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema } from './schemas'
 import { runSweepRefSchema } from './sweep'
 
@@ -38,6 +39,11 @@ export const runSummarySchema = z.object({
   testAccuracy: z.number().nullable().default(null),
   testLoss: z.number().nullable().default(null),
   testEpoch: z.number().int().min(1).nullable().default(null),
+  /**
+   * Whether the run diverged (loss exploded, or accuracy at chance), from its epochs. Absent in
+   * summaries written before it was detected: `divergenceOf` judges those from their last epoch.
+   */
+  divergence: divergenceSchema.nullable().optional(),
 })
 export type RunSummary = z.infer<typeof runSummarySchema>
 
@@ -46,6 +52,8 @@ export const runDatasetInfoSchema = z.object({
   title: z.string(),
   trainCount: z.number().int(),
   testCount: z.number().int(),
+  /** The data set's classes, in label order; absent in runs recorded before it was kept. */
+  classNames: z.array(z.string()).optional(),
 })
 export type RunDatasetInfo = z.infer<typeof runDatasetInfoSchema>
 
@@ -91,6 +99,10 @@ export const runRecordSchema = z.object({
   queuePlace: z.number().int().min(1).optional(),
   /** The sweep this run is a trial of, and which trial. */
   sweep: runSweepRefSchema.optional(),
+  /** What the person wrote about the run; absent until they write some (and in older runs). */
+  notes: z.string().optional(),
+  /** Labels to find and filter runs by (`baseline`, `augmentation`); absent until given. */
+  tags: z.array(z.string()).optional(),
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 

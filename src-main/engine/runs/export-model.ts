@@ -1,21 +1,32 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ModelExport } from '@common/contract'
+import type { RunRecord } from '@common/run-record'
+import { exportFileName } from '@common/export-names'
 import { UserError } from '../errors'
 import { bestCheckpointEpoch, checkpointEpochs, checkpointFolder } from '../run-files/checkpoint-paths'
 import { runPaths } from '../run-files/paths'
+import { readRecord } from '../run-files/record'
+
+/** A checkpoint chosen for export: its epoch, its folder, and the run's name and record. */
+export interface ChosenCheckpoint {
+  epoch: number
+  folder: string
+  runName: string
+  /** The run's record; null when run.json is damaged (the run still exports, under its id). */
+  record: RunRecord | null
+}
 
 /**
- * A run's checkpoint in tfjs layers format: model.json (its weights manifest renamed to the
- * file the user will save) and the weights. Loadable with `tf.loadLayersModel`. The latest
- * unless `epoch` names another one the run keeps (its best epoch's).
+ * The checkpoint of `epoch` that the run keeps (its latest, or its best kept beside it), the
+ * latest when `epoch` is absent. Throws a UserError saying which epochs the run keeps.
  */
-export async function exportModel(home: string, id: string, epoch?: number): Promise<ModelExport> {
-  const { checkpoints } = runPaths(home, id)
-  const epochs = await checkpointEpochs(checkpoints)
+export async function chooseCheckpoint(home: string, id: string, epoch?: number): Promise<ChosenCheckpoint> {
+  const paths = runPaths(home, id)
+  const epochs = await checkpointEpochs(paths.checkpoints)
   if (epochs.length === 0)
     throw new UserError(`Run ${id} has no checkpoint yet; it saves one after each epoch.`, 'not_found', 'id')
-  const best = await bestCheckpointEpoch(checkpoints)
+  const best = await bestCheckpointEpoch(paths.checkpoints)
   const chosen = epoch ?? epochs[0]
   if (!epochs.includes(chosen) && chosen !== best) {
     const kept =
@@ -26,17 +37,33 @@ export async function exportModel(home: string, id: string, epoch?: number): Pro
       'epoch',
     )
   }
-  const folder = checkpointFolder(checkpoints, chosen, epochs.includes(chosen) ? 'latest' : 'best')
+  const read = await readRecord(paths.record, id)
+  return {
+    epoch: chosen,
+    folder: checkpointFolder(paths.checkpoints, chosen, epochs.includes(chosen) ? 'latest' : 'best'),
+    runName: read.ok ? read.record.name : id,
+    record: read.ok ? read.record : null,
+  }
+}
+
+/**
+ * A run's checkpoint in tfjs layers format: model.json (its weights manifest renamed to the
+ * file the user will save) and the weights. Loadable with `tf.loadLayersModel`. The latest
+ * unless `epoch` names another one the run keeps (its best epoch's).
+ */
+export async function exportModel(home: string, id: string, epoch?: number): Promise<ModelExport> {
+  const chosen = await chooseCheckpoint(home, id, epoch)
   const [json, weights] = await Promise.all([
-    readFile(join(folder, 'model.json'), 'utf8'),
-    readFile(join(folder, 'weights.bin')),
+    readFile(join(chosen.folder, 'model.json'), 'utf8'),
+    readFile(join(chosen.folder, 'weights.bin')),
   ])
-  const weightsFileName = `${id}-epoch${chosen}.weights.bin`
+  const weightsFileName = exportFileName(chosen.runName, { kind: 'tfjs-weights', epoch: chosen.epoch }, id)
   const model = JSON.parse(json) as { weightsManifest: { paths: string[] }[] }
   for (const group of model.weightsManifest) group.paths = [weightsFileName]
   return {
-    epoch: chosen,
+    epoch: chosen.epoch,
     modelJson: JSON.stringify(model),
+    modelJsonFileName: exportFileName(chosen.runName, { kind: 'tfjs-model', epoch: chosen.epoch }, id),
     weightsFileName,
     weightsBase64: weights.toString('base64'),
   }

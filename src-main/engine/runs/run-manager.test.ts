@@ -93,6 +93,19 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(lean.batches).toEqual([])
   })
 
+  it('deletes a run that is training by stopping it first, then removing its folder', async () => {
+    const { home, manager, next, events } = await setup()
+    const run = await manager.start(config({ epochs: 500 }))
+    const mine = (e: Event) => 'runId' in e.payload && e.payload.runId === run.id
+    await next((e) => mine(e) && e.channel === 'runs.progress')
+    await expect(manager.delete(run.id)).resolves.toEqual({ id: run.id })
+    expect(existsSync(runPaths(home, run.id).dir)).toBe(false)
+    expect(events.some((e) => mine(e) && e.channel === 'runs.status' && e.payload.status === 'stopped')).toBe(
+      true,
+    )
+    expect(await manager.list()).toEqual([])
+  })
+
   it('stops in the middle of an epoch, keeping the finished epochs and nothing of the unfinished one', async () => {
     // Every batch sampled, so the unfinished epoch surely has samples in metrics.jsonl.
     const { home, manager, next } = await setup()
@@ -100,7 +113,6 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     const mine = (e: Event) => 'runId' in e.payload && e.payload.runId === run.id
     // The stop lands after epoch 1 has finished and its checkpoint is on disk.
     await next((e) => mine(e) && e.channel === 'runs.progress' && e.payload.epoch >= 2)
-    await expect(manager.delete(run.id)).rejects.toMatchObject({ code: 'conflict' })
     const stopped = await manager.stop(run.id)
     expect(stopped.status).toBe('stopped')
     const kept = stopped.checkpointEpoch

@@ -6,6 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os'
 import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
+import type { RunNotesChange } from '@common/run-notes'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import type { RunSweepRef } from '@common/sweep'
 import { checkAugmentation } from '../data/augment'
@@ -252,17 +253,34 @@ export class RunManager {
   async rename(id: string, name: string): Promise<RunRecord> {
     const trimmed = name.trim()
     if (!trimmed) throw new UserError('A run needs a name.', 'invalid', 'name')
+    return this.change(id, { name: trimmed }, 'rename')
+  }
+
+  /** Replaces a run's notes, its tags, or both; a run that trains keeps training. */
+  async updateNotes(id: string, change: RunNotesChange): Promise<RunRecord> {
+    const patch: RunNotesChange = {}
+    if (change.notes !== undefined) patch.notes = change.notes
+    if (change.tags !== undefined) patch.tags = change.tags
+    return this.change(id, patch, 'update')
+  }
+
+  /** Writes what a person changed of a run's record (name, notes, tags) and tells the lists. */
+  private async change(
+    id: string,
+    patch: Partial<Pick<RunRecord, 'name' | 'notes' | 'tags'>>,
+    why: 'rename' | 'update',
+  ): Promise<RunRecord> {
     const active = this.active.get(id)
     let record: RunRecord
     if (active) {
-      // This process owns it and writes its record: the next write carries the name.
-      record = active.update({ name: trimmed })
+      // This process owns it and writes its record: the next write carries the change.
+      record = active.update(patch)
       await active.persist()
     } else {
       await this.store.read(id)
-      const lock = await this.store.lock(id, 'rename')
+      const lock = await this.store.lock(id, why)
       try {
-        record = { ...(await this.store.read(id)), name: trimmed, updatedAt: new Date().toISOString() }
+        record = { ...(await this.store.read(id)), ...patch, updatedAt: new Date().toISOString() }
         await this.store.write(record)
         record = await this.effectiveRecord(record)
       } finally {
@@ -273,13 +291,13 @@ export class RunManager {
     return record
   }
 
-  /** Deletes a run's folder; refuses while it trains. */
+  /**
+   * Deletes a run's folder; a run this manager trains or holds in line is stopped first (its
+   * process has ended, or it left the line, before the folder goes). Refuses a run another
+   * window or command holds.
+   */
   async delete(id: string): Promise<{ id: string }> {
-    const owned = this.active.get(id)
-    if (owned) {
-      const state = owned.record.status === 'queued' ? 'queued' : 'training'
-      throw new UserError(`Run ${id} is ${state}; stop it before deleting it.`, 'conflict', 'id')
-    }
+    if (this.active.has(id)) await this.stop(id)
     await this.store.read(id).catch((error: unknown) => {
       // A damaged run can still be deleted; a missing one is reported by remove().
       if (error instanceof UserError && error.code === 'unavailable') return null

@@ -18,7 +18,7 @@ import { readRecord, writeRecord } from '../run-files/record'
 import { newRunId } from './run-id'
 
 /** What the holder of a run's lock does, and how a sentence names it. */
-const PURPOSE_VERBS = { train: 'trained', rename: 'renamed', delete: 'deleted' }
+const PURPOSE_VERBS = { train: 'trained', rename: 'renamed', update: 'annotated', delete: 'deleted' }
 export type RunLockPurpose = keyof typeof PURPOSE_VERBS
 
 export class RunStore {

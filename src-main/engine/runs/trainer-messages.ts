@@ -3,7 +3,7 @@
  * it, the record's new figures (written by the run's write queue), the events for the views.
  */
 import type { EmitEvent } from '@common/contract'
-import { summarizeMetrics } from '@common/summary'
+import { classCountOf, summarizeMetrics } from '@common/summary'
 import type { TrainerProcess } from '../train/launch'
 import type { TrainerToMain } from '../train/protocol'
 import { MAX_BATCHES, type ActiveRun } from './active-run'
@@ -37,7 +37,12 @@ export function applyTrainerMessage(
         backend: message.backend,
         dataset: message.dataset,
         checkpointEpoch: message.startEpoch - 1,
-        summary: summarizeMetrics(message.history, run.record.config),
+        summary: summarizeMetrics(
+          message.history,
+          run.record.config,
+          null,
+          message.dataset.classNames?.length,
+        ),
       })
       void run.enqueue(() => run.lock.setChild(message.pid))
       emit('runs.changed', { runId: id })
@@ -54,7 +59,7 @@ export function applyTrainerMessage(
       run.metrics = [...run.metrics.filter((m) => m.epoch < message.metrics.epoch), message.metrics]
       run.update({
         checkpointEpoch: message.checkpointEpoch,
-        summary: summarizeMetrics(run.metrics, run.record.config),
+        summary: summarizeMetrics(run.metrics, run.record.config, null, classCountOf(run.record)),
       })
       emit('runs.epoch', {
         runId: id,
@@ -64,7 +69,9 @@ export function applyTrainerMessage(
       })
       return
     case 'test':
-      run.update({ summary: summarizeMetrics(run.metrics, run.record.config, message.result) })
+      run.update({
+        summary: summarizeMetrics(run.metrics, run.record.config, message.result, classCountOf(run.record)),
+      })
       emit('runs.changed', { runId: id })
       return
     case 'finished':

@@ -115,6 +115,7 @@ async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
         title: dataset.title,
         trainCount: data.train.count,
         testCount: data.test.count,
+        classNames: dataset.classNames,
       },
       startEpoch: doneEpochs + 1,
       history,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EpochMetrics } from '@common/contract'
-import { csvField, fileSafeName, metricsCsv } from './csv'
+import { csvField, metricsCsv } from './csv'
 
 const epoch = (n: number): EpochMetrics => ({
   type: 'epoch',
@@ -28,10 +28,5 @@ describe('csv', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""')
     expect(csvField(Number.NaN)).toBe('')
     expect(csvField(null)).toBe('')
-  })
-
-  it('makes file names from run names', () => {
-    expect(fileSafeName('Notebook / run #1')).toBe('Notebook-run-1')
-    expect(fileSafeName('///')).toBe('run')
   })
 })

@@ -27,13 +27,3 @@ export function metricsCsv(metrics: readonly EpochMetrics[]): string {
   }
   return lines.join('\r\n') + '\r\n'
 }
-
-/** A file name made from a run's name: letters, digits, dots, dashes and underscores only. */
-export function fileSafeName(name: string, fallback = 'run'): string {
-  const safe = name
-    .normalize('NFKD')
-    .replace(/[^\w.-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-  return safe || fallback
-}

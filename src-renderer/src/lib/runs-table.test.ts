@@ -92,3 +92,47 @@ describe('runs table', () => {
     expect(ariaSort({ key: 'name', direction: 'asc' }, 'name')).toBe('ascending')
   })
 })
+
+describe('filterRows by tags and settings', () => {
+  const tagged = (id: string, tags: string[], optimizer: 'adam' | 'sgd', learningRate: number) => {
+    const item = record(id, `run ${id}`, 0.9) as Extract<RunListItem, { damaged: false }>
+    return toRow({
+      ...item,
+      record: { ...item.record, tags, config: { ...item.record.config, optimizer, learningRate } },
+    })
+  }
+  const rows = [
+    tagged('1', ['baseline'], 'adam', 1e-3),
+    tagged('2', ['sweep'], 'sgd', 0.01),
+    tagged('3', ['baseline-2'], 'adam', 0.01),
+  ]
+  const ids = (query: string) => filterRows(rows, query, 'all').map((r) => r.id)
+
+  it('finds every run of a setting by its value, alone or with its key', () => {
+    expect(ids('adam')).toEqual(['1', '3'])
+    expect(ids('optimizer sgd')).toEqual(['2'])
+    expect(ids('learningrate 0.01')).toEqual(['2', '3'])
+  })
+
+  it('matches tag: exactly, any other word anywhere in a tag', () => {
+    expect(ids('tag:baseline')).toEqual(['1'])
+    expect(ids('TAG:Sweep')).toEqual(['2'])
+    expect(ids('baseline')).toEqual(['1', '3'])
+    expect(ids('tag:baseline adam')).toEqual(['1'])
+  })
+})
+
+describe('a row’s divergence', () => {
+  const withEpoch = (trainLoss: number, accuracy: number) => {
+    const item = record('1', 'run', 0.9) as Extract<RunListItem, { damaged: false }>
+    const summary = { ...item.record.summary!, trainLoss, trainAccuracy: accuracy, valAccuracy: accuracy }
+    delete summary.divergence
+    return toRow({ ...item, record: { ...item.record, summary } }).divergence
+  }
+
+  it('says “diverged” for an exploded loss, “not learning” at chance, nothing for a run that learns', () => {
+    expect(withEpoch(2.1e10, 0.1)?.label).toBe('diverged')
+    expect(withEpoch(2.3, 0.1)?.label).toBe('not learning')
+    expect(withEpoch(0.1, 0.9)).toBeNull()
+  })
+})

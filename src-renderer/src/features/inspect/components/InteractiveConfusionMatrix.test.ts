@@ -8,9 +8,9 @@ enableAutoUnmount(afterEach)
 
 describe('InteractiveConfusionMatrix', () => {
   it('names each cell, shades it by its share of the row, and lists the images of a chosen one', async () => {
-    const { confusion, classNames, perClass } = evaluation('a', 1)
+    const { confusion, classNames } = evaluation('a', 1)
     const matrix = mount(InteractiveConfusionMatrix, {
-      props: { confusion, classNames, perClass, selected: { label: 0, predicted: 1 } },
+      props: { confusion, classNames, selected: { label: 0, predicted: 1 } },
     })
     const cells = matrix.findAll('button.cell')
     expect(cells.map((c) => c.attributes('aria-label'))).toEqual([
@@ -27,7 +27,16 @@ describe('InteractiveConfusionMatrix', () => {
     ])
     expect(cells[1].attributes('aria-pressed')).toBe('true')
     expect(cells[2].attributes('disabled')).toBeDefined()
-    expect(matrix.findAll('td.acc').map((td) => td.text())).toEqual(['50.0%', '100.0%'])
+    // Precision, recall and F1 of each class: class one takes class zero's mistake.
+    expect(matrix.findAll('th.acc').map((th) => th.text())).toEqual(['Precision', 'Recall', 'F1'])
+    expect(matrix.findAll('td.acc').map((td) => td.text())).toEqual([
+      '100.0%',
+      '50.0%',
+      '66.7%',
+      '66.7%',
+      '100.0%',
+      '80.0%',
+    ])
 
     await cells[3].trigger('click')
     await cells[2].trigger('click')

@@ -29,6 +29,12 @@ describe('RenameDialog', () => {
     expect(bridge.pending).toEqual([])
   })
 
+  it('opens with the name selected, so that typing replaces it', async () => {
+    const view = await dialog()
+    const input = view.get('input').element as HTMLInputElement
+    expect([input.selectionStart, input.selectionEnd]).toEqual([0, 'first try'.length])
+  })
+
   it('renames the run and closes, or shows why it could not', async () => {
     const view = await dialog()
     await view.get('input').setValue('  second try ')

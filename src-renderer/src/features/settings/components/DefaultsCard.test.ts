@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import type { RunDefaults } from '../lib/defaults-form'
 import DefaultsCard from './DefaultsCard.vue'
+import { fieldByLabel } from '../field-by-label.fixtures'
 
 enableAutoUnmount(afterEach)
 
@@ -18,13 +19,7 @@ function card(defaults: RunDefaults) {
       },
     },
   })
-  const field = (label: string) => {
-    const id = view
-      .findAll('label')
-      .find((l) => l.text() === label)!
-      .attributes('for')
-    return view.get(`#${id}`)
-  }
+  const field = (label: string) => fieldByLabel(view, label)
   return { view, saved, field }
 }
 
