@@ -3,8 +3,8 @@
  * trials, and every trial's metric over its epochs with the rungs drawn where trials are
  * compared and pruned trials ending in a cross.
  */
-import type { ChartConfiguration, ChartDataset, Plugin } from 'chart.js'
-import { baseOptions, chartTheme, type Chart } from '../../../lib/chart-config'
+import type { ChartConfiguration, ChartDataset, ChartType, Plugin } from 'chart.js'
+import { baseOptions, Chart, chartTheme } from '../../../lib/chart-config'
 import type { ThemeColors } from '../../../composables/use-theme-colors'
 import type { Point } from '../../../lib/run-series'
 import type { BestSoFar } from './best-so-far'
@@ -81,12 +81,14 @@ export function bestSoFarConfig(
           min: 0.5,
           max: Math.max(1, trialCount) + 0.5,
           title: { display: true, text: 'Trial', ...theme.text },
-          ticks: {
-            ...theme.text,
-            stepSize: 1,
-            precision: 0,
-            callback: (v) => (Number.isInteger(v) ? String(v) : ''),
+          // One tick a trial (every fifth past 20), never between two.
+          afterBuildTicks: (axis) => {
+            const every = trialCount > 20 ? 5 : 1
+            axis.ticks = Array.from({ length: trialCount }, (_, k) => ({ value: k + 1 })).filter(
+              (t) => t.value === 1 || t.value % every === 0,
+            )
           },
+          ticks: { ...theme.text },
         },
         y: yAxis(colors, metric),
       },
@@ -108,30 +110,48 @@ export function bestSoFarConfig(
   }
 }
 
-/** Dashed vertical lines at the rungs' epochs, each marked "rung". */
-function rungLines(epochs: readonly number[], color: string): Plugin<'line'> {
-  return {
-    id: 'rungs',
-    beforeDatasetsDraw(chart: Chart<'line', Point[]>) {
-      const { ctx, chartArea, scales } = chart
-      ctx.save()
-      ctx.strokeStyle = color
-      ctx.fillStyle = color
-      ctx.setLineDash([4, 4])
-      ctx.font = `10.5px ${font().family}`
-      ctx.textAlign = 'center'
-      for (const epoch of epochs) {
-        const x = scales.x.getPixelForValue(epoch)
-        ctx.beginPath()
-        ctx.moveTo(x, chartArea.top + 12)
-        ctx.lineTo(x, chartArea.bottom)
-        ctx.stroke()
-        ctx.fillText('rung', x, chartArea.top + 8)
-      }
-      ctx.restore()
-    },
+interface RungOptions {
+  epochs: readonly number[]
+  color: string
+}
+
+declare module 'chart.js' {
+  // Declaration merging needs chart.js's own type parameter, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface PluginOptionsByType<TType extends ChartType> {
+    /** Epochs to mark with a dashed "rung" line (the sweep's trial curves). */
+    rungs?: RungOptions
   }
 }
+
+/**
+ * Dashed vertical lines at the rungs' epochs, each marked "rung". Registered once and read from
+ * each chart's options, so a live chart can change its rungs (a chart's own plugins cannot).
+ */
+const rungLines: Plugin<'line', RungOptions> = {
+  id: 'rungs',
+  defaults: { epochs: [], color: '#888' },
+  beforeDatasetsDraw(chart, _args, options) {
+    if (!options.epochs.length) return
+    const { ctx, chartArea, scales } = chart
+    ctx.save()
+    ctx.strokeStyle = options.color
+    ctx.fillStyle = options.color
+    ctx.setLineDash([4, 4])
+    ctx.font = `10.5px ${font().family}`
+    ctx.textAlign = 'center'
+    for (const epoch of options.epochs) {
+      const x = scales.x.getPixelForValue(epoch)
+      ctx.beginPath()
+      ctx.moveTo(x, chartArea.top + 12)
+      ctx.lineTo(x, chartArea.bottom)
+      ctx.stroke()
+      ctx.fillText('rung', x, chartArea.top + 8)
+    }
+    ctx.restore()
+  },
+}
+Chart.register(rungLines)
 
 /** Every trial's metric per epoch; pruned trials dashed and ending in a cross, rungs as dashed lines. */
 export function trialCurvesConfig(
@@ -158,7 +178,6 @@ export function trialCurvesConfig(
   return {
     type: 'line',
     data: { datasets },
-    plugins: [rungLines(rungs, colors.muted)],
     options: {
       ...baseOptions,
       ...theme.text,
@@ -175,6 +194,7 @@ export function trialCurvesConfig(
         y: yAxis(colors, metric),
       },
       plugins: {
+        rungs: { epochs: rungs, color: colors.muted },
         legend: { display: false },
         tooltip: {
           ...theme.tooltip,
@@ -195,6 +215,5 @@ export function reconfigure(
 ): void {
   chart.data.datasets = config.data.datasets
   chart.options = config.options ?? {}
-  chart.config.plugins = config.plugins ?? []
   chart.update('none')
 }
