@@ -21,6 +21,7 @@ export function useQueue() {
   const reload = () => act(() => request('queue.list'))
   const offs = [
     subscribe('queue.changed', (event) => (entries.value = event.entries)),
+    // Loads when the connection is up (at once in the desktop app), and again after it was lost.
     onConnection((up) => {
       if (up) void reload()
     }),

@@ -22,6 +22,7 @@ export function useSweep(id: Ref<string>) {
       void latest.execute()
     }, SETTLE_MS)
   }
+  let wasUp: boolean | null = null
   const offs = [
     subscribe('sweeps.changed', (event) => {
       if (event.sweepId === id.value) reloadSoon()
@@ -32,8 +33,11 @@ export function useSweep(id: Ref<string>) {
     subscribe('runs.status', (event) => {
       if (runIds.value.has(event.runId)) reloadSoon()
     }),
+    // Events sent while the connection was down are lost: reload when it comes back (the call
+    // made at once, with the present state, is not a change).
     onConnection((up) => {
-      if (up) reloadSoon()
+      if (up && wasUp === false) reloadSoon()
+      wasUp = up
     }),
   ]
   watch(id, () => {

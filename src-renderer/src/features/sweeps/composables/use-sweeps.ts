@@ -17,10 +17,14 @@ export function useSweeps() {
       void latest.execute()
     }, SETTLE_MS)
   }
+  let wasUp: boolean | null = null
   const offs = [
     subscribe('sweeps.changed', reloadSoon),
+    // Events sent while the connection was down are lost: reload when it comes back (the call
+    // made at once, with the present state, is not a change).
     onConnection((up) => {
-      if (up) reloadSoon()
+      if (up && wasUp === false) reloadSoon()
+      wasUp = up
     }),
   ]
   void latest.execute()
