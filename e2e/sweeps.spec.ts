@@ -67,3 +67,93 @@ describe('the run queue', () => {
     expect(pageErrors(dark)).toEqual([])
   })
 })
+
+describe('a sweep made in the form', () => {
+  it('is created in the form, runs while watched, and its view shows its charts and trials', async () => {
+    const page = await openPage(browser)
+    await page.goto(`${shell.url}#/sweeps`)
+    await page.getByText('No sweeps yet').waitFor()
+    await page.getByRole('link', { name: 'New sweep' }).first().click()
+    await page.getByRole('heading', { name: 'New sweep' }).waitFor()
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Tiny sweep')
+    await page.getByRole('textbox', { name: 'Epochs', exact: true }).fill('2')
+    await page.getByRole('textbox', { name: 'Training images', exact: true }).fill('300')
+    await page.getByRole('combobox', { name: 'Method', exact: true }).selectOption('random')
+    await page.getByRole('textbox', { name: 'Trials (run_cap)', exact: true }).fill('4')
+    await page.getByRole('textbox', { name: 'Keep the top 1/eta (eta)', exact: true }).fill('2')
+    // A bad range is one sentence naming the key, and the sweep cannot start.
+    await page.getByRole('textbox', { name: 'Max of setting 1', exact: true }).fill('1e-5')
+    const problem = page.getByTestId('sweep-form-error')
+    expect(await problem.textContent()).toBe('parameters.learningRate.max must be above min.')
+    expect(await page.getByRole('button', { name: 'Start sweep' }).isDisabled()).toBe(true)
+    await page.getByRole('textbox', { name: 'Max of setting 1', exact: true }).fill('1e-2')
+    await page.getByRole('button', { name: 'Add a setting' }).click()
+    await page.getByRole('combobox', { name: 'Setting 2', exact: true }).fill('batchSize')
+    await page.getByRole('textbox', { name: 'Values of setting 2', exact: true }).fill('25, 50')
+    await problem.waitFor({ state: 'detached' })
+    expect(await unlabelledControls(page)).toEqual([])
+    await expectReadable(page, 'light')
+    await screenshot(page, 'sweeps-form-light')
+    await page.getByRole('button', { name: 'Start sweep' }).click()
+
+    // The sweep's view, live: a trial runs, then all three end and the sweep completes.
+    await page.getByRole('heading', { name: 'Tiny sweep' }).waitFor()
+    const states = page.getByRole('table', { name: 'Trials' }).getByTestId('trial-state')
+    await states.getByText('running').first().waitFor({ timeout: 60_000 })
+    await page.getByTestId('sweep-status').getByText('completed').waitFor({ timeout: 170_000 })
+    await expect.poll(() => states.allTextContents(), { timeout: 10_000 }).toHaveLength(4)
+    for (const state of await states.allTextContents()) expect(['completed', 'pruned']).toContain(state)
+    for (const name of ['Best so far', 'Parallel coordinates', 'Parameter importance']) {
+      await page.getByRole('img', { name }).waitFor()
+    }
+    expect(await page.getByTestId('sweep-progress').textContent()).toMatch(/^4 of 4 trials done/)
+    expect(await unlabelledControls(page)).toEqual([])
+    await expectReadable(page, 'light')
+    await screenshot(page, 'sweeps-view-light')
+    await page.getByRole('table', { name: 'Trials' }).scrollIntoViewIfNeeded()
+    await screenshot(page, 'sweeps-view-trials-light')
+
+    const dark = await openPage(browser, 'dark')
+    await dark.goto(`${shell.url}${new URL(page.url()).hash}`)
+    await dark.getByRole('img', { name: 'Parallel coordinates' }).waitFor()
+    await expectReadable(dark, 'dark')
+    await screenshot(dark, 'sweeps-view-dark')
+    await dark.getByRole('table', { name: 'Trials' }).scrollIntoViewIfNeeded()
+    await screenshot(dark, 'sweeps-view-trials-dark')
+
+    // A trial given more epochs trains on from its checkpoint.
+    const firstTrial = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'Trial 1', exact: true }) })
+    await page.getByRole('button', { name: 'More epochs for Trial 1' }).click()
+    const dialog = page.getByRole('dialog', { name: 'More epochs for Trial 1' })
+    expect(await unlabelledControls(page)).toEqual([])
+    await dialog.getByRole('textbox', { name: 'Epochs in all', exact: true }).fill('3')
+    await dialog.getByRole('button', { name: 'Train on' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await firstTrial.getByText('3 / 3').waitFor({ timeout: 90_000 })
+    await firstTrial.getByTestId('trial-state').getByText('completed').waitFor({ timeout: 30_000 })
+
+    // Its run says which sweep it belongs to.
+    await firstTrial.getByRole('link', { name: 'Trial 1', exact: true }).click()
+    await page.getByTestId('run-sweep').getByRole('link', { name: 'open the sweep' }).click()
+    await page.getByRole('heading', { name: 'Tiny sweep' }).waitFor()
+
+    // Compare top N opens Compare with the best trials' runs.
+    await page
+      .getByRole('combobox', { name: 'How many of the best trials to compare', exact: true })
+      .selectOption('2')
+    await page.getByRole('button', { name: 'Compare top 2' }).click()
+    await page.getByRole('heading', { name: 'Compare' }).waitFor()
+    const settings = await api<{ compareSelection: string[] }>('settings.get')
+    expect(settings.compareSelection).toHaveLength(2)
+
+    // The list shows the sweep.
+    await page.goto(`${shell.url}#/sweeps`)
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Tiny sweep' }) })
+    await row.getByText('4 / 4').waitFor()
+    await screenshot(page, 'sweeps-list-light')
+    expect(pageErrors(page)).toEqual([])
+    expect(pageErrors(dark)).toEqual([])
+  })
+})
