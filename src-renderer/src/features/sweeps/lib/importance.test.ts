@@ -38,6 +38,30 @@ describe('parameterImportance', () => {
     expect(Math.abs(x.correlation ?? 1)).toBeLessThan(0.3)
   })
 
+  it('still ranks the parameters of a sweep of four trials', () => {
+    const rows = [
+      [0, 0.7],
+      [0.33, 0.1],
+      [0.67, 0.9],
+      [1, 0.3],
+    ]
+    const [x, noise] = parameterImportance({ rows, metric: rows.map(([v]) => v), names: ['x', 'noise'] })
+    expect(x.importance).toBeGreaterThan(noise.importance)
+    expect(x.importance).toBeGreaterThan(0.6)
+    // As a tiny sweep of the browser test had them: two trials pruned at the same value.
+    const sweep = parameterImportance({
+      rows: [
+        [-2.06, 25],
+        [-2.3, 25],
+        [-3.8, 25],
+        [-2.6, 50],
+      ],
+      metric: [0.767, 0.467, 0.467, 0.8],
+      names: ['learningRate', 'batchSize'],
+    })
+    expect(sweep[0].importance + sweep[1].importance).toBeCloseTo(1, 10)
+  })
+
   it('gives the same answer for the same seed and sums to one', () => {
     const data = synthetic(5, 20, (v) => v)
     const a = parameterImportance(data, { seed: 9 })

@@ -173,8 +173,10 @@ export function parameterImportance(
     for (let t = 0; t < (options.trees ?? 100); t++) {
       const bag = Array.from({ length: n }, () => Math.floor(random() * n))
       const inBag = new Set(bag)
-      const oob = [...Array(n).keys()].filter((i) => !inBag.has(i))
-      if (oob.length < 2) continue
+      const outOfBag = [...Array(n).keys()].filter((i) => !inBag.has(i))
+      // A small sweep leaves a tree one or two trials it never saw: too few to shuffle, so such a
+      // tree is judged on every trial instead (optimistic, but it still ranks the parameters).
+      const oob = outOfBag.length >= 3 ? outOfBag : [...Array(n).keys()]
       const tree = grow(g, bag, 0)
       const oobRows = oob.map((i) => rows[i])
       const oobY = oob.map((i) => metric[i])
