@@ -172,6 +172,9 @@ export function trialCurvesConfig(
     pointStyle: (ctx) => (curve.pruned && ctx.dataIndex === curve.points.length - 1 ? 'crossRot' : 'circle'),
     pointRadius: (ctx) => (curve.pruned && ctx.dataIndex === curve.points.length - 1 ? 7 : 2.5),
     pointBorderWidth: (ctx) => (curve.pruned && ctx.dataIndex === curve.points.length - 1 ? 2.5 : 1),
+    // The cross in the text's colour: a pruned trial's own colour is the ramp's faintest.
+    pointBorderColor: (ctx) =>
+      curve.pruned && ctx.dataIndex === curve.points.length - 1 ? colors.text : curve.color,
     tension: 0,
     clip: 8,
   }))
