@@ -156,4 +156,30 @@ describe('a sweep made in the form', () => {
     expect(pageErrors(page)).toEqual([])
     expect(pageErrors(dark)).toEqual([])
   })
+
+  it('stops a running sweep and resumes it from its view', async () => {
+    const sweep = await api<{ id: string }>('sweeps.start', {
+      name: 'Long sweep',
+      base: { epochs: 50, trainLimit: 300, batchSize: 50 },
+      method: 'random',
+      metric: { name: 'val_loss', goal: 'minimize' },
+      parameters: { learningRate: { values: [1e-3, 3e-3] } },
+      run_cap: 2,
+    })
+    const page = await openPage(browser, 'dark')
+    await page.goto(`${shell.url}#/sweeps/${sweep.id}`)
+    const states = page.getByRole('table', { name: 'Trials' }).getByTestId('trial-state')
+    await states.getByText('running').first().waitFor({ timeout: 60_000 })
+    await page.getByRole('button', { name: 'Stop sweep' }).click()
+    await page.getByTestId('sweep-status').getByText('stopped').waitFor({ timeout: 30_000 })
+    await expect.poll(() => states.allTextContents(), { timeout: 30_000 }).not.toContain('running')
+    await expectReadable(page, 'dark')
+    await screenshot(page, 'sweeps-stopped-dark')
+    await page.getByRole('button', { name: 'Resume sweep' }).click()
+    await page.getByTestId('sweep-status').getByText('running').waitFor({ timeout: 30_000 })
+    await states.getByText('running').first().waitFor({ timeout: 60_000 })
+    await page.getByRole('button', { name: 'Stop sweep' }).click()
+    await page.getByTestId('sweep-status').getByText('stopped').waitFor({ timeout: 30_000 })
+    expect(pageErrors(page)).toEqual([])
+  })
 })

@@ -192,7 +192,8 @@ export function trialCurvesConfig(
           min: 1,
           max: Math.max(2, epochs),
           title: { display: true, text: 'Epoch', ...theme.text },
-          ticks: { ...theme.text, stepSize: 1, precision: 0 },
+          // Every epoch while they are few, as the run's charts do; about a dozen ticks past that.
+          ticks: { ...theme.text, stepSize: epochs <= 12 ? 1 : undefined, precision: 0, maxTicksLimit: 13 },
         },
         y: yAxis(colors, metric),
       },
