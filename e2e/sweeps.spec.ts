@@ -69,6 +69,7 @@ describe('the run queue', () => {
 })
 
 describe('a sweep made in the form', () => {
+  // Four trials and one extended, on a shared 2-core machine: minutes, more than the default three.
   it('is created in the form, runs while watched, and its view shows its charts and trials', async () => {
     const page = await openPage(browser)
     await page.goto(`${shell.url}#/sweeps`)
@@ -155,7 +156,7 @@ describe('a sweep made in the form', () => {
     await screenshot(page, 'sweeps-list-light')
     expect(pageErrors(page)).toEqual([])
     expect(pageErrors(dark)).toEqual([])
-  })
+  }, 420_000)
 
   it('stops a running sweep and resumes it from its view', async () => {
     const sweep = await api<{ id: string }>('sweeps.start', {
