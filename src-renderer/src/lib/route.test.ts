@@ -9,6 +9,9 @@ describe('parseHash', () => {
     expect(parseHash('#/inspect/2024-01-01_abc')).toEqual({ view: 'inspect', id: '2024-01-01_abc' })
     expect(parseHash('#/compare')).toEqual({ view: 'compare' })
     expect(parseHash('#/settings/')).toEqual({ view: 'settings' })
+    expect(parseHash('#/sweeps')).toEqual({ view: 'sweeps' })
+    expect(parseHash('#/sweeps/sweep-1')).toEqual({ view: 'sweep', id: 'sweep-1' })
+    expect(parseHash('#/new-sweep')).toEqual({ view: 'new-sweep' })
   })
 
   it('falls back to the new-run view', () => {
@@ -20,6 +23,7 @@ describe('parseHash', () => {
     const route = { view: 'run' as const, id: 'a b%c' }
     expect(parseHash(routeHash(route))).toEqual(route)
     expect(parseHash('#/runs/50%')).toEqual({ view: 'run', id: '50%' })
+    expect(parseHash(routeHash({ view: 'sweep', id: 'x y' }))).toEqual({ view: 'sweep', id: 'x y' })
   })
 
   it('carries the run a new run starts from', () => {

@@ -11,6 +11,9 @@ export type Route =
   | { view: 'run'; id: string }
   | { view: 'inspect'; id: string }
   | { view: 'compare' }
+  | { view: 'sweeps' }
+  | { view: 'sweep'; id: string }
+  | { view: 'new-sweep' }
   | { view: 'settings' }
 
 export const DEFAULT_ROUTE: Route = { view: 'new' }
@@ -36,6 +39,10 @@ export function parseHash(hash: string): Route {
       return id ? { view: 'inspect', id } : { view: 'runs' }
     case 'compare':
       return { view: 'compare' }
+    case 'sweeps':
+      return id ? { view: 'sweep', id } : { view: 'sweeps' }
+    case 'new-sweep':
+      return { view: 'new-sweep' }
     case 'settings':
       return { view: 'settings' }
     default:
@@ -52,6 +59,8 @@ export function routeHash(route: Route): string {
       return `#/inspect/${encodeURIComponent(route.id)}`
     case 'new':
       return route.from ? `#/new?from=${encodeURIComponent(route.from)}` : '#/new'
+    case 'sweep':
+      return `#/sweeps/${encodeURIComponent(route.id)}`
     default:
       return `#/${route.view}`
   }

@@ -19,16 +19,18 @@ export interface ParallelRun {
   bestValAccuracy: number
 }
 
-type AxisKind = 'log' | 'linear' | 'category'
-interface AxisSpec {
+/** How an axis spaces its values: by their logarithm, linearly, or as evenly spaced categories. */
+export type AxisKind = 'log' | 'linear' | 'category'
+/** One axis of a parallel-coordinates plot over items of type T. */
+export interface AxisSpec<T> {
   key: string
   label: string
   kind: AxisKind
-  value: (run: ParallelRun) => number | string | null
+  value: (item: T) => number | string | null
   format: (value: number) => string
 }
 
-const AXES: AxisSpec[] = [
+const AXES: AxisSpec<ParallelRun>[] = [
   {
     key: 'learningRate',
     label: 'Learning rate',
@@ -143,7 +145,8 @@ function accuracyRange(runs: readonly ParallelRun[]): [number, number] {
   return [Math.min(...values), Math.max(...values)]
 }
 
-function axisScale(spec: AxisSpec, runs: readonly ParallelRun[], top: number, bottom: number, x: number) {
+/** An axis at `x` spanning `top` to `bottom` over the items' values, and where a value sits on it. */
+export function axisScale<T>(spec: AxisSpec<T>, runs: readonly T[], top: number, bottom: number, x: number) {
   const middle = (top + bottom) / 2
   if (spec.kind === 'category') {
     const categories = [
