@@ -31,6 +31,7 @@ export const EVENT_CHANNELS = [
   'runs.status',
   'runs.changed',
   'datasets.progress',
+  'datasets.decoding',
   'inspect.progress',
 ] as const
 

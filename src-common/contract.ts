@@ -6,6 +6,7 @@
 import type { EventChannel, RequestChannel } from './channels'
 import type { HandlerInput, RequestInput, inspectImageSchema } from './requests'
 import type { EpochMetrics, RunRecord, RunStatus } from './run-record'
+import type { DatasetReport, FolderFormat, ImageInput } from './datasets'
 import type { BackendName, BackendPreference, DatasetRef, GpuAdapter, Settings } from './schemas'
 import type { z } from 'zod'
 
@@ -76,21 +77,34 @@ export interface DatasetInfo {
   classNames: string[]
   /** Whether augmentation may mirror its images (a mirrored digit is another shape: MNIST may not). */
   allowsHorizontalFlip: boolean
+  /** What a folder holds; null for the named sets (and a folder that could not be read). */
+  format: FolderFormat | null
+  /** [rows, cols, channels] of the network's input made from its images, when known. */
+  inputShape: [number, number, number] | null
+  /** A folder's input with its defaults filled in. */
+  input: ImageInput | null
+  /** What decoding found, once the folder has been decoded in this process. */
+  report: DatasetReport | null
   /** Why it is unavailable, when it is. */
   reason?: string
 }
 
 export interface DatasetPreview {
+  /** The data set as loaded: a folder's ref with its input filled in. */
   ref: DatasetRef
   rows: number
   cols: number
-  /** `count` images, row-major 8-bit grey, concatenated. Base64 so it survives JSON. */
+  /** 1 (grey) or 3 (RGB). */
+  channels: number
+  /** `count` images, row-major 8-bit, channels interleaved, concatenated. Base64 so it survives JSON. */
   pixelsBase64: string
   labels: number[]
   classNames: string[]
   /** Images per class in the training set. */
   trainClassCounts: number[]
   testClassCounts: number[]
+  /** What loading a folder found (skipped files, empty classes); null for the named sets. */
+  report: DatasetReport | null
 }
 
 /** Training images as stored and as augmentation transforms them, for the new-run form's preview. */
@@ -128,6 +142,16 @@ export interface RunDetails {
   metrics: EpochMetrics[]
   /** The latest per-batch losses of the current or last epoch, for the live curve. */
   batches: BatchProgress[]
+}
+
+/** How far the decoding of a folder's images is, for a progress bar. */
+export interface DecodeProgress {
+  /** The folder's ref as asked for. */
+  dataset: DatasetRef
+  /** Images decoded or skipped so far, of `total`. */
+  done: number
+  total: number
+  skipped: number
 }
 
 export interface DownloadProgress {
@@ -246,6 +270,8 @@ export interface EventMap {
   /** Something in the run store changed (created, renamed, deleted): lists should reload. */
   'runs.changed': { runId: string }
   'datasets.progress': DownloadProgress
+  /** Decoding a folder's images (first preview or run of a folder, or after it changed). */
+  'datasets.decoding': DecodeProgress
   /** Progress of a test-set evaluation. */
   'inspect.progress': { runId: string; done: number; total: number }
 }
