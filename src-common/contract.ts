@@ -183,7 +183,7 @@ export interface LayerActivations {
 export interface ActivationsResult {
   runId: string
   checkpointEpoch: number
-  /** The input as the network sees it, after preprocessing, [rows, cols, 1] in [-1, 1]. */
+  /** The input as the network sees it, after preprocessing, [rows, cols, channels] in [-1, 1]. */
   input: EncodedTensor
   /** Test-set index and true label when the image came from the test set. */
   index: number | null
@@ -224,7 +224,9 @@ export interface EvaluationResult {
 export interface ImagesResult {
   rows: number
   cols: number
-  /** The images in the order asked, 8-bit grey, concatenated. */
+  /** 1 (grey) or 3 (RGB). */
+  channels: number
+  /** The images in the order asked, 8-bit, channels interleaved, concatenated. */
   pixelsBase64: string
   labels: number[]
 }

@@ -45,6 +45,10 @@ export const runDatasetInfoSchema = z.object({
   title: z.string(),
   trainCount: z.number().int(),
   testCount: z.number().int(),
+  /** The classes in label order (runs recorded before image folders lack them: their sets had ten, 0-9 or named). */
+  classNames: z.array(z.string()).optional(),
+  /** [rows, cols, channels] of the network's input (absent in runs recorded before: 28x28x1). */
+  inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]).optional(),
 })
 export type RunDatasetInfo = z.infer<typeof runDatasetInfoSchema>
 

@@ -13,6 +13,7 @@
  */
 export { loadDataset, clearDatasetCache, type Dataset, type LoadOptions } from './load'
 export type { DecodeProgress } from './image-set'
+export { decodeImage, decoderReason } from './decode-image'
 export type { DatasetSplit } from './idx-set'
 export { normalizePixels } from './normalize'
 export { describeDatasets } from './describe'
