@@ -4,6 +4,7 @@
  * all use these; the types are inferred from them.
  */
 import { z } from 'zod'
+import { datasetReportSchema } from './datasets'
 import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema } from './schemas'
 
 /** `queued`: waiting for a free trainer (see the maxTrainers setting). */
@@ -49,6 +50,8 @@ export const runDatasetInfoSchema = z.object({
   classNames: z.array(z.string()).optional(),
   /** [rows, cols, channels] of the network's input (absent in runs recorded before: 28x28x1). */
   inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]).optional(),
+  /** What loading a folder found (files skipped, empty classes) when the run was created. */
+  report: datasetReportSchema.nullable().optional(),
 })
 export type RunDatasetInfo = z.infer<typeof runDatasetInfoSchema>
 

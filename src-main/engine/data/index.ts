@@ -17,7 +17,7 @@ export { decodeImage, decoderReason } from './decode-image'
 export type { DatasetSplit } from './idx-set'
 export { normalizePixels } from './normalize'
 export { describeDatasets } from './describe'
-export { buildAugmentPreview, previewDataset } from './preview'
+export { buildAugmentPreview, classCounts, previewDataset } from './preview'
 export {
   allowsHorizontalFlip,
   checkAugmentation,

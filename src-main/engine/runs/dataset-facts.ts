@@ -2,6 +2,7 @@
  * What the main side checks of a run's data set before it creates the run, and the run's default
  * name, which those facts give.
  */
+import type { DatasetReport } from '@common/datasets'
 import { formatLearningRate } from '@common/format'
 import { validationCount } from '@common/recipe'
 import type { DatasetRef, RunConfig } from '@common/schemas'
@@ -17,6 +18,7 @@ export interface DatasetFacts {
   cols: number
   channels: number
   classNames: string[]
+  report: DatasetReport | null
   trainCount: number
   testCount: number
 }
@@ -42,6 +44,7 @@ export async function checkDatasetWithLoader(
     cols: dataset.cols,
     channels: dataset.channels,
     classNames: dataset.classNames,
+    report: dataset.report,
     trainCount: Math.min(dataset.train.count, config.trainLimit ?? Infinity),
     testCount: dataset.test.count,
   }

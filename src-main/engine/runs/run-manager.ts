@@ -93,6 +93,7 @@ export class RunManager {
             testCount: facts.testCount,
             classNames: facts.classNames,
             inputShape: [facts.rows, facts.cols, facts.channels],
+            report: facts.report,
           },
           backend: null,
           summary: null,

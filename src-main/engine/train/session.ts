@@ -118,6 +118,7 @@ async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
         testCount: data.test.count,
         classNames: dataset.classNames,
         inputShape: [rows, cols, channels],
+        report: dataset.report,
       },
       startEpoch: doneEpochs + 1,
       history,
