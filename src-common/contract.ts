@@ -111,10 +111,12 @@ export interface DatasetPreview {
 export interface AugmentPreview {
   rows: number
   cols: number
+  /** 1 (grey) or 3 (RGB, interleaved). */
+  channels: number
   /** Training-set indices, spread over the classes as `datasets.preview` spreads test images. */
   indices: number[]
   labels: number[]
-  /** The images as stored, 8-bit grey, concatenated, base64. */
+  /** The images as stored, 8-bit, concatenated, base64. */
   originalsBase64: string
   /** The same images augmented (one draw each from the request's seed), in the same form. */
   augmentedBase64: string

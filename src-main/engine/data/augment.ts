@@ -7,6 +7,7 @@
  * microseconds, far below a step's cost.
  */
 import type { Augmentation } from '@common/recipe'
+import type { DatasetReport, FolderFormat } from '@common/datasets'
 import type { DatasetRef } from '@common/schemas'
 import { UserError } from '../errors'
 import { Rng, mixSeed } from '../train/rng'
@@ -102,15 +103,23 @@ export function warpImage(
   }
 }
 
-/** Whether mirroring an image left to right keeps its class (true of clothes, not of digits). */
-export function allowsHorizontalFlip(ref: DatasetRef): boolean {
-  // Folders are read as digits (their classes are named 0-9), so they are refused too.
-  return ref.kind !== 'folder' && NAMED_DATASETS[ref.kind].horizontalFlip
+/**
+ * Whether mirroring an image left to right keeps its class: true of clothes, and of the pictures
+ * of a folder of images or CIFAR-10 (a mirrored cat is a cat), not of digits (MNIST, and IDX
+ * folders, which are read as digits). A folder's `format` decides; unknown, it is refused.
+ */
+export function allowsHorizontalFlip(ref: DatasetRef, format: FolderFormat | null = null): boolean {
+  if (ref.kind !== 'folder') return NAMED_DATASETS[ref.kind].horizontalFlip
+  return format === 'images' || format === 'cifar-10'
 }
 
 /** Throws a UserError naming the data set when `augmentation` asks for a flip it does not allow. */
-export function checkAugmentation(augmentation: Augmentation, ref: DatasetRef, title: string): void {
-  if (augmentation.horizontalFlip && !allowsHorizontalFlip(ref)) {
+export function checkAugmentation(
+  augmentation: Augmentation,
+  dataset: { ref: DatasetRef; title: string; report: DatasetReport | null },
+): void {
+  const { ref, title, report } = dataset
+  if (augmentation.horizontalFlip && !allowsHorizontalFlip(ref, report?.format ?? null)) {
     throw new UserError(
       `Horizontal flip is not offered for ${title}: a mirrored digit is another shape, or none.`,
       'invalid',

@@ -66,6 +66,7 @@ async function describeFolder(ref: Extract<DatasetRef, { kind: 'folder' }>): Pro
   const channels = input.color === 'rgb' ? 3 : 1
   return {
     available: true,
+    allowsHorizontalFlip: allowsHorizontalFlip(ref, source.format),
     format: source.format,
     input,
     inputShape: [input.inputSize, input.inputSize, channels],

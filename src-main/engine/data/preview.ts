@@ -76,10 +76,10 @@ export function buildAugmentPreview(
   seed: number,
   count: number,
 ): AugmentPreview {
-  checkAugmentation(augmentation, dataset.ref, dataset.title)
-  const { train, rows, cols } = dataset
+  checkAugmentation(augmentation, dataset)
+  const { train, rows, cols, channels } = dataset
   const indices = spreadIndices(train.labels, Math.min(count, train.count), dataset.classNames.length)
-  const size = rows * cols
+  const size = rows * cols * channels
   const originals = Buffer.alloc(indices.length * size)
   const warped = new Float32Array(size)
   const augmented = Buffer.alloc(indices.length * size)
@@ -93,12 +93,16 @@ export function buildAugmentPreview(
       drawTransform(augmentation, seed, i, rows, cols),
       warped,
       0,
+      1,
+      0,
+      channels,
     )
     for (let p = 0; p < size; p++) augmented[i * size + p] = Math.round(warped[p])
   })
   return {
     rows,
     cols,
+    channels,
     indices,
     labels: indices.map((index) => train.labels[index]),
     originalsBase64: originals.toString('base64'),

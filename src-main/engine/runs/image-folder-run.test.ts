@@ -63,7 +63,9 @@ describe('a run on a folder of colour images', { timeout: 180_000 }, () => {
     const folder = await writeShapesFolder(join(where.root, 'shapes'), { perClass: 20, width: 16 })
     await writeFile(join(folder, 'square', 'broken.jpg'), await truncatedJpeg())
     const { home, manager, events } = await managerOnFreshHome(where.root)
-    const config = barRunConfig(folder, { epochs: 4, batchSize: 12, replicas: 2 })
+    // Flips and small turns: augmentation moves the three channels of each picture alike.
+    const augmentation = { horizontalFlip: true, rotation: 10 }
+    const config = barRunConfig(folder, { epochs: 4, batchSize: 12, replicas: 2, augmentation })
     const started = await manager.start(config)
 
     // The folder was decoded on the main side, with progress, before the trainer started.

@@ -288,7 +288,7 @@ export class RunManager {
       [facts.rows, facts.cols, facts.channels],
       facts.classNames.length,
     )
-    checkAugmentation(config.augmentation, config.dataset, facts.title)
+    checkAugmentation(config.augmentation, facts)
     checkValidationSplit(config.validationSplit, facts.trainCount)
     checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
     return facts
