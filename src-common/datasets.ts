@@ -4,13 +4,18 @@
  * the empty class folders). Pure zod: the engine writes these, the renderer and the CLI show them.
  */
 import { z } from 'zod'
+import type { NumberLimit } from './run-limits'
 
 /** The sides offered for a folder's images in the form; any side in the schema's range is accepted. */
 export const INPUT_SIZES = [28, 32, 48, 64, 96, 128] as const
 
-/** The smallest and largest side an image is resized to. */
-export const MIN_INPUT_SIZE = 8
-export const MAX_INPUT_SIZE = 256
+/** The side of the square a folder's images are resized to. */
+export const INPUT_SIZE_LIMIT = {
+  label: 'Input size',
+  min: 8,
+  max: 256,
+  integer: true,
+} as const satisfies NumberLimit
 
 /** The share of each class a folder without train/ and test/ gives to its test part. */
 export const TEST_FRACTION = 0.2
@@ -31,7 +36,7 @@ export type ImageFit = z.infer<typeof imageFitSchema>
 
 /** The network's input made from a folder's images: a square of `inputSize` pixels, in colour or grey. */
 export const imageInputSchema = z.object({
-  inputSize: z.number().int().min(MIN_INPUT_SIZE).max(MAX_INPUT_SIZE),
+  inputSize: z.number().int().min(INPUT_SIZE_LIMIT.min).max(INPUT_SIZE_LIMIT.max),
   color: imageColorSchema,
   fit: imageFitSchema,
 })

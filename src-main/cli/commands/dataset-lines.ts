@@ -6,23 +6,22 @@
 import { basename } from 'node:path'
 import type { DecodeProgress } from '@common/contract'
 import {
+  INPUT_SIZE_LIMIT,
   INPUT_SIZES,
-  MIN_INPUT_SIZE,
   imageColorSchema,
   imageFitSchema,
   type DatasetReport,
   type ImageInput,
 } from '@common/datasets'
-import type { FlagSpecs, ParsedFlags } from '../args'
+import { numberFlag, type FlagSpecs, type ParsedFlags } from '../args'
 import type { CommandIO } from '../io'
 
 /** The flags that choose a folder's input (train, datasets inspect). */
 export const INPUT_FLAGS = {
-  'input-size': {
-    type: 'int',
-    min: MIN_INPUT_SIZE,
-    description: `side of the square a folder's images are resized to, e.g. ${INPUT_SIZES.join(', ')} (default: from its images)`,
-  },
+  'input-size': numberFlag(
+    INPUT_SIZE_LIMIT,
+    `side of the square a folder's images are resized to, e.g. ${INPUT_SIZES.join(', ')} (default: from its images)`,
+  ),
   color: {
     type: 'string',
     choices: imageColorSchema.options,

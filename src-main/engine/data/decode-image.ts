@@ -6,9 +6,19 @@
  * BMPs, which libvips does not read, go through our own reader first.
  */
 import { readFile } from 'node:fs/promises'
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp, SharpConstructor } from 'sharp'
 import type { ImageFit, ImageInput } from '@common/datasets'
 import { decodeBmp, isBmp } from './bmp'
+
+/**
+ * sharp, loaded on first use: libvips is a large native library, and the processes that only
+ * read decoded sets from the cache (trainers, their replica threads) never need it.
+ */
+let sharpModule: Promise<SharpConstructor> | null = null
+async function sharp(...args: Parameters<SharpConstructor>): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((module) => module.default)
+  return (await sharpModule)(...args)
+}
 
 /** The file name endings read as images (case aside), as Keras' image_dataset_from_directory plus WebP. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp'] as const
@@ -57,7 +67,7 @@ export async function fitPixels(
   channels: 1 | 3,
   input: ImageInput,
 ): Promise<Uint8Array> {
-  return fitImage(sharp(pixels, { raw: { width, height, channels } }), input)
+  return fitImage(await sharp(pixels, { raw: { width, height, channels } }), input)
 }
 
 async function fitImage(image: Sharp, input: ImageInput): Promise<Uint8Array> {
@@ -86,7 +96,7 @@ export async function readImageHeader(path: string): Promise<ImageHeader> {
     const bmp = decodeBmp(bytes)
     return { width: bmp.width, height: bmp.height, grey: false }
   }
-  const meta = await sharp(bytes).metadata()
+  const meta = await (await sharp(bytes)).metadata()
   if (!meta.width || !meta.height) throw new Error('the image has no size')
   const grey = meta.space === 'b-w' || meta.space === 'grey16' || (meta.channels ?? 3) <= 2
   return { width: meta.width, height: meta.height, grey }
@@ -105,9 +115,9 @@ async function openImage(bytes: Uint8Array): Promise<{ image: Sharp; width: numb
   if (isBmp(bytes)) {
     const bmp = decodeBmp(bytes)
     const raw = { width: bmp.width, height: bmp.height, channels: 3 as const }
-    return { image: sharp(bmp.pixels, { raw }), width: bmp.width, height: bmp.height }
+    return { image: await sharp(bmp.pixels, { raw }), width: bmp.width, height: bmp.height }
   }
-  const image = sharp(bytes)
+  const image = await sharp(bytes)
   const meta = await image.metadata()
   if (!meta.width || !meta.height) throw new Error('the image has no size')
   // EXIF orientations 5 to 8 turn the picture a quarter: its upright size is the other way round.

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { createHash } from 'node:crypto'
 import type { FolderFormat, ImageInput } from '@common/datasets'
-import { MIN_INPUT_SIZE } from '@common/datasets'
+import { INPUT_SIZE_LIMIT } from '@common/datasets'
 import { UserError } from '../errors'
 import { DIGIT_CLASS_NAMES, IDX_ROLES, type IdxFiles } from './catalog'
 import {
@@ -232,8 +232,8 @@ async function imageDefaults(scan: ImageFolderScan): Promise<ImageInput> {
   const uniform = headers.every((h) => h.width === first.width && h.height === first.height)
   const inputSize =
     uniform && first.width === first.height && first.width <= LARGEST_NATIVE_SIDE
-      ? Math.max(MIN_INPUT_SIZE, first.width)
-      : Math.max(MIN_INPUT_SIZE, Math.min(LARGEST_DEFAULT_SIDE, sides[Math.floor(sides.length / 2)]))
+      ? Math.max(INPUT_SIZE_LIMIT.min, first.width)
+      : Math.max(INPUT_SIZE_LIMIT.min, Math.min(LARGEST_DEFAULT_SIDE, sides[Math.floor(sides.length / 2)]))
   return { inputSize, color: headers.every((h) => h.grey) ? 'grey' : 'rgb', fit: 'crop' }
 }
 
