@@ -149,7 +149,10 @@ describe('npm run train on a folder of images', () => {
         ['--dataset', 'mnist', '--color', 'rgb'],
         /^--color applies to a folder data set \(--dataset FOLDER\)\.\n$/,
       ],
-      [['--dataset', shapes, '--input-size', '300'], /^--input-size must be at most 256, not 300\.\n$/],
+      [
+        ['--dataset', shapes, '--input-size', '300'],
+        /^--input-size must be a whole number from 8 to 256, not 300\.\n$/,
+      ],
       [['--dataset', shapes, '--fit', 'zoom'], /^--fit must be one of crop, pad, stretch, not "zoom"\.\n$/],
     ] as const
     for (const [argv, message] of cases) {

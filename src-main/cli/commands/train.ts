@@ -11,7 +11,7 @@ import type { LaunchTrainer } from '../../engine/train'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
 import { DecodePrinter, reportLines } from './dataset-lines'
-import { describeBackend, describeResult, formatDuration, formatEpoch, percent } from './runs'
+import { describeBackend, describeResult, formatDuration, formatEpoch } from './runs'
 import { RUN_FLAGS, configFromFlags, givenRunFlags } from './train-config'
 
 /** The flags of `train`; the numbers are checked against the run limits, as the app's form checks them. */
