@@ -73,3 +73,12 @@ export type DatasetReport = z.infer<typeof datasetReportSchema>
 
 /** Every default of a folder's input a caller may leave out, as it may send them. */
 export const folderInputFields = imageInputSchema.partial().shape
+
+const FIT_WORDS: Record<ImageFit, string> = { crop: 'centre crop', pad: 'padded', stretch: 'stretched' }
+
+/** "32×32 RGB, centre crop": an input's shape, colour and (when known) fit, as people read it. */
+export function describeInputShape(shape: readonly [number, number, number], fit?: ImageFit): string {
+  const [rows, cols, channels] = shape
+  const colour = channels === 3 ? 'RGB' : channels === 1 ? 'grey' : `${channels} channels`
+  return `${rows}×${cols} ${colour}${fit ? `, ${FIT_WORDS[fit]}` : ''}`
+}

@@ -53,6 +53,9 @@ const MAX_PIXELS_BASE64_LENGTH = 1_500_000
  */
 export const MAX_REQUEST_BYTES = MAX_PIXELS_BASE64_LENGTH + 16 * 1024
 
+/** The largest image file `inspect.activations` takes whole (its base64 is at most the limit above). */
+export const MAX_IMAGE_FILE_BYTES = Math.floor(MAX_PIXELS_BASE64_LENGTH / 4) * 3
+
 export const inspectImageSchema = z.discriminatedUnion('kind', [
   /** A test-set image by index. */
   z.object({ kind: z.literal('test'), index: z.number().int().min(0) }),

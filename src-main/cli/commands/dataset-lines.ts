@@ -6,6 +6,7 @@
 import { basename } from 'node:path'
 import type { DecodeProgress } from '@common/contract'
 import {
+  describeInputShape,
   INPUT_SIZE_LIMIT,
   INPUT_SIZES,
   imageColorSchema,
@@ -55,10 +56,10 @@ const TEST_PARTS: Record<DatasetReport['testPart'], string> = {
   files: "the test images from the format's test files",
 }
 
-/** "32x32 RGB, centre crop". */
+/** "32×32 RGB, centre crop". */
 export function describeInput(input: ImageInput): string {
-  const fit = { crop: 'centre crop', pad: 'padded', stretch: 'stretched' }[input.fit]
-  return `${input.inputSize}x${input.inputSize} ${input.color === 'rgb' ? 'RGB' : 'grey'}, ${fit}`
+  const channels = input.color === 'rgb' ? 3 : 1
+  return describeInputShape([input.inputSize, input.inputSize, channels], input.fit)
 }
 
 /** The lines that say what loading a folder found. */

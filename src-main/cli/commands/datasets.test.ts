@@ -48,7 +48,7 @@ describe('npm run datasets -- inspect', () => {
     const lines = result.out.split('\n')
     expect(lines).toContain('shapes (folder): 24 training and 6 test images in 3 classes.')
     expect(lines).toContain(
-      'a folder of class subfolders of images, input 16x16 RGB, centre crop; a fifth of each class split off for testing.',
+      'a folder of class subfolders of images, input 16×16 RGB, centre crop; a fifth of each class split off for testing.',
     )
     expect(lines).toContain('Skipped 1 file that could not be decoded:')
     expect(lines.find((line) => line.startsWith('  circle/broken.jpg: '))).toMatch(/premature end of JPEG/)
