@@ -83,6 +83,7 @@ describe('a folder of colour images', () => {
     await page.waitForURL(/#\/runs\/[^/]+$/)
     const id = decodeURIComponent(page.url().split('#/runs/')[1])
     expect(await page.getByTestId('run-input').textContent()).toBe('32×32 RGB, centre crop · 3 classes')
+    expect(await page.getByText(/→ dense 500 drop 0\.4 → dense 3$/).count()).toBe(1)
     await expect
       .poll(() => page.getByRole('main').getByTestId('run-status').textContent(), { timeout: 180_000 })
       .toBe('completed')
@@ -118,5 +119,25 @@ describe('a folder of colour images', () => {
     await expectReadable(page, 'light')
     expect(await unlabelledControls(page)).toEqual([])
     expect(pageErrors(page)).toEqual([])
+
+    // The dark theme: the form on the folder (decoded already) and the inspector stay readable.
+    const dark = await openPage(browser, 'dark')
+    await dark.goto(`${shell.url}#/new`)
+    await dark.getByText('Your folder').click()
+    await dark.getByLabel('Folder path').fill(folder)
+    await dark.getByRole('button', { name: 'Use' }).click()
+    await expect.poll(() => dark.getByTestId('preview-grid').count(), { timeout: 60_000 }).toBe(1)
+    expect(await dark.getByTestId('skipped-files').textContent()).toContain('circle/broken.jpg')
+    await screenshot(dark, 'images-new-run-dark')
+    await expectReadable(dark, 'dark')
+    await dark.goto(`${shell.url}#/inspect/${id}`)
+    await expect
+      .poll(() => dark.getByRole('region', { name: 'Feature maps' }).locator('canvas').count(), {
+        timeout: 30_000,
+      })
+      .toBe(192)
+    await screenshot(dark, 'images-inspect-dark')
+    await expectReadable(dark, 'dark')
+    expect(pageErrors(dark)).toEqual([])
   })
 })

@@ -55,6 +55,14 @@ export const runDatasetInfoSchema = z.object({
 })
 export type RunDatasetInfo = z.infer<typeof runDatasetInfoSchema>
 
+/** A run's network input [rows, cols, channels] and class count; runs recorded before image folders had MNIST's. */
+export function runNetworkShape(dataset: RunDatasetInfo | null | undefined): {
+  inputShape: [number, number, number]
+  classCount: number
+} {
+  return { inputShape: dataset?.inputShape ?? [28, 28, 1], classCount: dataset?.classNames?.length ?? 10 }
+}
+
 /** The backend a run actually used. */
 export const backendUsedSchema = z.object({
   name: backendNameSchema,
