@@ -69,7 +69,7 @@ export function reportLines(report: DatasetReport): string[] {
   ]
   if (report.sourceSizes) {
     const [[w0, h0], [w1, h1]] = report.sourceSizes
-    lines.push(w0 === w1 && h0 === h1 ? `Images are ${w0}x${h0}.` : `Images from ${w0}x${h0} to ${w1}x${h1}.`)
+    lines.push(w0 === w1 && h0 === h1 ? `Images are ${w0}×${h0}.` : `Images from ${w0}×${h0} to ${w1}×${h1}.`)
   }
   if (report.skippedCount > 0) {
     const count = report.skippedCount === 1 ? '1 file' : `${report.skippedCount} files`
