@@ -56,6 +56,9 @@ describe('a folder of colour images', () => {
     await expect.poll(() => bar.count(), { timeout: 30_000, interval: 50 }).toBe(1)
     await screenshot(page, 'images-decoding')
     await expect.poll(() => page.getByTestId('preview-grid').count(), { timeout: 60_000 }).toBe(1)
+    expect(await page.getByTestId('dataset-summary').textContent()).toBe(
+      'A folder of class subfolders of images · a fifth of each class split off for testing · images 32×32',
+    )
     const skipped = page.getByTestId('skipped-files')
     expect(await skipped.textContent()).toMatch(
       /1 file could not be decoded and was skipped:\s*circle\/broken\.jpg: .*premature end of JPEG/,

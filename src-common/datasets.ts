@@ -82,3 +82,24 @@ export function describeInputShape(shape: readonly [number, number, number], fit
   const colour = channels === 3 ? 'RGB' : channels === 1 ? 'grey' : `${channels} channels`
   return `${rows}×${cols} ${colour}${fit ? `, ${FIT_WORDS[fit]}` : ''}`
 }
+
+/** What kind of folder a report is of, as the CLI and the form say it. */
+export const FOLDER_FORMAT_WORDS: Record<DatasetReport['format'], string> = {
+  images: 'a folder of class subfolders of images',
+  'cifar-10': 'CIFAR-10 binary batches',
+  idx: 'IDX files',
+}
+
+/** Where a report's test images came from, as the CLI and the form say it. */
+export const TEST_PART_WORDS: Record<DatasetReport['testPart'], string> = {
+  folders: 'the test images from its own test folder',
+  split: 'a fifth of each class split off for testing',
+  files: "the test images from the format's test files",
+}
+
+/** "40×40 to 96×96" (or "32×32" when all are alike): the sizes of a folder's images; '' when unknown. */
+export function describeSourceSizes(report: DatasetReport): string {
+  if (!report.sourceSizes) return ''
+  const [[w0, h0], [w1, h1]] = report.sourceSizes
+  return w0 === w1 && h0 === h1 ? `${w0}×${h0}` : `${w0}×${h0} to ${w1}×${h1}`
+}

@@ -7,10 +7,13 @@ import { basename } from 'node:path'
 import type { DecodeProgress } from '@common/contract'
 import {
   describeInputShape,
+  describeSourceSizes,
+  FOLDER_FORMAT_WORDS,
   INPUT_SIZE_LIMIT,
   INPUT_SIZES,
   imageColorSchema,
   imageFitSchema,
+  TEST_PART_WORDS,
   type DatasetReport,
   type ImageInput,
 } from '@common/datasets'
@@ -44,18 +47,6 @@ export function inputFromFlags(flags: ParsedFlags<typeof INPUT_FLAGS>): Partial<
   }
 }
 
-const FORMAT_NAMES: Record<DatasetReport['format'], string> = {
-  images: 'a folder of class subfolders of images',
-  'cifar-10': 'CIFAR-10 binary batches',
-  idx: 'IDX files',
-}
-
-const TEST_PARTS: Record<DatasetReport['testPart'], string> = {
-  folders: 'the test images from its own test folder',
-  split: 'a fifth of each class split off for testing',
-  files: "the test images from the format's test files",
-}
-
 /** "32×32 RGB, centre crop". */
 export function describeInput(input: ImageInput): string {
   const channels = input.color === 'rgb' ? 3 : 1
@@ -65,12 +56,10 @@ export function describeInput(input: ImageInput): string {
 /** The lines that say what loading a folder found. */
 export function reportLines(report: DatasetReport): string[] {
   const lines = [
-    `${FORMAT_NAMES[report.format]}, input ${describeInput(report.input)}; ${TEST_PARTS[report.testPart]}.`,
+    `${FOLDER_FORMAT_WORDS[report.format]}, input ${describeInput(report.input)}; ${TEST_PART_WORDS[report.testPart]}.`,
   ]
-  if (report.sourceSizes) {
-    const [[w0, h0], [w1, h1]] = report.sourceSizes
-    lines.push(w0 === w1 && h0 === h1 ? `Images are ${w0}×${h0}.` : `Images from ${w0}×${h0} to ${w1}×${h1}.`)
-  }
+  const sizes = describeSourceSizes(report)
+  if (sizes) lines.push(`Image sizes: ${sizes}.`)
   if (report.skippedCount > 0) {
     const count = report.skippedCount === 1 ? '1 file' : `${report.skippedCount} files`
     lines.push(`Skipped ${count} that could not be decoded:`)

@@ -50,7 +50,7 @@ describe('npm run datasets -- inspect', () => {
     expect(lines).toContain(
       'a folder of class subfolders of images, input 16×16 RGB, centre crop; a fifth of each class split off for testing.',
     )
-    expect(lines).toContain('Images are 20×16.')
+    expect(lines).toContain('Image sizes: 20×16.')
     expect(lines).toContain('Skipped 1 file that could not be decoded:')
     expect(lines.find((line) => line.startsWith('  circle/broken.jpg: '))).toMatch(/premature end of JPEG/)
     expect(lines).toContain('Class folders without a usable image, left out: nothing.')

@@ -141,15 +141,8 @@ async function cifarSource(folder: string, files: CifarFiles): Promise<FolderSou
   }
 }
 
-/** A set stored as pixels (IDX, CIFAR-10). */
-interface StoredSet {
-  classNames: string[]
-  rows: number
-  cols: number
-  channels: 1 | 3
-  train: DatasetSplit
-  test: DatasetSplit
-}
+/** A set stored as pixels (IDX, CIFAR-10): decoded already, with no report of its own yet. */
+type StoredSet = Omit<DecodedSet, 'report'>
 
 /** The stored set as it is for its native input, else resized (and cached, since that takes a while). */
 async function fitStored(
