@@ -106,6 +106,16 @@ describe('a folder of colour images', () => {
     await screenshot(page, 'images-inspect')
     await maps.screenshot({ path: join('e2e', 'screenshots', 'images-inspect-maps.png') })
 
+    // A picture of the person's own, sent whole and prepared as the training images were.
+    await page.getByRole('radio', { name: 'File' }).click()
+    await page.getByLabel('Image file', { exact: true }).setInputFiles(join(folder, 'square', 'square-7.png'))
+    await expect
+      .poll(() => page.getByTestId('prediction').textContent(), { timeout: 10_000 })
+      .toMatch(/Predicted\s*square/)
+    const file = await colourPixels(page, /^The network's input: /)
+    expect(file.coloured).toBeGreaterThan(0.05 * file.total)
+    await screenshot(page, 'images-inspect-file')
+
     // A random triangle, then the evaluation with the folder's class names.
     await page.getByRole('radio', { name: 'Random of class' }).click()
     await page.getByLabel('Class', { exact: true }).selectOption({ label: 'triangle' })
