@@ -15,6 +15,9 @@ import { launchBrowser, makeHome, openPage, pageErrors, screenshot, startShell, 
 let browser: Browser
 let shell: Shell
 let folder: string
+let other: string
+/** The run the first test trains on the folder at 32×32 RGB, centre crop. */
+let runId = ''
 
 beforeAll(async () => {
   const home = makeHome()
@@ -28,6 +31,7 @@ afterAll(async () => {
   await shell?.stop()
   await browser?.close()
   if (folder) rmSync(folder, { recursive: true, force: true })
+  if (other) rmSync(other, { recursive: true, force: true })
 })
 
 /** How many of a canvas's pixels have colour (channels apart), and how many there are. */
@@ -43,13 +47,18 @@ function colourPixels(page: Page, name: RegExp): Promise<{ coloured: number; tot
   })
 }
 
+/** Open the new-run form on a fresh page and choose `path` as the data set's folder. */
+async function chooseFolder(page: Page, path: string): Promise<void> {
+  await page.goto(`${shell.url}#/new`)
+  await page.getByText('Your folder').click()
+  await page.getByLabel('Folder path').fill(path)
+  await page.getByRole('button', { name: 'Use' }).click()
+}
+
 describe('a folder of colour images', () => {
   it('is decoded with progress, names what it skipped, trains from the form and is inspected in colour', async () => {
     const page = await openPage(browser)
-    await page.goto(`${shell.url}#/new`)
-    await page.getByText('Your folder').click()
-    await page.getByLabel('Folder path').fill(folder)
-    await page.getByRole('button', { name: 'Use' }).click()
+    await chooseFolder(page, folder)
 
     // The bar shows while the 1,501 files are decoded, then the samples and what was skipped.
     const bar = page.getByRole('progressbar', { name: "Decoding the folder's images" })
@@ -85,6 +94,7 @@ describe('a folder of colour images', () => {
     await page.getByRole('button', { name: 'Start run' }).click()
     await page.waitForURL(/#\/runs\/[^/]+$/)
     const id = decodeURIComponent(page.url().split('#/runs/')[1])
+    runId = id
     expect(await page.getByTestId('run-input').textContent()).toBe('32×32 RGB, centre crop · 3 classes')
     expect(await page.getByText(/→ dense 500 drop 0\.4 → dense 3$/).count()).toBe(1)
     await expect
@@ -135,10 +145,7 @@ describe('a folder of colour images', () => {
 
     // The dark theme: the form on the folder (decoded already) and the inspector stay readable.
     const dark = await openPage(browser, 'dark')
-    await dark.goto(`${shell.url}#/new`)
-    await dark.getByText('Your folder').click()
-    await dark.getByLabel('Folder path').fill(folder)
-    await dark.getByRole('button', { name: 'Use' }).click()
+    await chooseFolder(dark, folder)
     await expect.poll(() => dark.getByTestId('preview-grid').count(), { timeout: 60_000 }).toBe(1)
     expect(await dark.getByTestId('skipped-files').textContent()).toContain('circle/broken.jpg')
     await screenshot(dark, 'images-new-run-dark')
@@ -152,5 +159,53 @@ describe('a folder of colour images', () => {
     await screenshot(dark, 'images-inspect-dark')
     await expectReadable(dark, 'dark')
     expect(pageErrors(dark)).toEqual([])
+  })
+
+  it("keeps the folder's input across a reload, and a run's folder and input come back with its settings", async () => {
+    const page = await openPage(browser)
+    await chooseFolder(page, folder)
+    await expect.poll(() => page.getByTestId('preview-grid').count(), { timeout: 60_000 }).toBe(1)
+    // The augmentation preview draws the folder's images in colour, stored and turned.
+    await page.getByLabel('Rotation (°)').fill('15')
+    const augmented = page.getByRole('img', { name: /^Augmented image 1, / })
+    await expect.poll(() => augmented.count(), { timeout: 30_000 }).toBe(1)
+    const turned = await colourPixels(page, /^Augmented image 1, /)
+    expect(turned.coloured).toBeGreaterThan(0.1 * turned.total)
+
+    await page.getByLabel('Input size (px)').selectOption('48')
+    await page.getByLabel('Colour', { exact: true }).selectOption({ label: 'Grey' })
+    await page.getByLabel('Fit', { exact: true }).selectOption({ label: 'Pad with black' })
+    const network = (text: string) => page.getByText(`Input ${text} · output 3 classes`)
+    await expect.poll(() => network('48×48×1').count(), { timeout: 60_000 }).toBe(1)
+
+    // The stored form holds the folder's input: a reload shows it and the network on it.
+    await page.reload()
+    expect(await page.getByLabel('Folder path').inputValue()).toBe(folder)
+    expect(await page.getByLabel('Input size (px)').inputValue()).toBe('48')
+    expect(await page.getByLabel('Colour', { exact: true }).inputValue()).toBe('grey')
+    expect(await page.getByLabel('Fit', { exact: true }).inputValue()).toBe('pad')
+    await expect.poll(() => network('48×48×1').count(), { timeout: 60_000 }).toBe(1)
+
+    // Another folder in the settings; the run's settings bring back its own folder and input.
+    other = join(shell.home, 'other-shapes')
+    await writeShapesFolder(other, { perClass: 20, width: 40 })
+    await page.getByLabel('Folder path').fill(other)
+    await page.getByRole('button', { name: 'Use' }).click()
+    await expect
+      .poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/images 40×40$/)
+    await page.goto(`${shell.url}#/new?from=${encodeURIComponent(runId)}`)
+    await expect.poll(() => page.getByLabel('Folder path').inputValue(), { timeout: 10_000 }).toBe(folder)
+    expect(await page.getByLabel('Input size (px)').inputValue()).toBe('32')
+    expect(await page.getByLabel('Colour', { exact: true }).inputValue()).toBe('rgb')
+    expect(await page.getByLabel('Fit', { exact: true }).inputValue()).toBe('crop')
+    await expect.poll(() => network('32×32×3').count(), { timeout: 60_000 }).toBe(1)
+    await expect
+      .poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/images 32×32$/)
+    expect(await page.getByRole('table', { name: 'Class counts' }).locator('tfoot').textContent()).toMatch(
+      /1,200\s*300/,
+    )
+    expect(pageErrors(page)).toEqual([])
   })
 })
