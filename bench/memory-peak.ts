@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     augmentation: NO_AUGMENTATION,
   })
   await activateBackend('wasm')
-  const images = { set: barImages(batchSize, 28, 28), rows: 28, cols: 28, numClasses: 10 }
+  const images = { set: barImages(batchSize, 28, 28), rows: 28, cols: 28, channels: 1, numClasses: 10 }
   const model = buildModel(architecture, [28, 28, 1], 10, config.seed)
   if (moment === 'train') {
     const step = new TrainingStep(model, createOptimizer(config), images, stepRecipe(config))

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const data: TrainingData = {
     rows: 28,
     cols: 28,
+    channels: 1,
     numClasses: 10,
     train: randomImages(20 * batch, rng),
     validation,

@@ -4,7 +4,7 @@
  * code with the app's binary, and the files unpacked from the asar archive (native code and files
  * loaded from disk must sit outside it, where Node can open them).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config'
 import { DebugLogger } from 'builder-util'
@@ -36,7 +36,7 @@ describe('electron-builder.yml', () => {
     })
   })
 
-  it('unpacks Dawn, tfjs-node(-gpu), the wasm binaries and MNIST from the asar', async () => {
+  it('unpacks Dawn, tfjs-node(-gpu), sharp with libvips, the wasm binaries and MNIST from the asar', async () => {
     const config = await getConfig(ROOT, null, null)
     const patterns = ([] as string[]).concat(config.asarUnpack ?? [])
     // Files these packages load from disk: Dawn's bindings for each platform (as installed
@@ -45,8 +45,20 @@ describe('electron-builder.yml', () => {
       (platform) => `node_modules/webgpu/dist/${platform}/dawn.node`,
     )
     for (const path of dawn) expect(existsSync(join(ROOT, path)), path).toBe(true)
+    // sharp's binding and libvips for this machine, as installed (each platform has its own package).
+    const platform = `${process.platform}-${process.arch}`
+    const sharpFiles = [`sharp-${platform}`, `sharp-libvips-${platform}`].flatMap((name) =>
+      readdirSync(join(ROOT, 'node_modules/@img', name, 'lib')).map(
+        (file) => `node_modules/@img/${name}/lib/${file}`,
+      ),
+    )
+    expect(sharpFiles.filter((path) => path.endsWith('.node'))).toHaveLength(1)
     const files = [
       ...dawn,
+      ...sharpFiles,
+      'node_modules/sharp/dist/index.cjs',
+      'node_modules/@img/sharp-darwin-arm64/lib/sharp-darwin-arm64.node',
+      'node_modules/@img/sharp-win32-x64/lib/sharp-win32-x64.node',
       'node_modules/webgpu/dist/win32-x64/dxcompiler.dll',
       'node_modules/webgpu/index.js',
       'node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node',

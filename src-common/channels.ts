@@ -42,6 +42,7 @@ export const EVENT_CHANNELS = [
   'runs.status',
   'runs.changed',
   'datasets.progress',
+  'datasets.decoding',
   'inspect.progress',
   'sweeps.changed',
   'queue.changed',

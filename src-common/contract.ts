@@ -7,6 +7,7 @@ import type { EventChannel, RequestChannel } from './channels'
 import type { HandlerInput, RequestInput, inspectImageSchema } from './requests'
 import type { QueueEntry } from './queue'
 import type { EpochMetrics, RunRecord, RunStatus } from './run-record'
+import type { DatasetReport, FolderFormat, ImageInput } from './datasets'
 import type { BackendName, BackendPreference, DatasetRef, GpuAdapter, Settings } from './schemas'
 import type { SweepRecord } from './sweep'
 import type { z } from 'zod'
@@ -80,31 +81,46 @@ export interface DatasetInfo {
   classNames: string[]
   /** Whether augmentation may mirror its images (a mirrored digit is another shape: MNIST may not). */
   allowsHorizontalFlip: boolean
+  /** What a folder holds; null for the named sets (and a folder that could not be read). */
+  format: FolderFormat | null
+  /** [rows, cols, channels] of the network's input made from its images, when known. */
+  inputShape: [number, number, number] | null
+  /** A folder's input with its defaults filled in. */
+  input: ImageInput | null
+  /** What decoding found, once the folder has been decoded in this process. */
+  report: DatasetReport | null
   /** Why it is unavailable, when it is. */
   reason?: string
 }
 
 export interface DatasetPreview {
+  /** The data set as loaded: a folder's ref with its input filled in. */
   ref: DatasetRef
   rows: number
   cols: number
-  /** `count` images, row-major 8-bit grey, concatenated. Base64 so it survives JSON. */
+  /** 1 (grey) or 3 (RGB). */
+  channels: number
+  /** `count` images, row-major 8-bit, channels interleaved, concatenated. Base64 so it survives JSON. */
   pixelsBase64: string
   labels: number[]
   classNames: string[]
   /** Images per class in the training set. */
   trainClassCounts: number[]
   testClassCounts: number[]
+  /** What loading a folder found (skipped files, empty classes); null for the named sets. */
+  report: DatasetReport | null
 }
 
 /** Training images as stored and as augmentation transforms them, for the new-run form's preview. */
 export interface AugmentPreview {
   rows: number
   cols: number
+  /** 1 (grey) or 3 (RGB, interleaved). */
+  channels: number
   /** Training-set indices, spread over the classes as `datasets.preview` spreads test images. */
   indices: number[]
   labels: number[]
-  /** The images as stored, 8-bit grey, concatenated, base64. */
+  /** The images as stored, 8-bit, concatenated, base64. */
   originalsBase64: string
   /** The same images augmented (one draw each from the request's seed), in the same form. */
   augmentedBase64: string
@@ -132,6 +148,16 @@ export interface RunDetails {
   metrics: EpochMetrics[]
   /** The latest per-batch losses of the current or last epoch, for the live curve. */
   batches: BatchProgress[]
+}
+
+/** How far the decoding of a folder's images is, for a progress bar. */
+export interface DecodeProgress {
+  /** The folder's ref as asked for. */
+  dataset: DatasetRef
+  /** Images decoded or skipped so far, of `total`. */
+  done: number
+  total: number
+  skipped: number
 }
 
 export interface DownloadProgress {
@@ -163,7 +189,7 @@ export interface LayerActivations {
 export interface ActivationsResult {
   runId: string
   checkpointEpoch: number
-  /** The input as the network sees it, after preprocessing, [rows, cols, 1] in [-1, 1]. */
+  /** The input as the network sees it, after preprocessing, [rows, cols, channels] in [-1, 1]. */
   input: EncodedTensor
   /** Test-set index and true label when the image came from the test set. */
   index: number | null
@@ -204,7 +230,9 @@ export interface EvaluationResult {
 export interface ImagesResult {
   rows: number
   cols: number
-  /** The images in the order asked, 8-bit grey, concatenated. */
+  /** 1 (grey) or 3 (RGB). */
+  channels: number
+  /** The images in the order asked, 8-bit, channels interleaved, concatenated. */
   pixelsBase64: string
   labels: number[]
 }
@@ -279,6 +307,8 @@ export interface EventMap {
   /** Something in the run store changed (created, renamed, deleted): lists should reload. */
   'runs.changed': { runId: string }
   'datasets.progress': DownloadProgress
+  /** Decoding a folder's images (first preview or run of a folder, or after it changed). */
+  'datasets.decoding': DecodeProgress
   /** Progress of a test-set evaluation. */
   'inspect.progress': { runId: string; done: number; total: number }
   /** A sweep's record changed (a trial moved on, the sweep was created, stopped, resumed). */

@@ -10,6 +10,7 @@ import { queueCancelRequestSchema, queueMoveRequestSchema } from './queue'
 import { augmentationSchema } from './recipe'
 import { RUN_LIMITS } from './run-limits'
 import { runUpdateSchema } from './run-notes'
+import { MAX_CLASSES } from './datasets'
 import {
   datasetRefSchema,
   emptySchema,
@@ -42,7 +43,10 @@ export const augmentPreviewRequestSchema = z
   .strict()
 export const datasetDownloadRequestSchema = z.object({ dataset: z.enum(['mnist', 'fashion-mnist']) }).strict()
 
-/** The longest grey image a request may carry, as base64 (a 1024 x 1024 image is 1,398,104). */
+/**
+ * The longest grey image a request may carry, as base64 (a 1024 x 1024 image is 1,398,104); an
+ * image file sent whole (PNG, JPEG...) may be as long.
+ */
 const MAX_PIXELS_BASE64_LENGTH = 1_500_000
 
 /**
@@ -53,13 +57,20 @@ const MAX_PIXELS_BASE64_LENGTH = 1_500_000
  */
 export const MAX_REQUEST_BYTES = MAX_PIXELS_BASE64_LENGTH + 16 * 1024
 
+/** The largest image file `inspect.activations` takes whole (its base64 is at most the limit above). */
+export const MAX_IMAGE_FILE_BYTES = Math.floor(MAX_PIXELS_BASE64_LENGTH / 4) * 3
+
 export const inspectImageSchema = z.discriminatedUnion('kind', [
   /** A test-set image by index. */
   z.object({ kind: z.literal('test'), index: z.number().int().min(0) }),
   /** A random test image of a class (seeded so a refresh shows the same one). */
   z.object({
     kind: z.literal('random'),
-    label: z.number().int().min(0).max(9),
+    label: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CLASSES - 1),
     seed: z.number().int().min(0).default(0),
   }),
   /** Grey pixels from a drawing or an image file, 0 = background, 255 = ink. */
@@ -70,6 +81,14 @@ export const inspectImageSchema = z.discriminatedUnion('kind', [
     pixelsBase64: z.string().max(MAX_PIXELS_BASE64_LENGTH),
     /** 'mnist' centres by mass and scales into a 20x20 box like MNIST's digits; 'resize' only resizes. */
     preprocess: z.enum(['mnist', 'resize']).default('mnist'),
+  }),
+  /**
+   * An image file as it is (PNG, JPEG, WebP, GIF, BMP), decoded on the main side the way the
+   * run's training images were: the same resize, fit and colour.
+   */
+  z.object({
+    kind: z.literal('file'),
+    bytesBase64: z.string().min(1, 'the file is empty').max(MAX_PIXELS_BASE64_LENGTH),
   }),
 ])
 export const inspectActivationsRequestSchema = z

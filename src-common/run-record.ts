@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { divergenceSchema } from './divergence'
+import { datasetReportSchema } from './datasets'
 import { backendNameSchema, datasetRefSchema, gpuAdapterSchema, runConfigSchema } from './schemas'
 import { runSweepRefSchema } from './sweep'
 
@@ -52,10 +53,22 @@ export const runDatasetInfoSchema = z.object({
   title: z.string(),
   trainCount: z.number().int(),
   testCount: z.number().int(),
-  /** The data set's classes, in label order; absent in runs recorded before it was kept. */
+  /** The classes in label order (runs recorded before image folders lack them: their sets had ten, 0-9 or named). */
   classNames: z.array(z.string()).optional(),
+  /** [rows, cols, channels] of the network's input (absent in runs recorded before: 28x28x1). */
+  inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]).optional(),
+  /** What loading a folder found (files skipped, empty classes) when the run was created. */
+  report: datasetReportSchema.nullable().optional(),
 })
 export type RunDatasetInfo = z.infer<typeof runDatasetInfoSchema>
+
+/** A run's network input [rows, cols, channels] and class count; runs recorded before image folders had MNIST's. */
+export function runNetworkShape(dataset: RunDatasetInfo | null | undefined): {
+  inputShape: [number, number, number]
+  classCount: number
+} {
+  return { inputShape: dataset?.inputShape ?? [28, 28, 1], classCount: dataset?.classNames?.length ?? 10 }
+}
 
 /** The backend a run actually used. */
 export const backendUsedSchema = z.object({

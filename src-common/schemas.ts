@@ -10,6 +10,7 @@ import {
   learningRateScheduleSchema,
   monitorSchema,
 } from './recipe'
+import { MAX_CLASSES, folderInputFields } from './datasets'
 import { limitSchema as limited, RUN_LIMITS, RUN_NAME_MAX_LENGTH } from './run-limits'
 
 export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
@@ -91,11 +92,19 @@ export const NOTEBOOK_ARCHITECTURE: Architecture = architectureSchema.parse({
   denseLayers: [{ units: 500, activation: 'relu', dropout: 0.4 }],
 })
 
-/** A data set: one of the named ones, or a folder holding the four IDX files. */
+/**
+ * A data set: one of the named ones, or a folder (class subfolders of images, the CIFAR-10 binary
+ * files, or the four IDX files), with the input its images are made into; what is left out
+ * comes from the folder (its images' usual size and colour, a centre crop).
+ */
 export const datasetRefSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mnist') }),
   z.object({ kind: z.literal('fashion-mnist') }),
-  z.object({ kind: z.literal('folder'), path: z.string().min(1, 'folder path is empty') }),
+  z.object({
+    kind: z.literal('folder'),
+    path: z.string().min(1, 'folder path is empty'),
+    ...folderInputFields,
+  }),
 ])
 export type DatasetRef = z.infer<typeof datasetRefSchema>
 
@@ -242,5 +251,7 @@ export const modelSummaryRequestSchema = z
         z.number().int().min(1).max(4),
       ])
       .default([28, 28, 1]),
+    /** The data set's classes, which the output layer has one unit each for. */
+    numClasses: z.number().int().min(2).max(MAX_CLASSES).default(10),
   })
   .strict()

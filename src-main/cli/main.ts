@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./commands/sweep')).runSweep,
   },
   datasets: {
-    summary: 'list data sets or download one',
+    summary: 'list data sets, download one, or inspect a folder',
     load: async () => (await import('./commands/datasets')).runDatasets,
   },
 }

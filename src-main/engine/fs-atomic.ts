@@ -7,7 +7,7 @@ import { dirname, basename, join } from 'node:path'
  * so that the new one survives a power cut once this resolves. A write that fails (a full disk)
  * removes its temporary file and leaves the old content in place.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: FileContent): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
     await writeFileSynced(tmp, data)
@@ -19,11 +19,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await syncFolder(dirname(path))
 }
 
+/** A file's content: text, bytes, or parts of bytes written one after the other (no copy made). */
+export type FileContent = string | Uint8Array | readonly Uint8Array[]
+
 /** Write a file and flush it to the disk before returning (not atomic: see writeFileAtomic). */
-export async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileSynced(path: string, data: FileContent): Promise<void> {
   const handle = await open(path, 'w')
   try {
-    await handle.writeFile(data)
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data)
+    // writeFile on a handle continues from the current position and writes each part whole.
+    else for (const part of data) await handle.writeFile(part)
     await handle.sync()
   } finally {
     await handle.close()

@@ -33,9 +33,21 @@ export function createDatasetHandlers(
   return {
     'datasets.list': async () =>
       describeDatasets({ home: ctx.home, dataFolder: ctx.getSettings().dataFolder }),
-    'datasets.preview': async ({ dataset, count }) => previewDataset(dataset, count, { home: ctx.home }),
+    'datasets.preview': async ({ dataset, count }) =>
+      previewDataset(dataset, count, {
+        home: ctx.home,
+        onProgress: (progress) => ctx.emit('datasets.decoding', { dataset, ...progress }),
+      }),
     'datasets.augmentPreview': async ({ dataset, augmentation, seed, count }) =>
-      buildAugmentPreview(await loadDataset(dataset, { home: ctx.home }), augmentation, seed, count),
+      buildAugmentPreview(
+        await loadDataset(dataset, {
+          home: ctx.home,
+          onProgress: (progress) => ctx.emit('datasets.decoding', { dataset, ...progress }),
+        }),
+        augmentation,
+        seed,
+        count,
+      ),
     'datasets.download': async ({ dataset }) => {
       const running = downloads.get(dataset)
       if (running) return running

@@ -7,6 +7,7 @@ describe('model.summary', () => {
     const summary = await createModelHandlers()['model.summary']({
       architecture: NOTEBOOK_ARCHITECTURE,
       inputShape: [28, 28, 1],
+      numClasses: 10,
     })
     expect(summary.totalParams).toBe(569_606)
     expect(summary.layers.map((l) => l.name)).toEqual([
@@ -26,6 +27,7 @@ describe('model.summary', () => {
     const request = {
       architecture: { convBlocks: [block, block, block], globalPooling: 'none' as const, denseLayers: [] },
       inputShape: [28, 28, 1] as [number, number, number],
+      numClasses: 10,
     }
     await expect(createModelHandlers()['model.summary'](request)).rejects.toMatchObject({
       name: 'UserError',

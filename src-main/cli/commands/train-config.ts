@@ -20,6 +20,7 @@ import {
 import type { z } from 'zod'
 import { UserError, errorMessage } from '../../engine/errors'
 import { numberFlag, type FlagSpecs, type ParsedFlags } from '../args'
+import { INPUT_FLAGS, inputFromFlags } from './dataset-lines'
 
 const YES_NO = ['yes', 'no'] as const
 
@@ -29,7 +30,12 @@ export const RUN_FLAGS = {
     type: 'string',
     description: `start from a preset: ${BUILTIN_PRESETS.map((p) => `"${p.name}"`).join(', ')} (any case); flags override it`,
   },
-  dataset: { type: 'string', description: 'mnist, fashion-mnist, or a folder of IDX files (default mnist)' },
+  dataset: {
+    type: 'string',
+    description:
+      'mnist, fashion-mnist, or a folder: class subfolders of images, CIFAR-10 batches or IDX files (default mnist)',
+  },
+  ...INPUT_FLAGS,
   architecture: {
     type: 'string',
     description: "the network as JSON, inline or in a file (default: the notebook's)",
@@ -127,6 +133,9 @@ export type RunFlags = ParsedFlags<typeof RUN_FLAGS>
 /** The flag that sets each field of the configuration (a dotted path), to name it when refused. */
 const FLAG_OF_FIELD: Record<string, keyof typeof RUN_FLAGS> = {
   dataset: 'dataset',
+  'dataset.inputSize': 'input-size',
+  'dataset.color': 'color',
+  'dataset.fit': 'fit',
   architecture: 'architecture',
   epochs: 'epochs',
   batchSize: 'batch-size',
@@ -189,7 +198,7 @@ export async function configFromFlags(flags: RunFlags): Promise<RunConfig> {
       base[field] = { ...(base[field] as object | undefined), ...Object.fromEntries(given) }
   }
   set('name', flags.name)
-  set('dataset', flags.dataset === undefined ? undefined : datasetRef(flags.dataset))
+  set('dataset', datasetFromFlags(flags))
   set('architecture', await readArchitecture(flags.architecture))
   set('epochs', flags.epochs)
   set('batchSize', flags['batch-size'])
@@ -303,7 +312,14 @@ async function readArchitecture(value: string | undefined): Promise<unknown> {
   }
 }
 
-function datasetRef(value: string): DatasetRef {
-  if (value === 'mnist' || value === 'fashion-mnist') return { kind: value }
-  return { kind: 'folder', path: resolve(value) }
+/** --dataset with a folder's --input-size, --color and --fit; those three only go with a folder. */
+function datasetFromFlags(flags: RunFlags): DatasetRef | undefined {
+  const given = (['input-size', 'color', 'fit'] as const).find((flag) => flags[flag] !== undefined)
+  const value = flags.dataset
+  if (value === undefined || value === 'mnist' || value === 'fashion-mnist') {
+    if (given)
+      throw new UserError(`--${given} applies to a folder data set (--dataset FOLDER).`, 'invalid', given)
+    return value === undefined ? undefined : { kind: value }
+  }
+  return { kind: 'folder', path: resolve(value), ...inputFromFlags(flags) }
 }

@@ -10,6 +10,7 @@ import { openSettingsForReading } from '../../engine/settings/file-store'
 import type { LaunchTrainer } from '../../engine/train'
 import { HELP_FLAG, HOME_FLAG, parseFlags, usage, type FlagSpecs } from '../args'
 import type { CommandIO } from '../io'
+import { DecodePrinter, reportLines } from './dataset-lines'
 import { describeBackend, describeResult, formatDuration, formatEpoch } from './runs'
 import { RUN_FLAGS, configFromFlags, givenRunFlags } from './train-config'
 
@@ -135,12 +136,14 @@ class TrainPrinter {
   private wasQueued = false
   private runId: string | null = null
   private readonly tty: boolean
+  private readonly decoding: DecodePrinter
 
   constructor(
     private readonly io: TrainIO,
     private readonly json: boolean,
   ) {
     this.tty = !json && io.stdout.isTTY === true
+    this.decoding = new DecodePrinter(io)
   }
 
   begin(record: RunRecord, resumed: boolean): void {
@@ -156,6 +159,9 @@ class TrainPrinter {
     this.line(
       `${verb} "${record.name}": ${data}; ${c.epochs === 1 ? '1 epoch' : `${c.epochs} epochs`}, batch ${c.batchSize}, ${c.optimizer} at ${formatLearningRate(c.learningRate)}`,
     )
+    const classes = record.dataset?.classNames
+    if (classes && record.dataset?.report) this.line(`${classes.length} classes: ${classes.join(', ')}.`)
+    for (const line of record.dataset?.report ? reportLines(record.dataset.report) : []) this.line(line)
     if (record.status === 'queued') this.queued(record.queuePlace)
   }
 
@@ -171,7 +177,9 @@ class TrainPrinter {
       this.io.stdout.write(JSON.stringify({ event: channel, data: payload }) + '\n')
       return
     }
-    if (channel === 'runs.epoch') {
+    if (channel === 'datasets.decoding') {
+      this.decoding.update(payload as EventPayload<'datasets.decoding'>)
+    } else if (channel === 'runs.epoch') {
       const e = payload as EventPayload<'runs.epoch'>
       this.line(formatEpoch(e.metrics, e.epochs, e.etaMs))
     } else if (channel === 'runs.progress' && this.tty) {

@@ -36,6 +36,22 @@ describe('augmentation warp', () => {
     expect(at(shifted, 3, 0)).toBe(0)
   })
 
+  it('moves every channel of a colour image by the same transform, as each alone would move', () => {
+    // Three channels: the grey image, it plus 100, and it reversed; interleaved as RGB.
+    const planes = [image, image.map((v) => v + 100), image.map((v) => 255 - v)]
+    const rgb = new Uint8Array(rows * cols * 3)
+    for (let i = 0; i < rows * cols; i++) rgb.set([planes[0][i], planes[1][i], planes[2][i]], i * 3)
+    for (const transform of [{ flip: true }, { angle: 0.3, scale: 1.2, shiftX: 0.7, shiftY: -1 }]) {
+      const out = new Float32Array(rows * cols * 3)
+      warpImage(rgb, 0, rows, cols, { ...IDENTITY, ...transform }, out, 0, 2, -1, 3)
+      planes.forEach((plane, c) => {
+        const alone = new Float32Array(rows * cols)
+        warpImage(plane, 0, rows, cols, { ...IDENTITY, ...transform }, alone, 0, 2, -1)
+        for (let i = 0; i < rows * cols; i++) expect(out[i * 3 + c]).toBeCloseTo(alone[i], 4)
+      })
+    }
+  })
+
   it('rotates a square image a quarter turn about its centre', () => {
     const n = 3
     const square = Uint8Array.from({ length: n * n }, (_, i) => i + 1)
@@ -96,5 +112,8 @@ describe('augmentation draws', () => {
     expect(allowsHorizontalFlip({ kind: 'mnist' })).toBe(false)
     expect(allowsHorizontalFlip({ kind: 'fashion-mnist' })).toBe(true)
     expect(allowsHorizontalFlip({ kind: 'folder', path: '/x' })).toBe(false)
+    expect(allowsHorizontalFlip({ kind: 'folder', path: '/x' }, 'idx')).toBe(false)
+    expect(allowsHorizontalFlip({ kind: 'folder', path: '/x' }, 'images')).toBe(true)
+    expect(allowsHorizontalFlip({ kind: 'folder', path: '/x' }, 'cifar-10')).toBe(true)
   })
 })

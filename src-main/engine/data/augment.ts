@@ -7,6 +7,7 @@
  * microseconds, far below a step's cost.
  */
 import type { Augmentation } from '@common/recipe'
+import type { DatasetReport, FolderFormat } from '@common/datasets'
 import type { DatasetRef } from '@common/schemas'
 import { UserError } from '../errors'
 import { Rng, mixSeed } from '../train/rng'
@@ -44,7 +45,8 @@ export function drawTransform(
 
 /**
  * Writes the transformed image into `out` from `outOffset`, as `value * gain + bias` of each
- * bilinearly sampled byte value (outside the source image counts as 0, the background).
+ * bilinearly sampled byte value (outside the source image counts as 0, the background). An image
+ * of several channels (interleaved, as RGB) has every channel moved by the same transform.
  */
 export function warpImage(
   source: Uint8Array,
@@ -56,6 +58,7 @@ export function warpImage(
   outOffset: number,
   gain = 1,
   bias = 0,
+  channels = 1,
 ): void {
   const cx = (cols - 1) / 2
   const cy = (rows - 1) / 2
@@ -66,6 +69,7 @@ export function warpImage(
   const mirror = transform.flip ? -1 : 1
   const stepX = mirror * cos
   const stepY = -sin
+  const rowBytes = cols * channels
   let o = outOffset
   for (let y = 0; y < rows; y++) {
     const dy = y - cy - transform.shiftY
@@ -75,36 +79,47 @@ export function warpImage(
     for (let x = 0; x < cols; x++, sx += stepX, sy += stepY) {
       const x0 = Math.floor(sx)
       const y0 = Math.floor(sy)
-      let value = 0
-      if (x0 >= -1 && x0 < cols && y0 >= -1 && y0 < rows) {
-        const fx = sx - x0
-        const fy = sy - y0
-        const row0 = sourceOffset + y0 * cols
-        const row1 = row0 + cols
-        const left = x0 >= 0
-        const right = x0 + 1 < cols
-        const top = y0 >= 0
-        const bottom = y0 + 1 < rows
-        const a = top && left ? source[row0 + x0] : 0
-        const b = top && right ? source[row0 + x0 + 1] : 0
-        const c = bottom && left ? source[row1 + x0] : 0
-        const d = bottom && right ? source[row1 + x0 + 1] : 0
-        value = a + (b - a) * fx + (c - a) * fy + (a - b - c + d) * fx * fy
+      if (x0 < -1 || x0 >= cols || y0 < -1 || y0 >= rows) {
+        for (let ch = 0; ch < channels; ch++) out[o++] = bias
+        continue
       }
-      out[o++] = value * gain + bias
+      const fx = sx - x0
+      const fy = sy - y0
+      const row0 = sourceOffset + y0 * rowBytes + x0 * channels
+      const row1 = row0 + rowBytes
+      const left = x0 >= 0
+      const right = x0 + 1 < cols
+      const top = y0 >= 0
+      const bottom = y0 + 1 < rows
+      for (let ch = 0; ch < channels; ch++) {
+        const a = top && left ? source[row0 + ch] : 0
+        const b = top && right ? source[row0 + channels + ch] : 0
+        const c = bottom && left ? source[row1 + ch] : 0
+        const d = bottom && right ? source[row1 + channels + ch] : 0
+        const value = a + (b - a) * fx + (c - a) * fy + (a - b - c + d) * fx * fy
+        out[o++] = value * gain + bias
+      }
     }
   }
 }
 
-/** Whether mirroring an image left to right keeps its class (true of clothes, not of digits). */
-export function allowsHorizontalFlip(ref: DatasetRef): boolean {
-  // Folders are read as digits (their classes are named 0-9), so they are refused too.
-  return ref.kind !== 'folder' && NAMED_DATASETS[ref.kind].horizontalFlip
+/**
+ * Whether mirroring an image left to right keeps its class: true of clothes, and of the pictures
+ * of a folder of images or CIFAR-10 (a mirrored cat is a cat), not of digits (MNIST, and IDX
+ * folders, which are read as digits). A folder's `format` decides; unknown, it is refused.
+ */
+export function allowsHorizontalFlip(ref: DatasetRef, format: FolderFormat | null = null): boolean {
+  if (ref.kind !== 'folder') return NAMED_DATASETS[ref.kind].horizontalFlip
+  return format === 'images' || format === 'cifar-10'
 }
 
 /** Throws a UserError naming the data set when `augmentation` asks for a flip it does not allow. */
-export function checkAugmentation(augmentation: Augmentation, ref: DatasetRef, title: string): void {
-  if (augmentation.horizontalFlip && !allowsHorizontalFlip(ref)) {
+export function checkAugmentation(
+  augmentation: Augmentation,
+  dataset: { ref: DatasetRef; title: string; report: DatasetReport | null },
+): void {
+  const { ref, title, report } = dataset
+  if (augmentation.horizontalFlip && !allowsHorizontalFlip(ref, report?.format ?? null)) {
     throw new UserError(
       `Horizontal flip is not offered for ${title}: a mirrored digit is another shape, or none.`,
       'invalid',

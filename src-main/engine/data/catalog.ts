@@ -135,12 +135,13 @@ export function datasetTitle(ref: DatasetRef): string {
   return NAMED_DATASETS[ref.kind].title
 }
 
-/** The names of the ten classes, in label order. */
-export function classNamesOf(ref: DatasetRef): string[] {
-  return ref.kind === 'folder' ? [...DIGIT_CLASS_NAMES] : [...NAMED_DATASETS[ref.kind].classNames]
+/** The names of a named set's ten classes, in label order. */
+export function classNamesOf(ref: Exclude<DatasetRef, { kind: 'folder' }>): string[] {
+  return [...NAMED_DATASETS[ref.kind].classNames]
 }
 
-/** One string per distinct data set (folders by their absolute path). */
+/** One string per distinct data set: folders by their absolute path and the input chosen. */
 export function datasetKey(ref: DatasetRef): string {
-  return ref.kind === 'folder' ? `folder:${resolve(ref.path)}` : ref.kind
+  if (ref.kind !== 'folder') return ref.kind
+  return `folder:${resolve(ref.path)}|${ref.inputSize ?? ''}|${ref.color ?? ''}|${ref.fit ?? ''}`
 }

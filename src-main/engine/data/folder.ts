@@ -54,14 +54,7 @@ async function listFiles(folder: string): Promise<string[]> {
   try {
     entries = await readdir(folder, { withFileTypes: true })
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new UserError(`The folder ${folder} does not exist.`, 'not_found', 'dataset')
-    if (code === 'ENOTDIR') throw new UserError(`${folder} is a file, not a folder.`, 'invalid', 'dataset')
-    throw new UserError(
-      `The folder ${folder} cannot be read (${code ?? String(error)}).`,
-      'unavailable',
-      'dataset',
-    )
+    throw unreadableFolder(folder, error)
   }
   const files: string[] = []
   for (const entry of entries) {
@@ -79,4 +72,16 @@ async function isFileBehindLink(path: string): Promise<boolean> {
     // A dangling link is no file; the missing-file sentence will name what is absent.
     return false
   }
+}
+
+/** The sentence for a folder that readdir refused: absent, a file, or not readable. */
+export function unreadableFolder(folder: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return new UserError(`The folder ${folder} does not exist.`, 'not_found', 'dataset')
+  if (code === 'ENOTDIR') return new UserError(`${folder} is a file, not a folder.`, 'invalid', 'dataset')
+  return new UserError(
+    `The folder ${folder} cannot be read (${code ?? String(error)}).`,
+    'unavailable',
+    'dataset',
+  )
 }

@@ -115,13 +115,14 @@ async function readIdxPrefix(path: string): Promise<Uint8Array> {
   }
 }
 
-function unreadable(path: string, error: unknown): UserError {
+/** The sentence for a data file that cannot be read (absent, forbidden, a folder). */
+export function unreadable(path: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return new UserError(`${path} does not exist.`, 'not_found', 'dataset')
   if (code === 'EACCES' || code === 'EPERM') {
     return new UserError(`${path} cannot be read: permission denied.`, 'unavailable', 'dataset')
   }
-  if (code === 'EISDIR') return new UserError(`${path} is a folder, not an IDX file.`, 'invalid', 'dataset')
+  if (code === 'EISDIR') return new UserError(`${path} is a folder, not a file.`, 'invalid', 'dataset')
   return new UserError(`${path} cannot be read (${code ?? String(error)}).`, 'unavailable', 'dataset')
 }
 

@@ -15,7 +15,7 @@ beforeAll(async () => {
 describe('evaluateModel', () => {
   it('counts every image once: the confusion matrix sums to the count and its diagonal is the accuracy', async () => {
     const model = buildModel(TINY_ARCHITECTURE, [12, 12, 1], 10, 3)
-    const set = { rows: 12, cols: 12, ...barImages(230, 12, 12, 7) }
+    const set = { rows: 12, cols: 12, channels: 1, ...barImages(230, 12, 12, 7) }
     const progress: number[] = []
     const result = await evaluateModel(model, set, {
       numClasses: 10,

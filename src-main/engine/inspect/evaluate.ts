@@ -12,7 +12,8 @@ import { argmax } from './probe'
 export interface EvaluationSet {
   rows: number
   cols: number
-  /** `count` images of rows x cols bytes. */
+  channels: number
+  /** `count` images of rows x cols x channels bytes. */
   images: Uint8Array
   labels: Uint8Array
   count: number
@@ -46,8 +47,8 @@ export async function evaluateModel(
   options: EvaluateOptions,
 ): Promise<Evaluation> {
   const { numClasses, chunkSize = 200, onProgress } = options
-  const { rows, cols, count } = set
-  const pixelsPerImage = rows * cols
+  const { rows, cols, channels, count } = set
+  const pixelsPerImage = rows * cols * channels
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0))
   const misclassified: MisclassifiedImage[] = []
   const predictions = new Uint8Array(count)
@@ -60,7 +61,9 @@ export async function evaluateModel(
     normalizePixels(set.images.subarray(start * pixelsPerImage, (start + n) * pixelsPerImage), input)
     const logitsTensor = tf.tidy(
       () =>
-        model.predict(tf.tensor4d(input.subarray(0, n * pixelsPerImage), [n, rows, cols, 1])) as tf.Tensor,
+        model.predict(
+          tf.tensor4d(input.subarray(0, n * pixelsPerImage), [n, rows, cols, channels]),
+        ) as tf.Tensor,
     )
     const logits = (await logitsTensor.data()) as Float32Array
     logitsTensor.dispose()

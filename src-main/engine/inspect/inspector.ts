@@ -4,9 +4,12 @@
  * uses the newest checkpoint (see ModelCache) and answers in the contract's compact shapes.
  */
 import type { ActivationsResult, EvaluationResult, ImagesResult, RunRecord } from '@common/contract'
+import type { ImageInput } from '@common/datasets'
+import type { inspectImageSchema } from '@common/requests'
 import type { BackendPreference } from '@common/schemas'
+import type { z } from 'zod'
 import { activateBackend } from '../backend'
-import { loadDataset, normalizePixels, type Dataset } from '../data'
+import { decodeImage, decoderReason, loadDataset, normalizePixels, type Dataset } from '../data'
 import { UserError } from '../errors'
 import { mixSeed } from '../train/rng'
 import { RunStore } from '../runs/store'
@@ -17,10 +20,7 @@ import { preprocessMnist, resizeImage } from './preprocess'
 import { argmax, softmax } from './probe'
 
 /** The image to look at, after the contract's schema filled in its defaults. */
-export type InspectImage =
-  | { kind: 'test'; index: number }
-  | { kind: 'random'; label: number; seed: number }
-  | { kind: 'pixels'; width: number; height: number; pixelsBase64: string; preprocess: 'mnist' | 'resize' }
+export type InspectImage = z.output<typeof inspectImageSchema>
 
 export interface RunInspectorOptions {
   home: string
@@ -50,7 +50,7 @@ export class RunInspector {
   /** What every conv and pool layer makes of one image, the class probabilities, conv1's filters. */
   async activations(runId: string, image: InspectImage): Promise<ActivationsResult> {
     const { record, dataset } = await this.open(runId)
-    const { pixels, index, label } = pickImage(dataset, image)
+    const { pixels, index, label } = await pickImage(dataset, image)
     const input = normalizePixels(pixels)
     return this.withModel(record, async ({ epoch, probe }) => {
       const out = await probe.run(input)
@@ -59,7 +59,7 @@ export class RunInspector {
       return {
         runId,
         checkpointEpoch: epoch,
-        input: encodeTensor(input, [dataset.rows, dataset.cols, 1]),
+        input: encodeTensor(input, [dataset.rows, dataset.cols, dataset.channels]),
         index,
         label,
         classNames: dataset.classNames,
@@ -94,15 +94,15 @@ export class RunInspector {
   /** Test images by index, in the order asked. */
   async images(runId: string, indices: number[]): Promise<ImagesResult> {
     const { dataset } = await this.open(runId)
-    const { rows, cols, test } = dataset
-    const size = rows * cols
+    const { rows, cols, channels, test } = dataset
+    const size = rows * cols * channels
     const pixels = new Uint8Array(indices.length * size)
     const labels = indices.map((index, i) => {
       requireTestIndex(dataset, index, 'indices')
       pixels.set(test.images.subarray(index * size, (index + 1) * size), i * size)
       return test.labels[index]
     })
-    return { rows, cols, pixelsBase64: Buffer.from(pixels).toString('base64'), labels }
+    return { rows, cols, channels, pixelsBase64: Buffer.from(pixels).toString('base64'), labels }
   }
 
   /** Forgets every loaded model and evaluation. */
@@ -118,7 +118,7 @@ export class RunInspector {
   ): Promise<EvaluationResult> {
     const evaluation = await evaluateModel(
       model.model,
-      { rows: dataset.rows, cols: dataset.cols, ...dataset.test },
+      { rows: dataset.rows, cols: dataset.cols, channels: dataset.channels, ...dataset.test },
       {
         numClasses: dataset.classNames.length,
         chunkSize: this.options.chunkSize,
@@ -158,13 +158,13 @@ export class RunInspector {
   }
 }
 
-/** The image an input names, as bytes of the data set's size, with its test index and label. */
-export function pickImage(
+/** The image an input names, as bytes of the data set's shape, with its test index and label. */
+export async function pickImage(
   dataset: Dataset,
   image: InspectImage,
-): { pixels: Uint8Array; index: number | null; label: number | null } {
-  const { rows, cols, test } = dataset
-  const size = rows * cols
+): Promise<{ pixels: Uint8Array; index: number | null; label: number | null }> {
+  const { rows, cols, channels, test } = dataset
+  const size = rows * cols * channels
   switch (image.kind) {
     case 'test': {
       requireTestIndex(dataset, image.index, 'image.index')
@@ -191,9 +191,39 @@ export function pickImage(
       const grey = { width: image.width, height: image.height, pixels: new Uint8Array(bytes) }
       const pixels =
         image.preprocess === 'mnist' ? preprocessMnist(grey, rows, cols) : resizeImage(grey, rows, cols)
-      return { pixels, index: null, label: null }
+      return { pixels: channels === 1 ? pixels : repeatChannels(pixels, channels), index: null, label: null }
+    }
+    case 'file': {
+      try {
+        const decoded = await decodeImage(Buffer.from(image.bytesBase64, 'base64'), inputOf(dataset))
+        return { pixels: decoded.pixels, index: null, label: null }
+      } catch (error) {
+        throw new UserError(
+          `The file cannot be read as an image: ${decoderReason(error)}.`,
+          'invalid',
+          'image.bytesBase64',
+        )
+      }
     }
   }
+}
+
+/** How images become the data set's input: a folder's as it was decoded, a named set's own. */
+export function inputOf(dataset: Dataset): ImageInput {
+  return (
+    dataset.report?.input ?? {
+      inputSize: dataset.rows,
+      color: dataset.channels === 3 ? 'rgb' : 'grey',
+      fit: 'crop',
+    }
+  )
+}
+
+/** A grey image with its value in every channel. */
+function repeatChannels(grey: Uint8Array, channels: number): Uint8Array {
+  const out = new Uint8Array(grey.length * channels)
+  for (let i = 0; i < grey.length; i++) out.fill(grey[i], i * channels, (i + 1) * channels)
+  return out
 }
 
 function requireTestIndex(dataset: Dataset, index: number, field: string): void {

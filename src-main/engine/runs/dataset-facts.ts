@@ -2,33 +2,49 @@
  * What the main side checks of a run's data set before it creates the run, and the run's default
  * name, which those facts give.
  */
+import type { DatasetReport } from '@common/datasets'
 import { formatLearningRate } from '@common/format'
 import { validationCount } from '@common/recipe'
-import type { RunConfig } from '@common/schemas'
-import { loadDataset } from '../data'
+import type { DatasetRef, RunConfig } from '@common/schemas'
+import { loadDataset, type DecodeProgress } from '../data'
 import { UserError } from '../errors'
 
 /** What the main side learns of a data set before it creates a run on it. */
 export interface DatasetFacts {
+  /** The data set as loaded: a folder's with its input filled in, which the run records. */
+  ref: DatasetRef
   title: string
   rows: number
   cols: number
-  classCount: number
+  channels: number
+  classNames: string[]
+  report: DatasetReport | null
   trainCount: number
   testCount: number
 }
 
-/** Loads and validates a run's data set; throws UserError for a missing or broken one. */
-export type CheckDataset = (config: RunConfig, home: string) => Promise<DatasetFacts>
+/** Loads and validates a run's data set (decoding a folder when needed); throws UserError for a missing or broken one. */
+export type CheckDataset = (
+  config: RunConfig,
+  home: string,
+  onProgress?: (progress: DecodeProgress) => void,
+) => Promise<DatasetFacts>
 
-/** Checks a run's data set by parsing it with the data helper (cached per process). */
-export async function checkDatasetWithLoader(config: RunConfig, home: string): Promise<DatasetFacts> {
-  const dataset = await loadDataset(config.dataset, { home })
+/** Checks a run's data set by loading it with the data helper (cached per process and, decoded, on disk). */
+export async function checkDatasetWithLoader(
+  config: RunConfig,
+  home: string,
+  onProgress?: (progress: DecodeProgress) => void,
+): Promise<DatasetFacts> {
+  const dataset = await loadDataset(config.dataset, { home, onProgress })
   return {
+    ref: dataset.ref,
     title: dataset.title,
     rows: dataset.rows,
     cols: dataset.cols,
-    classCount: dataset.classNames.length,
+    channels: dataset.channels,
+    classNames: dataset.classNames,
+    report: dataset.report,
     trainCount: Math.min(dataset.train.count, config.trainLimit ?? Infinity),
     testCount: dataset.test.count,
   }

@@ -7,6 +7,14 @@ import { UserError } from '../errors'
 import { bestCheckpointEpoch, checkpointEpochs, checkpointFolder } from '../run-files/checkpoint-paths'
 import { runPaths } from '../run-files/paths'
 import { readRecord } from '../run-files/record'
+import { modelMetadata } from './model-metadata'
+
+/** The part of model.json this reads and changes; the rest is kept as it is. */
+interface ModelJson {
+  modelTopology: { config?: { layers?: { config?: { batch_input_shape?: (number | null)[] } }[] } }
+  weightsManifest: { paths: string[] }[]
+  userDefinedMetadata?: Record<string, unknown>
+}
 
 /** A checkpoint chosen for export: its epoch, its folder, and the run's name and record. */
 export interface ChosenCheckpoint {
@@ -48,7 +56,7 @@ export async function chooseCheckpoint(home: string, id: string, epoch?: number)
 
 /**
  * A run's checkpoint in tfjs layers format: model.json (its weights manifest renamed to the
- * file the user will save) and the weights. Loadable with `tf.loadLayersModel`. The latest
+ * file the user will save, and user-defined metadata saying how to feed it) and the weights. Loadable with `tf.loadLayersModel`. The latest
  * unless `epoch` names another one the run keeps (its best epoch's).
  */
 export async function exportModel(home: string, id: string, epoch?: number): Promise<ModelExport> {
@@ -58,8 +66,13 @@ export async function exportModel(home: string, id: string, epoch?: number): Pro
     readFile(join(chosen.folder, 'weights.bin')),
   ])
   const weightsFileName = exportFileName(chosen.runName, { kind: 'tfjs-weights', epoch: chosen.epoch }, id)
-  const model = JSON.parse(json) as { weightsManifest: { paths: string[] }[] }
+  const model = JSON.parse(json) as ModelJson
   for (const group of model.weightsManifest) group.paths = [weightsFileName]
+  // How to feed it; a run whose run.json is damaged still exports its weights, without it.
+  if (chosen.record)
+    model.userDefinedMetadata = {
+      ...modelMetadata(chosen.record, inputShapeOf(model, chosen.record.dataset?.inputShape)),
+    }
   return {
     epoch: chosen.epoch,
     modelJson: JSON.stringify(model),
@@ -67,4 +80,14 @@ export async function exportModel(home: string, id: string, epoch?: number): Pro
     weightsFileName,
     weightsBase64: weights.toString('base64'),
   }
+}
+
+/** The input layer's [height, width, channels]: as the run recorded it, else from the topology. */
+function inputShapeOf(model: ModelJson, recorded?: [number, number, number]): [number, number, number] {
+  if (recorded) return recorded
+  const shape = model.modelTopology.config?.layers?.[0]?.config?.batch_input_shape
+  if (shape && shape.length === 4 && shape.slice(1).every((n) => typeof n === 'number'))
+    return shape.slice(1) as [number, number, number]
+  // Runs recorded before inputs of other shapes trained on MNIST-sized images.
+  return [28, 28, 1]
 }

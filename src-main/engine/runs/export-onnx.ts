@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OnnxExport } from '@common/contract'
 import { exportFileName } from '@common/export-names'
-import { classNamesOf } from '../data/catalog'
 import { UserError } from '../errors'
 import { encodeOnnxModel, type OnnxModel } from '../export/onnx'
 import {
@@ -19,6 +18,7 @@ import {
   readWeights,
 } from '../export/layers-to-onnx'
 import { chooseCheckpoint } from './export-model'
+import { modelMetadata } from './model-metadata'
 
 /** The pixel scaling the workbench trains with: (x / 255 - 0.5) / 0.5, as scale and offset. */
 export const ONNX_PREPROCESSING = {
@@ -53,15 +53,17 @@ export async function exportOnnx(
   const graph = layersToOnnx(parsed.data, readWeights(parsed.data.weightsManifest, weightBytes))
   const [height, width, channels] = inputShapeOf(parsed.data)
   const { record } = chosen
-  const classNames = record ? classNamesOf(record.config.dataset) : null
+  // What the tfjs export says of how to feed the model (resize, fit, colour, class names).
+  const feed = record ? modelMetadata(record, [height, width, channels]) : null
+  const pixels = channels === 3 ? '8-bit RGB, interleaved (channels last)' : ONNX_PREPROCESSING.pixels
   const model: OnnxModel = {
     graph,
     producerName: 'CNN Workbench',
     producerVersion,
     doc: `${chosen.runName}, epoch ${chosen.epoch}: ${height}x${width}x${channels} images in, class probabilities out.`,
     metadata: {
-      preprocessing: JSON.stringify({ ...ONNX_PREPROCESSING, height, width, channels }),
-      ...(classNames ? { class_names: JSON.stringify(classNames) } : {}),
+      preprocessing: JSON.stringify({ ...ONNX_PREPROCESSING, pixels, height, width, channels }),
+      ...(feed ? { class_names: JSON.stringify(feed.classNames), input: JSON.stringify(feed) } : {}),
       run_id: id,
       run_name: chosen.runName,
       epoch: String(chosen.epoch),

@@ -86,8 +86,10 @@ export class RunManager {
   }
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
-  async start(config: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
-    const facts = await this.validate(config)
+  async start(asked: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
+    const facts = await this.validate(asked)
+    // A folder's input is recorded as chosen (its defaults filled in), so the run reads it so again.
+    const config: RunConfig = { ...asked, dataset: facts.ref }
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
     try {
@@ -104,6 +106,9 @@ export class RunManager {
             title: facts.title,
             trainCount: facts.trainCount,
             testCount: facts.testCount,
+            classNames: facts.classNames,
+            inputShape: [facts.rows, facts.cols, facts.channels],
+            report: facts.report,
           },
           backend: null,
           summary: null,
@@ -328,9 +333,15 @@ export class RunManager {
 
   /** The data set's facts, once the data set, the network and the memory it needs all work. */
   private async validate(config: RunConfig): Promise<DatasetFacts> {
-    const facts = await this.checkDataset(config, this.options.home)
-    const layers = planLayers(config.architecture, [facts.rows, facts.cols, 1], facts.classCount)
-    checkAugmentation(config.augmentation, config.dataset, facts.title)
+    const facts = await this.checkDataset(config, this.options.home, (progress) =>
+      this.emit('datasets.decoding', { dataset: config.dataset, ...progress }),
+    )
+    const layers = planLayers(
+      config.architecture,
+      [facts.rows, facts.cols, facts.channels],
+      facts.classNames.length,
+    )
+    checkAugmentation(config.augmentation, facts)
     checkValidationSplit(config.validationSplit, facts.trainCount)
     checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
     return facts

@@ -21,7 +21,7 @@ import {
 import { createOptimizer } from './optimizer'
 import { Rng } from './rng'
 import { TrainingStep, stepRecipe } from './step'
-import { TINY_ARCHITECTURE, barData } from './test-data'
+import { TINY_ARCHITECTURE, barData, colourData } from './test-data'
 
 const data = barData(200, 100)
 const config = runConfigSchema.parse({ optimizer: 'adam', learningRate: 0.01, batchSize: 20, epochs: 3 })
@@ -76,6 +76,19 @@ describe('runTrainingLoop', () => {
       run.model.dispose()
       run.optimizer.dispose()
     }
+  })
+
+  it('trains on RGB images: classes that differ only in colour, not brightness, are learned', async () => {
+    const colour = colourData(150, 60)
+    const run = await train(6, {
+      data: colour,
+      model: buildModel(TINY_ARCHITECTURE, [12, 12, 3], 3, 5),
+      config: loopConfig(6, { batchSize: 15 }),
+    })
+    expect(run.model.inputs[0].shape).toEqual([null, 12, 12, 3])
+    expect(run.metrics.at(-1)!.valAccuracy).toBeGreaterThan(0.9)
+    run.model.dispose()
+    run.optimizer.dispose()
   })
 
   it('keeps the number of tensors the same after every epoch, checkpoints included', async () => {

@@ -39,6 +39,8 @@ import {
 export interface TrainingData {
   rows: number
   cols: number
+  /** 1 (grey) or 3 (RGB). */
+  channels: number
   numClasses: number
   train: ImageSet
   /** Held out of the training images; the test set itself when the run has no validation split. */
@@ -242,7 +244,8 @@ function diverged(what: string): UserError {
 
 /** The training, validation or test images of `data`, as a step reads them. */
 export function stepImages(data: TrainingData, split: 'train' | 'validation' | 'test'): StepImages {
-  return { set: data[split], rows: data.rows, cols: data.cols, numClasses: data.numClasses }
+  const { rows, cols, channels, numClasses } = data
+  return { set: data[split], rows, cols, channels, numClasses }
 }
 
 /** The loop's step on one replica: the batch's dropout seeds from the run's generator, then the step. */

@@ -47,7 +47,12 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
   try {
     tf.env().set('PROD', true)
     await activateBackend(data.backend)
-    const model = buildModel(data.architecture, [data.rows, data.cols, 1], data.numClasses, data.seed)
+    const model = buildModel(
+      data.architecture,
+      [data.rows, data.cols, data.channels],
+      data.numClasses,
+      data.seed,
+    )
     const weights = data.weights.map(toTensor)
     model.setWeights(weights)
     tf.dispose(weights)
@@ -58,7 +63,13 @@ async function main(data: ReplicaWorkerData, port: NonNullable<typeof parentPort
     } finally {
       tf.dispose(state.map((w) => w.tensor))
     }
-    const images = (set: ImageSet) => ({ set, rows: data.rows, cols: data.cols, numClasses: data.numClasses })
+    const images = (set: ImageSet) => ({
+      set,
+      rows: data.rows,
+      cols: data.cols,
+      channels: data.channels,
+      numClasses: data.numClasses,
+    })
     const step = new TrainingStep(model, optimizer, images(data.train), data.recipe)
     const stepper = new ReplicaStepper(step, exchange, data.replicas)
     const validation = images(data.validation)

@@ -29,6 +29,7 @@ export interface ReplicaWorkerData {
   seed: number
   rows: number
   cols: number
+  channels: number
   numClasses: number
   /** The training and the validation images, in shared memory (every replica reads the same). */
   train: ImageSet

@@ -98,6 +98,7 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     seed: options.config.seed,
     rows: data.rows,
     cols: data.cols,
+    channels: data.channels,
     numClasses: data.numClasses,
     train: sharedSet(data.train),
     validation: sharedSet(data.validation),

@@ -20,7 +20,7 @@ import { MetricsAppender, trimMetrics } from '../run-files/metrics'
 import { runPaths } from '../run-files/paths'
 import { readRecord } from '../run-files/record'
 import { checkpointFolder } from '../run-files/checkpoint-paths'
-import { limitSet } from './batches'
+import { imageBytes, limitSet } from './batches'
 import { latestCheckpointEpoch, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from './checkpoint'
 import { damagedCheckpoint, resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { evaluateBatch } from './step'
@@ -74,12 +74,13 @@ async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
   const dataset = await loadData(config, home)
   if (shouldStop()) return 'stopped'
   const backend = await (options.activateBackend ?? activateBackend)(config.backend)
-  const { rows, cols } = dataset
-  const limited = limitSet(dataset.train, config.trainLimit, rows, cols)
-  const split = splitValidation(limited, config.validationSplit, config.seed, rows * cols)
+  const { rows, cols, channels } = dataset
+  const limited = limitSet(dataset.train, config.trainLimit, dataset)
+  const split = splitValidation(limited, config.validationSplit, config.seed, imageBytes(dataset))
   const data: TrainingData = {
     rows,
     cols,
+    channels,
     numClasses: dataset.classNames.length,
     train: split.train,
     // Without a split, the notebook's habit: validate on the test set (and the run says so).
@@ -90,7 +91,7 @@ async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
   const restored = options.resume ? await restore(paths.checkpoints, read.record, data) : null
   const model =
     restored?.model ??
-    buildModel(config.architecture, [data.rows, data.cols, 1], data.numClasses, config.seed)
+    buildModel(config.architecture, [data.rows, data.cols, data.channels], data.numClasses, config.seed)
   const optimizer = restored?.optimizer ?? createOptimizer(config)
   const rng = restored?.rng ?? new Rng(config.seed)
   const augmentRng = restored?.augmentRng ?? new Rng(mixSeed(config.seed, AUGMENT_STREAM))
@@ -116,6 +117,8 @@ async function trainRun(options: TrainerSessionOptions): Promise<LoopOutcome> {
         trainCount: data.train.count,
         testCount: data.test.count,
         classNames: dataset.classNames,
+        inputShape: [rows, cols, channels],
+        report: dataset.report,
       },
       startEpoch: doneEpochs + 1,
       history,
@@ -225,12 +228,12 @@ async function restore(
     throw damagedCheckpoint(id, epoch, `its tensors cannot be loaded (${errorMessage(error)}).`)
   }
   const { model, optimizerWeights, state } = checkpoint
-  const [, rows, cols] = model.inputs[0].shape
-  if (rows !== data.rows || cols !== data.cols) {
+  const [, rows, cols, channels] = model.inputs[0].shape
+  if (rows !== data.rows || cols !== data.cols || channels !== data.channels) {
     model.dispose()
     tf.dispose(optimizerWeights.map((w) => w.tensor))
     throw new UserError(
-      `The data set now has ${data.rows}x${data.cols} images, but the run was trained on ${rows}x${cols}; it cannot be resumed.`,
+      `The data set now has ${data.rows}x${data.cols}x${data.channels} images, but the run was trained on ${rows}x${cols}x${channels}; it cannot be resumed.`,
       'conflict',
       'dataset',
     )

@@ -18,7 +18,7 @@ const PLAIN: StepRecipe = {
   weightDecay: 0,
   gradientClipNorm: null,
 }
-const images = { set: barImages(40), rows: 12, cols: 12, numClasses: 10 }
+const images = { set: barImages(40), rows: 12, cols: 12, channels: 1, numClasses: 10 }
 
 beforeAll(async () => {
   tf.env().set('PROD', true)

@@ -13,15 +13,13 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import type { RunConfig } from '@common/schemas'
 import { updateMovingStatistics } from '../model/batch-norm'
 import { forward } from '../model/build-model'
-import { gatherBatch, sliceBatch, type ImageSet } from './batches'
+import { gatherBatch, sliceBatch, type ImageSet, type ImageShape } from './batches'
 import { crossEntropy, setLearningRate } from './optimizer'
 import type { Rng } from './rng'
 
 /** The images a step reads its batches from. */
-export interface StepImages {
+export interface StepImages extends ImageShape {
   set: ImageSet
-  rows: number
-  cols: number
   numClasses: number
 }
 
@@ -118,13 +116,13 @@ export class TrainingStep {
 
   /** Forward, loss and gradients of the images at `input.indices` (at least one). */
   gradients(input: StepInput): StepGradients {
-    const { set, rows, cols, numClasses } = this.images
+    const { set, numClasses } = this.images
     let next = 0
     let correct: tf.Scalar | null = null
     const moments: tf.Tensor2D[] = []
     const augment = input.augment && { augmentation: this.recipe.augmentation, ...input.augment }
     const { grads, loss } = tf.tidy(() => {
-      const batch = gatherBatch(set, input.indices, rows, cols, augment)
+      const batch = gatherBatch(set, input.indices, this.images, augment)
       const oneHot = tf.oneHot(batch.labels, numClasses) as tf.Tensor2D
       const { value, grads } = tf.variableGrads(() => {
         const logits = forward(this.model, batch.inputs, {
@@ -207,7 +205,7 @@ export async function evaluateBatch(
   count: number,
 ): Promise<EvaluationStats> {
   const stats = tf.tidy(() => {
-    const batch = sliceBatch(images.set, start, count, images.rows, images.cols)
+    const batch = sliceBatch(images.set, start, count, images)
     const logits = forward(model, batch.inputs)
     const oneHot = tf.oneHot(batch.labels, images.numClasses) as tf.Tensor2D
     return tf.stack([crossEntropy(logits, oneHot, tf.Reduction.SUM), countCorrect(logits, batch.labels)])

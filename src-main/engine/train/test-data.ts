@@ -40,10 +40,56 @@ export function barData(trainCount = 200, testCount = 100, rows = 12, cols = 12)
   return {
     rows,
     cols,
+    channels: 1,
     numClasses: 10,
     train: barImages(trainCount, rows, cols, 1),
     validation: barImages(testCount, rows, cols, 3),
     test: barImages(testCount, rows, cols, 2),
+  }
+}
+
+/** Colours of equal ITU-R 601-2 luma (about 76): grey images of them would all look alike. */
+export const SAME_LUMA_COLOURS: [number, number, number][] = [
+  [255, 0, 0],
+  [0, 130, 0],
+  [0, 80, 255],
+]
+
+/**
+ * `count` RGB images of rows x cols (interleaved) with a 3x3 patch of class (i % 3)'s colour at a
+ * seeded place on a dark noisy ground: the class shows only in the colour, not in its brightness.
+ */
+export function colourImages(count: number, rows = 12, cols = 12, seed = 1): ImageSet {
+  const rng = new Rng(seed)
+  const images = new Uint8Array(count * rows * cols * 3)
+  const labels = new Uint8Array(count)
+  for (let i = 0; i < count; i++) {
+    const label = i % SAME_LUMA_COLOURS.length
+    labels[i] = label
+    const top = rng.below(rows - 2)
+    const left = rng.below(cols - 2)
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const inPatch = r >= top && r < top + 3 && c >= left && c < left + 3
+        const at = ((i * rows + r) * cols + c) * 3
+        for (let ch = 0; ch < 3; ch++)
+          images[at + ch] = inPatch ? SAME_LUMA_COLOURS[label][ch] : rng.below(40)
+      }
+    }
+  }
+  return { images, labels, count }
+}
+
+/** Training, validation and test sets of colour-patch images (3 classes, RGB). */
+export function colourData(trainCount = 150, testCount = 60, rows = 12, cols = 12): TrainingData {
+  return {
+    rows,
+    cols,
+    channels: 3,
+    numClasses: SAME_LUMA_COLOURS.length,
+    train: colourImages(trainCount, rows, cols, 1),
+    validation: colourImages(testCount, rows, cols, 3),
+    test: colourImages(testCount, rows, cols, 2),
   }
 }
 

@@ -7,7 +7,7 @@ import { runRecord } from './run-record.fixtures'
 describe('architecture text', () => {
   it('describes the notebook network in one line', () => {
     const record = runRecord('1', 'a', {}, [])
-    expect(describeArchitecture(record.config.architecture)).toBe(
+    expect(describeArchitecture(record.config.architecture, 10)).toBe(
       'conv5×5·32 maxpool → conv5×5·64 maxpool → dense 500 drop 0.4 → dense 10',
     )
   })
@@ -19,11 +19,11 @@ describe('architecture text', () => {
       convBlocks: [{ ...record.config.architecture.convBlocks[0], stride: 2, activation: 'tanh' as const }],
       denseLayers: [],
     }
-    expect(describeArchitecture(architecture)).toBe('conv5×5·32 /2 tanh maxpool → dense 10')
+    expect(describeArchitecture(architecture, 10)).toBe('conv5×5·32 /2 tanh maxpool → dense 10')
   })
 
   it('names several convs, batch norm, strides and dropout after a block: the Best accuracy net', () => {
-    expect(describeArchitecture(BEST_ACCURACY_ARCHITECTURE)).toBe(
+    expect(describeArchitecture(BEST_ACCURACY_ARCHITECTURE, 10)).toBe(
       'conv3×3·32 ×2 bn → conv5×5·32 /2 bn drop 0.4 → conv3×3·64 ×2 bn → conv5×5·64 /2 bn drop 0.4 → conv4×4·128 bn drop 0.4 → dense 10',
     )
   })
@@ -34,6 +34,6 @@ describe('architecture text', () => {
       globalPooling: 'avg',
       denseLayers: [{ units: 64, batchNorm: true, dropout: 0.2 }],
     })
-    expect(describeArchitecture(architecture)).toBe('conv3×3·8 → gap → dense 64 bn drop 0.2 → dense 10')
+    expect(describeArchitecture(architecture, 10)).toBe('conv3×3·8 → gap → dense 64 bn drop 0.2 → dense 10')
   })
 })

@@ -6,9 +6,9 @@ type Architecture = RunRecord['config']['architecture']
 /**
  * A network as one line: `conv5×5·32 maxpool → conv5×5·64 maxpool → dense 500 drop 0.4 → dense 10`;
  * several convs of a block as `×2`, batch norm as `bn`, a stride as `/2`, global average pooling
- * as `gap`.
+ * as `gap`; the output layer has one unit a class.
  */
-export function describeArchitecture(architecture: Architecture): string {
+export function describeArchitecture(architecture: Architecture, classCount: number): string {
   const conv = architecture.convBlocks.map((b) =>
     [
       `conv${b.kernelSize}×${b.kernelSize}·${b.filters}`,
@@ -33,5 +33,5 @@ export function describeArchitecture(architecture: Architecture): string {
       .join(' '),
   )
   const pooled = architecture.globalPooling === 'avg' ? ['gap'] : []
-  return [...conv, ...pooled, ...dense, 'dense 10'].join(' → ')
+  return [...conv, ...pooled, ...dense, `dense ${classCount}`].join(' → ')
 }

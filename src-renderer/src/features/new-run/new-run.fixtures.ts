@@ -8,11 +8,13 @@ export function datasetPreview(ref: DatasetRef): DatasetPreview {
     ref,
     rows: 2,
     cols: 2,
+    channels: 1,
     pixelsBase64: 'AAAAAA==',
     labels: [0],
     classNames: ['zero', 'one'],
     trainClassCounts: [6, 4],
     testClassCounts: [1, 1],
+    report: null,
   }
 }
 

@@ -81,6 +81,32 @@ describe('compare rows', () => {
     expect(byKey.get('testAccuracy')).toMatchObject({ display: ['99.10%', '99.62%'], best: [1] })
   })
 
+  it("follows each run's input and classes: a folder of colour shapes beside MNIST", () => {
+    const shapes = runRecord(
+      '3',
+      'shapes',
+      { dataset: { kind: 'folder', path: '/data/shapes' } },
+      epochs([0.9]),
+    )
+    shapes.dataset = {
+      ref: shapes.config.dataset,
+      title: 'shapes (folder)',
+      trainCount: 1200,
+      testCount: 300,
+      classNames: ['circle', 'square', 'triangle'],
+      inputShape: [32, 32, 3],
+    }
+    const byKey = new Map(compareRows([fast, shapes]).map((r) => [r.key, r]))
+    expect(byKey.get('input')).toMatchObject({
+      display: ['28×28 grey · 10 classes', '32×32 RGB · 3 classes'],
+      differs: true,
+    })
+    expect(byKey.get('architecture')?.display.map((text) => text.split(' → ').at(-1))).toEqual([
+      'dense 10',
+      'dense 3',
+    ])
+  })
+
   it('keeps only the differing rows when asked and says what differs', () => {
     const rows = compareRows([fast, slow])
     const keys = differingRows(rows).map((r) => r.key)

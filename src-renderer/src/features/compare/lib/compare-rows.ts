@@ -3,7 +3,9 @@
  * different values; result rows also say which run did best.
  */
 import type { RunRecord } from '@common/contract'
+import { describeInputShape } from '@common/datasets'
 import { formatLearningRate, formatPercent } from '@common/format'
+import { runNetworkShape } from '@common/run-record'
 import { describeArchitecture } from '../../../lib/architecture'
 import {
   describeAugmentation,
@@ -88,7 +90,7 @@ const FIELDS: Field[] = [
     key: 'architecture',
     label: 'Architecture',
     group: 'config',
-    value: (r) => describeArchitecture(r.config.architecture),
+    value: (r) => describeArchitecture(r.config.architecture, runNetworkShape(r.dataset).classCount),
     show: text,
   },
   {
@@ -105,6 +107,16 @@ const FIELDS: Field[] = [
     value: (r) =>
       r.dataset?.title ??
       (r.config.dataset.kind === 'folder' ? r.config.dataset.path : r.config.dataset.kind),
+    show: text,
+  },
+  {
+    key: 'input',
+    label: 'Input',
+    group: 'config',
+    value: (r) => {
+      const { inputShape, classCount } = runNetworkShape(r.dataset)
+      return `${describeInputShape(inputShape)} · ${classCount} classes`
+    },
     show: text,
   },
   {

@@ -28,6 +28,8 @@ function picker(props: Partial<InstanceType<typeof InputPicker>['$props']> = {})
       misclassified: null,
       evaluating: false,
       current: null,
+      channels: 1,
+      pictures: 'digit',
       ...props,
     },
   })
@@ -112,5 +114,35 @@ describe('InputPicker', () => {
     // Choosing Draw again shows the drawing to the network again.
     await view.get('button[role="radio"]:nth-child(1)').trigger('click')
     expect(view.emitted('inspect')?.at(-1)).toEqual([drawing])
+  })
+
+  it('offers no drawing pad for a colour input, starts on the test images, and sends a picked file whole', async () => {
+    const view = picker({ channels: 3, pictures: 'file' })
+    const sources = view.findAll('button[role="radio"]').map((b) => b.text())
+    expect(sources).toEqual(['Test image', 'Random of class', 'Mistake', 'File'])
+    expect(view.get('button[role="radio"][aria-checked="true"]').text()).toBe('Test image')
+    expect(view.findComponent(DrawingPad).exists()).toBe(false)
+
+    await view.get('button[role="radio"]:nth-child(4)').trigger('click')
+    expect(view.text()).toContain('Resized, fitted and scaled exactly as the training images were.')
+    const file = new File([Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2])], 'cat.png', { type: 'image/png' })
+    const input = view.get('input[type="file"]')
+    Object.defineProperty(input.element, 'files', { value: [file] })
+    await input.trigger('change')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const sent = { kind: 'file', bytesBase64: 'iVBORwEC' } as const
+    expect(view.emitted('inspect')).toEqual([[sent]])
+
+    // Back on the File tab after a test image, the file is shown to the network again.
+    await view.get('button[role="radio"]:nth-child(1)').trigger('click')
+    await view.setProps({ current: { kind: 'test', index: 0 } })
+    await view.get('button[role="radio"]:nth-child(4)').trigger('click')
+    expect(view.emitted('inspect')?.at(-1)).toEqual([sent])
+  })
+
+  it('keeps the drawing pad for a grey input', () => {
+    const view = picker({ channels: 1, pictures: 'file' })
+    expect(view.get('button[role="radio"]').text()).toBe('Draw')
+    expect(view.findComponent(DrawingPad).exists()).toBe(true)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DIVERGING, VIRIDIS, paint, tableFromStops } from './colormap'
+import { DIVERGING, VIRIDIS, paint, paintRgb, tableFromStops } from './colormap'
 import { base64ToBytes, bytesToBase64, channelRange } from './tensors'
 
 describe('colour tables', () => {
@@ -32,6 +32,20 @@ describe('paint', () => {
     // A flat map paints the lowest colour, never NaN.
     paint(new Float32Array([3, 3]), 2, 1, 3, 3, grey, out)
     expect(out[0]).toBe(0)
+  })
+})
+
+describe('paintRgb', () => {
+  it('paints an HWC colour input, and a filter of a [kh, kw, 3, filters] kernel, as red, green and blue', () => {
+    // A 2x1 input in [-1, 1]: a red pixel, then a blue one.
+    const input = new Float32Array([1, -1, -1, -1, -1, 1])
+    const out = new Uint8ClampedArray(2 * 4)
+    paintRgb(input, 2, 1, -1, 1, out)
+    expect(Array.from(out)).toEqual([255, 0, 0, 255, 0, 0, 255, 255])
+    // A 1x1 kernel of 3 input channels and 2 filters: filter 1 weighs green only.
+    const kernel = new Float32Array([0, -2, 0, 2, 0, -2])
+    paintRgb(kernel, 1, 1, -2, 2, out, 6, 1, 2)
+    expect(Array.from(out.subarray(0, 4))).toEqual([0, 255, 0, 255])
   })
 })
 

@@ -79,3 +79,29 @@ export function paint(
     out[i * 4 + 3] = 255
   }
 }
+
+/**
+ * Paints three channels of `values` as red, green and blue into RGBA `out`: pixel i's red is at
+ * `offset + i * stride`, its green `channelStep` after it and its blue `channelStep` after that
+ * (1 in an HWC image; the filter count in a conv kernel [kh, kw, 3, filters]), each mapped from
+ * [low, high] onto 0-255.
+ */
+export function paintRgb(
+  values: Float32Array,
+  width: number,
+  height: number,
+  low: number,
+  high: number,
+  out: Uint8ClampedArray,
+  stride = 3,
+  offset = 0,
+  channelStep = 1,
+): void {
+  const span = high - low
+  const scale = span > 0 ? 255 / span : 0
+  for (let i = 0; i < width * height; i++) {
+    const at = offset + i * stride
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = Math.round((values[at + c * channelStep] - low) * scale)
+    out[i * 4 + 3] = 255
+  }
+}

@@ -1,7 +1,8 @@
 /**
- * Grey images to send for inspection (0 = background, 255 = ink), from what a person gives:
- * a drawing on the pad or an image file.
+ * Images to send for inspection, from what a person gives: grey (0 = background, 255 = ink) from
+ * a drawing on the pad or a digit's picture, or an image file's own bytes.
  */
+import { MAX_IMAGE_FILE_BYTES } from '@common/requests'
 
 /** What `inspect.activations` takes as `{ kind: 'pixels' }`, without the base64. */
 export interface GreyPixels {
@@ -59,6 +60,27 @@ function borderMean(pixels: Uint8Array, width: number, height: number): number {
     n += 2
   }
   return n > 0 ? sum / n : NaN
+}
+
+/**
+ * An image file's bytes to send whole: as it is when it fits a request, else drawn at most 1024
+ * px on its longer side and saved as a JPEG (a phone's photo is several MB; the network sees a
+ * few dozen pixels of it).
+ */
+export async function imageFileBytes(file: File): Promise<Uint8Array> {
+  if (file.size <= MAX_IMAGE_FILE_BYTES) return new Uint8Array(await file.arrayBuffer())
+  const bitmap = await createImageBitmap(file).catch(() => {
+    throw new Error(`${file.name} is not an image this browser can read.`)
+  })
+  const scale = Math.min(1, 1024 / Math.max(bitmap.width, bitmap.height))
+  const canvas = document.createElement('canvas')
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale))
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale))
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height)
+  bitmap.close()
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92))
+  if (!blob || blob.size > MAX_IMAGE_FILE_BYTES) throw new Error(`${file.name} is too large to send.`)
+  return new Uint8Array(await blob.arrayBuffer())
 }
 
 /** Decodes an image file and draws it at most `maxSide` px on its longer side; RGBA out. */

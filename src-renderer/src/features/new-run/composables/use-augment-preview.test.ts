@@ -15,7 +15,15 @@ const rotate: AugmentQuestion = {
 }
 
 function answer(label: number): AugmentPreview {
-  return { rows: 1, cols: 1, indices: [0], labels: [label], originalsBase64: 'AA==', augmentedBase64: 'AA==' }
+  return {
+    rows: 1,
+    cols: 1,
+    channels: 1,
+    indices: [0],
+    labels: [label],
+    originalsBase64: 'AA==',
+    augmentedBase64: 'AA==',
+  }
 }
 
 describe('useAugmentPreview', () => {

@@ -15,6 +15,10 @@ const fashion = (available: boolean): DatasetInfo => ({
   testCount: available ? 10000 : null,
   allowsHorizontalFlip: true,
   classNames: [],
+  format: null,
+  inputShape: available ? [28, 28, 1] : null,
+  input: null,
+  report: null,
   ...(available ? {} : { reason: 'not downloaded yet' }),
 })
 

@@ -4,7 +4,7 @@ import { NOTEBOOK_ARCHITECTURE, type Architecture } from '@common/schemas'
 import { installTestBridge, settle } from '../../../api/testing'
 import { inScope } from '../../../composables/testing'
 import { modelSummary } from '../new-run.fixtures'
-import { useModelSummary } from './use-model-summary'
+import { useModelSummary, type NetworkInput } from './use-model-summary'
 
 const bridge = installTestBridge()
 beforeEach(() => bridge.reset())
@@ -17,7 +17,7 @@ const wider: Architecture = {
 describe('useModelSummary', () => {
   it('asks once typing pauses, and keeps the summary of the latest architecture', async () => {
     const architecture = shallowRef<Architecture | null>(NOTEBOOK_ARCHITECTURE)
-    const { result, stop } = inScope(() => useModelSummary(architecture, { delayMs: 0 }))
+    const { result, stop } = inScope(() => useModelSummary(architecture, undefined, { delayMs: 0 }))
     expect(result.pending.value).toBe(true)
     await settle()
     architecture.value = wider
@@ -39,7 +39,7 @@ describe('useModelSummary', () => {
 
   it('keeps the last good summary while the form has errors, and names the field the engine refuses', async () => {
     const architecture = shallowRef<Architecture | null>(NOTEBOOK_ARCHITECTURE)
-    const { result, stop } = inScope(() => useModelSummary(architecture, { delayMs: 0 }))
+    const { result, stop } = inScope(() => useModelSummary(architecture, undefined, { delayMs: 0 }))
     await settle()
     await bridge.requests('model.summary')[0].answer(modelSummary(500))
 
@@ -63,9 +63,26 @@ describe('useModelSummary', () => {
     stop()
   })
 
+  it("asks again on the data set's input and classes: a folder of 3 colour classes at 32x32", async () => {
+    const architecture = shallowRef<Architecture | null>(NOTEBOOK_ARCHITECTURE)
+    const input = shallowRef<NetworkInput | null>(null)
+    const { stop } = inScope(() => useModelSummary(architecture, input, { delayMs: 0 }))
+    await settle()
+    expect(bridge.requests('model.summary')[0].input).toEqual({ architecture: NOTEBOOK_ARCHITECTURE })
+    input.value = { inputShape: [32, 32, 3], numClasses: 3 }
+    await settle()
+    await settle()
+    expect(bridge.requests('model.summary')[1].input).toEqual({
+      architecture: NOTEBOOK_ARCHITECTURE,
+      inputShape: [32, 32, 3],
+      numClasses: 3,
+    })
+    stop()
+  })
+
   it('sends nothing after its component is gone', async () => {
     const architecture = shallowRef<Architecture | null>(NOTEBOOK_ARCHITECTURE)
-    const { stop } = inScope(() => useModelSummary(architecture, { delayMs: 10 }))
+    const { stop } = inScope(() => useModelSummary(architecture, undefined, { delayMs: 10 }))
     stop()
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(bridge.pending).toEqual([])

@@ -4,14 +4,26 @@ import { request } from '../../../api/client'
 import { useLatestRequest } from '../../../composables/use-latest-request'
 import { errorField, errorText } from '../../../lib/errors'
 
+/** The data set's side of the network: its input's [rows, cols, channels] and its classes. */
+export interface NetworkInput {
+  inputShape: [number, number, number]
+  numClasses: number
+}
+
 /**
- * The layer summary and parameter count of an architecture, asked of the engine a moment after
- * the last edit. `architecture` is null while the form has errors; the last good summary stays.
+ * The layer summary and parameter count of an architecture on the data set's input, asked of
+ * the engine a moment after the last edit. `architecture` is null while the form has errors;
+ * the last good summary stays. Without `input` (no data set known yet), MNIST's 28x28x1 and ten.
  */
-export function useModelSummary(architecture: Ref<Architecture | null>, options: { delayMs?: number } = {}) {
+export function useModelSummary(
+  architecture: Ref<Architecture | null>,
+  input: Ref<NetworkInput | null> = shallowRef(null),
+  options: { delayMs?: number } = {},
+) {
   const delayMs = options.delayMs ?? 150
   const latest = useLatestRequest(
-    (value: Architecture) => request('model.summary', { architecture: value }),
+    (value: Architecture, shape: NetworkInput | null) =>
+      request('model.summary', { architecture: value, ...(shape ?? {}) }),
     null,
   )
   const error = computed(() => (latest.error.value ? errorText(latest.error.value) : ''))
@@ -21,12 +33,12 @@ export function useModelSummary(architecture: Ref<Architecture | null>, options:
   const waiting = shallowRef(false)
   let timer: ReturnType<typeof setTimeout> | null = null
 
-  // The form rebuilds the network on every edit of any field; only a different one is asked.
+  // The form rebuilds the network on every edit of any field; only a different question is asked.
   let asked = ''
   watch(
-    architecture,
-    (value) => {
-      const key = JSON.stringify(value)
+    [architecture, input],
+    ([value, shape]) => {
+      const key = JSON.stringify([value, shape])
       if (key === asked) return
       asked = key
       if (timer) clearTimeout(timer)
@@ -34,7 +46,7 @@ export function useModelSummary(architecture: Ref<Architecture | null>, options:
       if (!value) return
       timer = setTimeout(() => {
         waiting.value = false
-        void latest.execute(value)
+        void latest.execute(value, shape)
       }, delayMs)
     },
     { immediate: true, deep: true },

@@ -114,7 +114,8 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
   if (name.length > RUN_NAME_MAX_LENGTH)
     errors.name = `Name must be at most ${RUN_NAME_MAX_LENGTH} characters (it has ${name.length}).`
   if (form.dataset.kind === 'folder' && !form.dataset.path.trim()) {
-    errors.dataset = 'Choose the folder that holds the four IDX files.'
+    errors.dataset =
+      'Choose a folder: images in a subfolder per class, CIFAR-10 batches or the four IDX files.'
   }
   const epochs = limited('epochs', RUN_LIMITS.epochs, form.epochs)
   const batchSize = limited('batchSize', RUN_LIMITS.batchSize, form.batchSize)
@@ -212,7 +213,7 @@ export function checkForm(form: RunForm, context: FormContext = {}): FormCheck {
   const config: RunConfigInput = {
     ...(name ? { name } : {}),
     dataset:
-      form.dataset.kind === 'folder' ? { kind: 'folder', path: form.dataset.path.trim() } : form.dataset,
+      form.dataset.kind === 'folder' ? { ...form.dataset, path: form.dataset.path.trim() } : form.dataset,
     architecture,
     epochs,
     batchSize,
