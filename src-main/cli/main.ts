@@ -1,6 +1,6 @@
 /**
  * The headless entry: `node out/main/cli.js <command> [flags]`, behind the npm scripts
- * (`npm run web`, `npm run train`, `npm run runs`, `npm run datasets`).
+ * (`npm run web`, `npm run train`, `npm run runs`, `npm run datasets`, `npm run worker`).
  */
 import { UserError, errorMessage } from '../engine/errors'
 import type { CommandIO } from './io'
@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   runs: {
     summary: 'list, show or delete recorded runs',
     load: async () => (await import('./commands/runs')).runRuns,
+  },
+  worker: {
+    summary: 'train runs taken from a Redis queue (other machines)',
+    load: async () => (await import('./commands/worker')).runWorker,
   },
   datasets: {
     summary: 'list data sets or download one',

@@ -167,6 +167,8 @@ export class RunManager {
         updatedAt: new Date().toISOString(),
       }
       delete resumed.error
+      // Resumed here, it trains here, whatever trained it before.
+      delete resumed.remote
       await this.store.write(resumed)
       const history = await this.store.metrics(id)
       return await this.begin(new ActiveRun(resumed, lock, 'resume', history, this.store), slot)
@@ -285,7 +287,8 @@ export class RunManager {
 
   /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
   private async effectiveRecord(record: RunRecord): Promise<RunRecord> {
-    if (!OWNED.includes(record.status) || this.active.has(record.id)) return record
+    // A remote run trains on a worker: its folder here waits for the app to collect it.
+    if (!OWNED.includes(record.status) || this.active.has(record.id) || record.remote) return record
     if (await this.store.isLocked(record.id)) return record
     const error =
       record.status === 'queued' ? 'The process that queued it is gone.' : 'The training process is gone.'
