@@ -67,16 +67,22 @@ export class RemoteRuns implements RunQueue {
   private readonly reader: Redis
   private readonly followed = new Map<string, Followed>()
   private closed = false
+  private unreachable = false
   private readonly loop: Promise<void>
 
   constructor(private readonly options: RemoteRunsOptions) {
     this.store = new RunStore(options.home)
     const connection = redisOptions(options.redisUrl)
     this.queue = new Queue(RUN_QUEUE, { connection, prefix: KEY_PREFIX })
-    this.queue.on('error', (error) => options.log(`Redis: ${errorMessage(error)}`))
     this.redis = new Redis(connection)
     this.reader = new Redis(connection)
-    for (const client of [this.redis, this.reader]) client.on('error', () => undefined)
+    // ioredis retries while Redis is away: the log says so once, and once more when it is back.
+    for (const client of [this.queue, this.redis, this.reader])
+      client.on('error', (error: Error) => this.redisDown(error))
+    this.redis.on('ready', () => {
+      if (this.unreachable) options.log('Redis is reachable again.')
+      this.unreachable = false
+    })
     this.loop = this.readLoop()
   }
 
@@ -199,6 +205,12 @@ export class RemoteRuns implements RunQueue {
     this.redis.disconnect()
   }
 
+  private redisDown(error: Error): void {
+    if (this.unreachable) return
+    this.unreachable = true
+    this.options.log(`Redis cannot be reached (${errorMessage(error)}); retrying every second.`)
+  }
+
   private follow(record: RunRecord, lock: ProcessLock): void {
     let resolve!: (record: RunRecord) => void
     const done = new Promise<RunRecord>((r) => (resolve = r))
@@ -226,7 +238,7 @@ export class RemoteRuns implements RunQueue {
         )) as [string, [string, string[]][]][] | null
       } catch (error) {
         if (this.closed) return
-        this.options.log(`Reading the runs' events from Redis failed (retrying): ${errorMessage(error)}`)
+        this.redisDown(error as Error)
         await new Promise((r) => setTimeout(r, 500))
         continue
       }
