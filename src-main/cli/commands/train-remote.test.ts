@@ -2,7 +2,6 @@
  * `train --redis URL` and `worker --redis URL` as a person runs them: two processes of the CLI
  * on one redis-server (Debian's, on a free loopback port, a password required), separate homes.
  */
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killWorkers, startRedis, startWorker, type RedisServer } from '../../engine/remote/redis.fixtures'
 import { runPaths } from '../../engine/runs'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
+import { runCli } from './testing'
 
 let root = ''
 let data = ''
@@ -27,18 +27,6 @@ afterAll(async () => {
   await redis?.stop()
   await rm(root, { recursive: true, force: true })
 })
-
-function runCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = join(import.meta.dirname, '..', 'main.ts')
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...argv], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-}
 
 describe('train --redis', { timeout: 300_000 }, () => {
   it('trains on a worker and records the run here, with the worker and without the password', async () => {

@@ -122,9 +122,18 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
       process.exit(130)
     }
   }
+  return untilEnded(runs.waitFor(record.id), printer, onInterrupt)
+}
+
+/** Waits for the run's end with Ctrl-C handled by `onInterrupt`; prints it and returns the exit code. */
+async function untilEnded(
+  ended: Promise<RunRecord>,
+  printer: TrainPrinter,
+  onInterrupt: () => void,
+): Promise<number> {
   process.on('SIGINT', onInterrupt)
   try {
-    const final = await runs.waitFor(record.id)
+    const final = await ended
     printer.end(final)
     if (final.status === 'completed') return 0
     return final.status === 'stopped' ? 130 : 1
@@ -156,15 +165,7 @@ async function trainOnWorkers(
         .stop(record.id)
         .catch((error: unknown) => io.stderr.write(`Stopping failed: ${errorMessage(error)}\n`))
     }
-    process.on('SIGINT', onInterrupt)
-    try {
-      const final = await runs.waitFor(record.id)
-      printer.end(final)
-      if (final.status === 'completed') return 0
-      return final.status === 'stopped' ? 130 : 1
-    } finally {
-      process.off('SIGINT', onInterrupt)
-    }
+    return await untilEnded(runs.waitFor(record.id), printer, onInterrupt)
   } finally {
     await runs.close()
   }

@@ -19,7 +19,7 @@ import {
 import type { RunConfig } from '@common/schemas'
 import { UserError, errorMessage } from '../errors'
 import type { ProcessLock } from '../process-lock'
-import { checkDatasetWithLoader, defaultRunName, type CheckDataset } from '../runs/dataset-facts'
+import { checkDatasetWithLoader, newRunDraft, type CheckDataset } from '../runs/dataset-facts'
 import { RunStore } from '../runs/store'
 import { artifactFromHash, writeArtifact } from './artifact'
 import { HEARTBEAT_MS, KEY_PREFIX, RUN_QUEUE, WORKERS_KEY, runKeys } from './keys'
@@ -88,25 +88,8 @@ export class RemoteRuns implements RunQueue {
 
   async start(config: RunConfig): Promise<RunRecord> {
     const facts = await (this.options.checkDataset ?? checkDatasetWithLoader)(config, this.options.home)
-    const now = new Date().toISOString()
     const { record, lock } = await this.store.create(
-      {
-        name: config.name || defaultRunName(config, facts),
-        createdAt: now,
-        updatedAt: now,
-        status: 'queued',
-        config,
-        dataset: {
-          ref: config.dataset,
-          title: facts.title,
-          trainCount: facts.trainCount,
-          testCount: facts.testCount,
-        },
-        backend: null,
-        summary: null,
-        checkpointEpoch: 0,
-        remote: true,
-      },
+      { ...newRunDraft(config, facts, 'queued'), remote: true },
       'train',
     )
     const job: RemoteJob = {

@@ -252,12 +252,24 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       const started = await runs.start(config())
       const job = await queue.getJob(started.id)
       await job!.updateData({ ...job!.data, config: { ...job!.data.config, epochs: -3 } })
+      // Valid, but its data set is not on the worker: refused with the engine's sentence, not retried.
+      const elsewhere = await runs.start(config())
+      const other = await queue.getJob(elsewhere.id)
+      const missing = join(root, 'not-on-this-worker')
+      await other!.updateData({
+        ...other!.data,
+        config: { ...other!.data.config, dataset: { kind: 'folder', path: missing } },
+      })
       worker.current = await workerIn('strict')
       const final = await runs.waitFor(started.id)
       expect(final.status).toBe('failed')
       expect(final.error).toMatch(/^The job's payload does not match the run contract: config\.epochs: .+\.$/)
       expect(await queue.getJobState(started.id)).toBe('failed')
       expect(worker.current.output()).toContain(`Refused job ${started.id}`)
+      const refused = await runs.waitFor(elsewhere.id)
+      expect(refused.status).toBe('failed')
+      expect(refused.error).toContain(missing)
+      expect(await queue.getJobState(elsewhere.id)).toBe('failed')
     } finally {
       await runs.close()
       await queue.close()

@@ -110,6 +110,7 @@ export class RemoteWorker {
     const closed = this.worker.close()
     await this.manager.shutdown()
     await closed
+    // Redis away: the heartbeat ages out of the list by itself.
     await this.redis.hdel(WORKERS_KEY, this.id).catch(() => undefined)
     this.redis.disconnect()
   }
@@ -142,7 +143,15 @@ export class RemoteWorker {
       await prepareRunFolder(this.options.home, remote, artifact, this.options.backend)
       this.options.log(`Took run ${id} (${remote.name}) from epoch ${(artifact?.checkpointEpoch ?? 0) + 1}.`)
       this.send(held, { type: 'claimed', worker: this.place, attempt: job.attemptsMade + 1 })
-      await this.manager.resume(id)
+      try {
+        await this.manager.resume(id)
+      } catch (error) {
+        // Refused before training (its data set, its memory): the same on any worker.
+        const sentence = errorMessage(error)
+        this.options.log(`Run ${id} refused: ${sentence}`)
+        await held.channel.event({ type: 'status', status: 'failed', error: sentence })
+        throw new UnrecoverableError(sentence)
+      }
       const stopWatch = setInterval(() => void this.stopIfAsked(id), STOP_POLL_MS)
       const final = await this.manager.waitFor(id).finally(() => clearInterval(stopWatch))
       this.sync(id)
@@ -163,12 +172,14 @@ export class RemoteWorker {
       throw retried ? new Error(reason) : new UnrecoverableError(reason)
     } finally {
       this.held.delete(id)
+      // Redis holds the run now; a copy left here is rebuilt from there if this worker takes it again.
       await rm(runPaths(this.options.home, id).dir, { recursive: true, force: true }).catch(() => undefined)
     }
   }
 
   /** Stops the run when the app asked for it (its stop key is set). */
   private async stopIfAsked(id: string): Promise<void> {
+    // Redis away: asked again at the next poll. A run that already ended needs no stop.
     const asked = await this.redis.exists(runKeys(id).stop).catch(() => 0)
     if (asked) await this.manager.stop(id).catch(() => undefined)
   }
@@ -246,6 +257,7 @@ export class RemoteWorker {
       concurrency: this.options.concurrency,
       at: new Date().toISOString(),
     }
+    // Redis away: the next heartbeat tries again.
     await this.redis.hset(WORKERS_KEY, this.id, JSON.stringify(beat)).catch(() => undefined)
   }
 }

@@ -19,7 +19,7 @@ import { batchCurve } from './batch-curve'
 import {
   checkDatasetWithLoader,
   checkValidationSplit,
-  defaultRunName,
+  newRunDraft,
   type CheckDataset,
   type DatasetFacts,
 } from './dataset-facts'
@@ -76,26 +76,7 @@ export class RunManager {
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
     try {
-      const now = new Date().toISOString()
-      created = await this.store.create(
-        {
-          name: config.name || defaultRunName(config, facts),
-          createdAt: now,
-          updatedAt: now,
-          status: slot ? 'running' : 'queued',
-          config,
-          dataset: {
-            ref: config.dataset,
-            title: facts.title,
-            trainCount: facts.trainCount,
-            testCount: facts.testCount,
-          },
-          backend: null,
-          summary: null,
-          checkpointEpoch: 0,
-        },
-        'train',
-      )
+      created = await this.store.create(newRunDraft(config, facts, slot ? 'running' : 'queued'), 'train')
     } catch (error) {
       await slot?.release()
       throw error
