@@ -94,6 +94,13 @@ export const recordedConfigSchema = z.preprocess(
   runConfigSchema,
 )
 
+/** Where a run trains on another machine: the worker's name and host (never the queue's address). */
+export const workerPlaceSchema = z.object({
+  name: z.string().min(1).max(120),
+  host: z.string().min(1).max(255),
+})
+export type WorkerPlace = z.infer<typeof workerPlaceSchema>
+
 /** What `run.json` holds; unknown keys are dropped when it is read. */
 export const runRecordSchema = z.object({
   id: z.string().min(1),
@@ -116,6 +123,10 @@ export const runRecordSchema = z.object({
   notes: z.string().optional(),
   /** Labels to find and filter runs by (`baseline`, `augmentation`); absent until given. */
   tags: z.array(z.string()).optional(),
+  /** Trained by workers through the Redis queue: its folder here is collected from there. */
+  remote: z.boolean().optional(),
+  /** The worker that took it last (remote runs). */
+  worker: workerPlaceSchema.optional(),
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 

@@ -1,6 +1,6 @@
 /**
  * The headless entry: `node out/main/cli.js <command> [flags]`, behind the npm scripts
- * (`npm run web`, `npm run train`, `npm run runs`, `npm run datasets`).
+ * (`npm run web`, `npm run train`, `npm run runs`, `npm run datasets`, `npm run worker`).
  */
 import { UserError, errorMessage } from '../engine/errors'
 import type { CommandIO } from './io'
@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   sweep: {
     summary: 'start, list, show, resume, stop or extend hyperparameter sweeps',
     load: async () => (await import('./commands/sweep')).runSweep,
+  },
+  worker: {
+    summary: 'train runs taken from a Redis queue (other machines)',
+    load: async () => (await import('./commands/worker')).runWorker,
   },
   datasets: {
     summary: 'list data sets, download one, or inspect a folder',

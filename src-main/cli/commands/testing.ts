@@ -1,7 +1,7 @@
-/** Test helpers: the web shell in a process of its own, started from source. */
+/** Test helpers: the web shell and the CLI in processes of their own, started from source. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { connect, createConnection, createServer } from 'node:net'
+import { connect, createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -61,13 +61,7 @@ export async function startWebProcess(home: string): Promise<WebProcess> {
 }
 
 /** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address() as { port: number }
-  await new Promise((done) => server.close(done))
-  return port
-}
+export { freeLoopbackPort as freePort } from '../../engine/remote/redis.fixtures'
 
 /** Resolves true when something accepts a TCP connection on the port. */
 export function isListening(port: number): Promise<boolean> {
@@ -141,4 +135,16 @@ export function startCliProcess(args: string[], env: NodeJS.ProcessEnv = {}): Cl
         })
       }),
   }
+}
+
+/** Runs the CLI from source in a process of its own, as a shell would. */
+export function runCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/cli/main.ts'), ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +10,7 @@ import { checkpointFolder } from '../../engine/train/checkpoint'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
 import { runRuns } from './runs'
+import { runCli } from './testing'
 import { runTrain } from './train'
 
 let root: string
@@ -43,19 +43,6 @@ async function capture(
   const code = await command(argv, { stdout, stderr, launch: inProcessTrainerLaunch() })
   await new Promise((resolve) => setImmediate(resolve))
   return { code, out, err }
-}
-
-/** Runs the CLI from source in a process of its own, as a shell would. */
-function runCli(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = join(import.meta.dirname, '..', 'main.ts')
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...argv], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
 }
 
 const tiny = () => [

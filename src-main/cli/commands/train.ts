@@ -5,6 +5,8 @@ import { validationCount } from '@common/recipe'
 import type { RunConfig } from '@common/schemas'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
+import { RemoteRuns } from '../../engine/remote/remote-runs'
+import { redactRedisUrl } from '../../engine/remote/redis-url'
 import { RunManager } from '../../engine/runs'
 import { openSettingsForReading } from '../../engine/settings/file-store'
 import type { LaunchTrainer } from '../../engine/train'
@@ -18,6 +20,10 @@ import { RUN_FLAGS, configFromFlags, givenRunFlags } from './train-config'
 export const TRAIN_FLAGS = {
   ...RUN_FLAGS,
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
+  redis: {
+    type: 'string',
+    description: 'train on the workers of this Redis queue (redis:// or rediss:// URL) instead of here',
+  },
   home: HOME_FLAG,
   json: { type: 'boolean', description: 'print one JSON event a line instead of text' },
   help: HELP_FLAG,
@@ -54,6 +60,31 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
 
   const printer = new TrainPrinter(io, flags.json ?? false)
   const home = resolveHome(flags.home ?? io.home)
+  if (flags.redis !== undefined) {
+    if (!config)
+      return reportUserError(new UserError('--resume trains here; drop --redis.', 'invalid', 'redis'), io)
+    let runs: RemoteRuns
+    let shownWorker: string | null = null
+    try {
+      runs = new RemoteRuns({
+        home,
+        redisUrl: flags.redis,
+        emit: (channel, payload) => {
+          printer.event(channel, payload)
+          const changed = channel === 'runs.changed' ? (payload as EventPayload<'runs.changed'>) : null
+          const record = changed ? runs.current(changed.runId) : null
+          if (record?.worker && !printer.json && record.worker.name !== shownWorker) {
+            shownWorker = record.worker.name
+            io.stdout.write(`Training on worker ${record.worker.name} (${record.worker.host}).\n`)
+          }
+        },
+        log: (line) => io.stderr.write(`${line}\n`),
+      })
+    } catch (error) {
+      return reportUserError(error, io)
+    }
+    return trainOnWorkers(runs, config, printer, io, redactRedisUrl(flags.redis))
+  }
   const settings = openSettingsForReading(home, (sentence) => io.stderr.write(`${sentence}\n`))
   const runs: RunManager = new RunManager({
     home,
@@ -92,14 +123,52 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
       process.exit(130)
     }
   }
+  return untilEnded(runs.waitFor(record.id), printer, onInterrupt)
+}
+
+/** Waits for the run's end with Ctrl-C handled by `onInterrupt`; prints it and returns the exit code. */
+async function untilEnded(
+  ended: Promise<RunRecord>,
+  printer: TrainPrinter,
+  onInterrupt: () => void,
+): Promise<number> {
   process.on('SIGINT', onInterrupt)
   try {
-    const final = await runs.waitFor(record.id)
+    const final = await ended
     printer.end(final)
     if (final.status === 'completed') return 0
     return final.status === 'stopped' ? 130 : 1
   } finally {
     process.off('SIGINT', onInterrupt)
+  }
+}
+
+/** Trains the run on the queue's workers, printing as for a run here; Ctrl-C stops it there. */
+async function trainOnWorkers(
+  runs: RemoteRuns,
+  config: RunConfig,
+  printer: TrainPrinter,
+  io: CommandIO,
+  where: string,
+): Promise<number> {
+  try {
+    let record: RunRecord
+    try {
+      record = await runs.start(config)
+    } catch (error) {
+      return reportUserError(error, io)
+    }
+    printer.begin({ ...record, status: 'running' }, false)
+    if (!printer.json) io.stdout.write(`Queued on ${where}: the first free worker takes it.\n`)
+    const onInterrupt = () => {
+      io.stderr.write('\nStopping at the next batch boundary on its worker...\n')
+      runs
+        .stop(record.id)
+        .catch((error: unknown) => io.stderr.write(`Stopping failed: ${errorMessage(error)}\n`))
+    }
+    return await untilEnded(runs.waitFor(record.id), printer, onInterrupt)
+  } finally {
+    await runs.close()
   }
 }
 
@@ -140,7 +209,7 @@ class TrainPrinter {
 
   constructor(
     private readonly io: TrainIO,
-    private readonly json: boolean,
+    readonly json: boolean,
   ) {
     this.tty = !json && io.stdout.isTTY === true
     this.decoding = new DecodePrinter(io)

@@ -121,7 +121,17 @@ export async function trimMetrics(path: string, maxEpoch: number): Promise<Epoch
     if (error.code === 'ENOENT') return null
     throw error
   })
-  const lines = parseMetricsFile(text ?? '')
+  const trimmed = trimMetricsText(text ?? '', maxEpoch)
+  if (text !== trimmed.text) await writeFileAtomic(path, trimmed.text)
+  return trimmed.epochs
+}
+
+/**
+ * A metrics file's text holding the lines of epochs 1..`maxEpoch` once each, every epoch's batch
+ * samples before its epoch line, and the samples after the last (see trimMetrics).
+ */
+export function trimMetricsText(text: string, maxEpoch: number): { text: string; epochs: EpochMetrics[] } {
+  const lines = parseMetricsFile(text)
   const kept = uniqueEpochs(lines.epochs, maxEpoch)
   const samples = uniqueSamples(lines.batches, maxEpoch)
   const ordered: (EpochMetrics | BatchSample)[] = []
@@ -131,9 +141,7 @@ export async function trimMetrics(path: string, maxEpoch: number): Promise<Epoch
     ordered.push(m)
   }
   ordered.push(...samples.slice(next))
-  const wanted = ordered.map((line) => JSON.stringify(line) + '\n').join('')
-  if (text !== wanted) await writeFileAtomic(path, wanted)
-  return kept
+  return { text: ordered.map((line) => JSON.stringify(line) + '\n').join(''), epochs: kept }
 }
 
 /**

@@ -6,15 +6,13 @@
  * state to the byte.
  */
 import { watch, type FSWatcher } from 'node:fs'
-import { mkdir, readFile, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { readLock } from '../process-lock'
-import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { runPaths } from '../run-files/paths'
 import { Rng } from '../train/rng'
 import type { RunManager } from './run-manager'
-import { barRunConfig, managerOnFreshHome, useBarDataRoot } from './test-helpers'
+import { barRunConfig, managerOnFreshHome, runOutcome, useBarDataRoot } from './test-helpers'
 
 const SEEDS = 24
 const EPOCHS = 3
@@ -30,26 +28,6 @@ const where = useBarDataRoot('cnn-crash-')
 
 /** 60 images in batches of 20, every batch sampled: 3 steps and 4 metrics lines an epoch. */
 const config = () => barRunConfig(where.dataFolder, { epochs: EPOCHS, trainLimit: 60, batchSize: 20 })
-
-/** What a finished run left: its metrics lines (timings dropped), final weights and optimizer state. */
-async function outcome(home: string, id: string) {
-  const paths = runPaths(home, id)
-  const lines = (await readFile(paths.metrics, 'utf8'))
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const { elapsedMs, time, samplesPerSec, ...figures } = JSON.parse(line) as Record<string, unknown>
-      void [elapsedMs, time, samplesPerSec]
-      return figures
-    })
-  const folder = checkpointFolder(paths.checkpoints, EPOCHS)
-  return {
-    lines,
-    checkpoints: await readdir(paths.checkpoints),
-    weights: await readFile(join(folder, 'weights.bin')),
-    optimizer: await readFile(join(folder, 'optimizer.bin')),
-  }
-}
 
 function pickTrigger(rng: Rng): Trigger {
   const kind = (['time', 'checkpoint', 'metrics'] as const)[rng.below(3)]
@@ -119,7 +97,7 @@ describe('crash consistency', { timeout: 900_000 }, () => {
     const { home, manager } = await managerOnFreshHome(where.root)
     const straight = await manager.start(config())
     expect((await manager.waitFor(straight.id)).status).toBe('completed')
-    const reference = await outcome(home, straight.id)
+    const reference = await runOutcome(home, straight.id, EPOCHS)
     expect(reference.lines).toHaveLength(EPOCHS * 4)
 
     const survived: Record<Trigger['kind'], number> = { time: 0, checkpoint: 0, metrics: 0 }
@@ -140,7 +118,7 @@ describe('crash consistency', { timeout: 900_000 }, () => {
         survived[trigger!.kind]++
         await manager.resume(run.id)
       }
-      const result = await outcome(home, run.id)
+      const result = await runOutcome(home, run.id, EPOCHS)
       expect(result.lines, `seed ${seed}`).toEqual(reference.lines)
       expect(result.checkpoints, `seed ${seed}`).toEqual(reference.checkpoints)
       expect(result.weights.equals(reference.weights), `seed ${seed}: weights`).toBe(true)

@@ -5,6 +5,7 @@
 import type { DatasetReport } from '@common/datasets'
 import { formatLearningRate } from '@common/format'
 import { validationCount } from '@common/recipe'
+import type { RunRecord } from '@common/run-record'
 import type { DatasetRef, RunConfig } from '@common/schemas'
 import { loadDataset, type DecodeProgress } from '../data'
 import { UserError } from '../errors'
@@ -66,5 +67,33 @@ export function checkValidationSplit(fraction: number, trainCount: number): void
       'invalid',
       'validationSplit',
     )
+  }
+}
+
+/** The record of a new run on a checked data set, before its id: no epoch, backend or summary yet. */
+export function newRunDraft(
+  config: RunConfig,
+  facts: DatasetFacts,
+  status: RunRecord['status'],
+): Omit<RunRecord, 'id'> {
+  const now = new Date().toISOString()
+  return {
+    name: config.name || defaultRunName(config, facts),
+    createdAt: now,
+    updatedAt: now,
+    status,
+    config,
+    dataset: {
+      ref: config.dataset,
+      title: facts.title,
+      trainCount: facts.trainCount,
+      testCount: facts.testCount,
+      classNames: facts.classNames,
+      inputShape: [facts.rows, facts.cols, facts.channels],
+      report: facts.report,
+    },
+    backend: null,
+    summary: null,
+    checkpointEpoch: 0,
   }
 }

@@ -20,7 +20,7 @@ import { batchCurve } from './batch-curve'
 import {
   checkDatasetWithLoader,
   checkValidationSplit,
-  defaultRunName,
+  newRunDraft,
   type CheckDataset,
   type DatasetFacts,
 } from './dataset-facts'
@@ -93,26 +93,9 @@ export class RunManager {
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
     try {
-      const now = new Date().toISOString()
       created = await this.store.create(
         {
-          name: config.name || defaultRunName(config, facts),
-          createdAt: now,
-          updatedAt: now,
-          status: slot ? 'running' : 'queued',
-          config,
-          dataset: {
-            ref: config.dataset,
-            title: facts.title,
-            trainCount: facts.trainCount,
-            testCount: facts.testCount,
-            classNames: facts.classNames,
-            inputShape: [facts.rows, facts.cols, facts.channels],
-            report: facts.report,
-          },
-          backend: null,
-          summary: null,
-          checkpointEpoch: 0,
+          ...newRunDraft(config, facts, slot ? 'running' : 'queued'),
           ...(options.sweep ? { sweep: options.sweep } : {}),
         },
         'train',
@@ -208,6 +191,8 @@ export class RunManager {
         updatedAt: new Date().toISOString(),
       }
       delete resumed.error
+      // Resumed here, it trains here, whatever trained it before.
+      delete resumed.remote
       await this.store.write(resumed)
       const history = await this.store.metrics(id)
       return await this.begin(new ActiveRun(resumed, lock, 'resume', history, this.store), slot)
@@ -349,7 +334,8 @@ export class RunManager {
 
   /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
   private async effectiveRecord(record: RunRecord): Promise<RunRecord> {
-    if (!OWNED.includes(record.status) || this.active.has(record.id)) return record
+    // A remote run trains on a worker: its folder here waits for the app to collect it.
+    if (!OWNED.includes(record.status) || this.active.has(record.id) || record.remote) return record
     if (await this.store.isLocked(record.id)) return record
     const error =
       record.status === 'queued' ? 'The process that queued it is gone.' : 'The training process is gone.'

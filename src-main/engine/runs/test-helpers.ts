@@ -2,7 +2,7 @@
  * Test helpers of the run tests: a RunManager on a fresh home that records its events, a run
  * configuration over a small bar data set, and the figures of metrics.jsonl lines to compare.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
@@ -10,6 +10,7 @@ import type { EpochMetrics, EventChannel, EventPayload, RunStatus } from '@commo
 import type { BatchSample } from '@common/run-record'
 import { runConfigSchema, type RunConfigInput } from '@common/schemas'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../train/test-data'
+import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { runPaths } from '../run-files/paths'
 import { RunManager, type RunManagerOptions } from './run-manager'
 
@@ -99,4 +100,24 @@ export const statuses = (events: Event[], runId: string): RunStatus[] =>
 export async function queueFileRunIds(home: string): Promise<string[]> {
   const text = await readFile(join(home, 'queue.json'), 'utf8')
   return (JSON.parse(text) as { entries: { runId: string }[] }).entries.map((e) => e.runId)
+}
+
+/** What a finished run of `epochs` left: its metrics lines (timings dropped), final weights and optimizer state. */
+export async function runOutcome(home: string, id: string, epochs: number) {
+  const paths = runPaths(home, id)
+  const lines = (await readFile(paths.metrics, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const { elapsedMs, time, samplesPerSec, ...figures } = JSON.parse(line) as Record<string, unknown>
+      void [elapsedMs, time, samplesPerSec]
+      return figures
+    })
+  const folder = checkpointFolder(paths.checkpoints, epochs)
+  return {
+    lines,
+    checkpoints: await readdir(paths.checkpoints),
+    weights: await readFile(join(folder, 'weights.bin')),
+    optimizer: await readFile(join(folder, 'optimizer.bin')),
+  }
 }

@@ -74,4 +74,22 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     })
     this.incrementIterations()
   }
+
+  /**
+   * tfjs's setWeights recomputes the accumulated betas as pow(beta, steps + 1), which after some
+   * tens of steps differs in the last bit from the float32 products training made: a resumed
+   * run then drifted from the uninterrupted one. The same products are made here instead.
+   */
+  override async setWeights(weightValues: Parameters<tf.AdamOptimizer['setWeights']>[0]): Promise<void> {
+    await super.setWeights(weightValues)
+    const state = this as unknown as AdamState
+    const accumulated = (beta: number) => {
+      const b = Math.fround(beta)
+      let acc = b
+      for (let step = 0; step < this.iterations; step++) acc = Math.fround(acc * b)
+      return acc
+    }
+    state.accBeta1.assign(tf.scalar(accumulated(this.beta1)))
+    state.accBeta2.assign(tf.scalar(accumulated(this.beta2)))
+  }
 }
