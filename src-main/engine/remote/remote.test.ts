@@ -225,8 +225,10 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     try {
       const started = await runs.start(config())
       await collected(home, started.id, 1)
+      // The worker announces a run as it takes it and its backend as the trainer reports it.
       let beat = (await runs.workers()).find((w) => w.name === 'listed')
       while (!beat?.runs.includes(started.id) || beat.backend !== 'cpu') {
+        expect(runs.current(started.id)?.status, 'the run ended before the worker listed it').toBe('running')
         await new Promise((r) => setTimeout(r, 200))
         beat = (await runs.workers()).find((w) => w.name === 'listed')
       }

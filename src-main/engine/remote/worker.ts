@@ -137,6 +137,8 @@ export class RemoteWorker {
       lostLock: false,
     }
     this.held.set(id, held)
+    // Announced at once, not at the next beat: the app's list shows where a run went as it starts.
+    void this.heartbeat()
     try {
       const hash = await this.redis.hgetallBuffer(runKeys(id).artifact)
       const artifact = artifactFromHash(hash)
@@ -172,6 +174,7 @@ export class RemoteWorker {
       throw retried ? new Error(reason) : new UnrecoverableError(reason)
     } finally {
       this.held.delete(id)
+      void this.heartbeat()
       // Redis holds the run now; a copy left here is rebuilt from there if this worker takes it again.
       await rm(runPaths(this.options.home, id).dir, { recursive: true, force: true }).catch(() => undefined)
     }
@@ -220,7 +223,10 @@ export class RemoteWorker {
   private sendRecord(runId: string, held: HeldRun): void {
     this.enqueue(held, async () => {
       const { record } = await this.manager.get(runId, { batches: false })
-      if (record.backend) this.backendUsed = { name: record.backend.name, device: record.backend.device }
+      if (record.backend && this.backendUsed?.device !== record.backend.device) {
+        this.backendUsed = { name: record.backend.name, device: record.backend.device }
+        void this.heartbeat()
+      }
       return held.channel.event({
         type: 'record',
         backend: record.backend,
