@@ -100,7 +100,7 @@ async function savePng(page: Page, menu: string, file: string): Promise<Buffer> 
   await page.getByRole('button', { name: menu, exact: true }).click()
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Charts as PNG' }).click(),
+    page.getByRole('menuitem', { name: 'Charts as PNG' }).click(),
   ])
   const body = await readFile(await download.path())
   await writeFile(join(SCREENSHOTS, file), body)
