@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clearDatasetCache } from '../../engine/data'
 import { truncatedJpeg, writeShapesFolder } from '../../engine/data/image-folder.fixtures'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE } from '../../engine/train/test-data'
 import { main } from '../main'
+import { captureOutput } from './testing'
 import { runTrain } from './train'
 
 let root: string
@@ -24,19 +24,12 @@ afterAll(async () => {
 })
 
 /** Runs the CLI with captured output (training in this process). */
-async function cli(argv: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const code =
+function cli(argv: string[]) {
+  return captureOutput((streams) =>
     argv[0] === 'train'
-      ? await runTrain(argv.slice(1), { stdout, stderr, launch: inProcessTrainerLaunch() }).catch(() => -1)
-      : await main(argv, { stdout, stderr })
-  await new Promise((resolve) => setImmediate(resolve))
-  return { code, out, err }
+      ? runTrain(argv.slice(1), { ...streams, launch: inProcessTrainerLaunch() }).catch(() => -1)
+      : main(argv, streams),
+  )
 }
 
 describe('npm run datasets -- inspect', () => {

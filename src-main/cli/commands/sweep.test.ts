@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sweepRecordSchema, type SweepRecord } from '@common/sweep'
 import { isPidAlive, readLock } from '../../engine/process-lock'
@@ -10,7 +9,7 @@ import { runPaths } from '../../engine/runs'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
 import { runSweep } from './sweep'
-import { startCliProcess } from './testing'
+import { captureOutput, startCliProcess } from './testing'
 
 let root: string
 let data: string
@@ -24,16 +23,8 @@ afterAll(async () => {
 })
 
 /** Runs `sweep` in this process with captured output, its trials trained in this process too. */
-async function capture(argv: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const code = await runSweep(argv, { stdout, stderr, launch: inProcessTrainerLaunch() })
-  await new Promise((resolve) => setImmediate(resolve))
-  return { code, out, err }
+function capture(argv: string[]) {
+  return captureOutput((streams) => runSweep(argv, { ...streams, launch: inProcessTrainerLaunch() }))
 }
 
 /** A sweep of the tiny network over the bar images: 3 random trials of 3 epochs, one at a time. */

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect, createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { PassThrough, type Writable } from 'node:stream'
 
 /** The repository root: tsx and the training process entry resolve from here. */
 export const ROOT = resolve(__dirname, '../../..')
@@ -147,4 +148,32 @@ export function runCli(argv: string[]): Promise<{ code: number | null; stdout: s
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+/** Output streams a command writes to. */
+export interface CommandStreams {
+  stdout: Writable
+  stderr: Writable
+}
+
+/**
+ * Runs a command in this process with its output captured; `onStdout` sees each chunk as it
+ * comes. The result is read a tick after the command returns, once its last writes are in.
+ */
+export async function captureOutput(
+  command: (streams: CommandStreams) => Promise<number>,
+  onStdout: (text: string) => void = () => undefined,
+): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    onStdout(chunk.toString())
+  })
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  const code = await command({ stdout, stderr })
+  await new Promise((resolve) => setImmediate(resolve))
+  return { code, out, err }
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPaths } from '../../engine/runs'
 import { TrainerSlots } from '../../engine/runs/trainer-slots'
@@ -10,7 +9,7 @@ import { checkpointFolder } from '../../engine/train/checkpoint'
 import { inProcessTrainerLaunch } from '../../engine/train/in-process-launch'
 import { TINY_ARCHITECTURE, writeBarDataset } from '../../engine/train/test-data'
 import { runRuns } from './runs'
-import { runCli } from './testing'
+import { captureOutput, runCli } from './testing'
 import { runTrain } from './train'
 
 let root: string
@@ -30,19 +29,8 @@ async function capture(
   argv: string[],
   onStdout: (text: string) => void = () => undefined,
 ) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString()
-    onStdout(chunk.toString())
-  })
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
   // Training runs in this process: the forked process is covered by the RunManager's tests.
-  const code = await command(argv, { stdout, stderr, launch: inProcessTrainerLaunch() })
-  await new Promise((resolve) => setImmediate(resolve))
-  return { code, out, err }
+  return captureOutput((streams) => command(argv, { ...streams, launch: inProcessTrainerLaunch() }), onStdout)
 }
 
 const tiny = () => [

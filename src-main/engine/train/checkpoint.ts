@@ -128,6 +128,15 @@ export async function loadCheckpoint(folder: string): Promise<LoadedCheckpoint> 
   return { model, optimizerWeights, state: { epoch, rng, augmentRng, selection, elapsedMs, optimizer } }
 }
 
+/**
+ * Removes what a save cut short left beside the checkpoint a run resumes from: the latest
+ * checkpoints of other epochs (a save killed after its rename, before its clean-up) and `.tmp-`
+ * folders. A run resumed at its last epoch saves no more, so nothing else would remove them.
+ */
+export function removeLeftoverCheckpoints(checkpointsDir: string, resumedEpoch: number): Promise<void> {
+  return removeOtherCheckpoints(checkpointsDir, resumedEpoch, 'latest')
+}
+
 async function removeOtherCheckpoints(
   checkpointsDir: string,
   keepEpoch: number,

@@ -21,7 +21,13 @@ import { runPaths } from '../run-files/paths'
 import { readRecord } from '../run-files/record'
 import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { imageBytes, limitSet } from './batches'
-import { latestCheckpointEpoch, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from './checkpoint'
+import {
+  latestCheckpointEpoch,
+  loadCheckpoint,
+  removeLeftoverCheckpoints,
+  saveCheckpoint,
+  type LoadedCheckpoint,
+} from './checkpoint'
 import { damagedCheckpoint, resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { evaluateBatch } from './step'
 import { evaluateSet, runTrainingLoop, stepImages, type LoopOutcome, type TrainingData } from './loop'
@@ -238,6 +244,7 @@ async function restore(
       'dataset',
     )
   }
+  await removeLeftoverCheckpoints(checkpointsDir, epoch)
   const optimizer = createOptimizer(config)
   try {
     // The optimizer takes the tensors over (it makes variables of them); the originals go.
