@@ -266,12 +266,16 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       const final = await runs.waitFor(started.id)
       expect(final.status).toBe('failed')
       expect(final.error).toMatch(/^The job's payload does not match the run contract: config\.epochs: .+\.$/)
-      expect(await queue.getJobState(started.id)).toBe('failed')
-      expect(worker.current.output()).toContain(`Refused job ${started.id}`)
+      // The worker tells the app first, then BullMQ moves the job: its state may lag a moment.
+      await expect.poll(() => queue.getJobState(started.id), { timeout: 10_000 }).toBe('failed')
+      // Its log line comes through the worker's stdout pipe, which may trail the Redis event.
+      await expect
+        .poll(() => worker.current!.output(), { timeout: 10_000 })
+        .toContain(`Refused job ${started.id}`)
       const refused = await runs.waitFor(elsewhere.id)
       expect(refused.status).toBe('failed')
       expect(refused.error).toContain(missing)
-      expect(await queue.getJobState(elsewhere.id)).toBe('failed')
+      await expect.poll(() => queue.getJobState(elsewhere.id), { timeout: 10_000 }).toBe('failed')
     } finally {
       await runs.close()
       await queue.close()
