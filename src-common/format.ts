@@ -8,8 +8,8 @@ export function formatPercent(fraction: number | null | undefined, digits = 2): 
 
 /**
  * A learning rate as people write it: powers of ten from a thousandth down as `1e-3`, `1e-4` (so
- * they line up side by side), other whole multiples from `1e-4` down as `5e-4`, and the rest as
- * decimals: `0.003`, `0.05`, `0.000025`.
+ * they line up side by side), anything else below a thousandth as `5e-4`, `2.5e-5`, and the rest
+ * as decimals: `0.003`, `0.05`.
  */
 export function formatLearningRate(rate: number): string {
   if (!Number.isFinite(rate) || rate === 0) return String(rate)
@@ -17,7 +17,8 @@ export function formatLearningRate(rate: number): string {
   const mantissa = rate / 10 ** exponent
   const whole = Math.abs(mantissa - Math.round(mantissa)) < 1e-9
   const powerOfTen = whole && Math.round(mantissa) === 1
-  if ((powerOfTen && exponent <= -3) || (whole && exponent <= -4))
-    return `${Math.round(mantissa)}e${exponent}`
+  if (powerOfTen && exponent <= -3) return `1e${exponent}`
+  // Below 1e-3 zeros are hard to count: 0.0000976 reads as 9.76e-5.
+  if (exponent <= -4) return `${Number(mantissa.toPrecision(6))}e${exponent}`
   return String(Number(rate.toPrecision(6)))
 }
