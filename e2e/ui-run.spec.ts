@@ -88,6 +88,37 @@ async function waitForStatus(page: Page, expected: string, timeout = 120_000): P
   await expect.poll(() => status(page).textContent(), { timeout, interval: 250 }).toBe(expected)
 }
 
+/**
+ * The per-class accuracy charts after `epoch`: one drawn chart for each of MNIST's ten digits,
+ * named by the digit, one marked lowest, and the latest figures in words; scrolled into view.
+ */
+async function expectPerClass(page: Page, epoch: number): Promise<void> {
+  const card = page.getByTestId('per-class')
+  // The Quick look validates on a split of the training images, and the title says which set.
+  expect(await card.getByRole('heading').textContent()).toBe('Per-class validation accuracy')
+  await expect
+    .poll(() => page.locator('#per-class-summary').textContent(), { timeout: 10_000 })
+    .toMatch(new RegExp(`^After epoch ${epoch}: 0 \\d+\\.\\d\\d%, 1 .*, 9 \\d+\\.\\d\\d%\\. Lowest: \\d, `))
+  const charts = card.getByRole('img')
+  expect(await charts.count()).toBe(10)
+  const names = await charts.evaluateAll((all) => all.map((c) => c.getAttribute('aria-label')!.split(':')[0]))
+  expect(names).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+  expect(await card.getByText('lowest', { exact: true }).count()).toBe(1)
+  // Every class chart has drawn its curve (its canvas holds non-transparent pixels).
+  const drawn = await charts.evaluateAll((all) =>
+    (all as HTMLCanvasElement[]).map(
+      (c) =>
+        c.width > 0 &&
+        c
+          .getContext('2d')!
+          .getImageData(0, 0, c.width, c.height)
+          .data.some((v, i) => i % 4 === 3 && v > 0),
+    ),
+  )
+  expect(drawn).toEqual(Array(10).fill(true))
+  await card.scrollIntoViewIfNeeded()
+}
+
 describe('a run in the browser', () => {
   it('starts a quick run from the form, shows its first points while it trains and completes with charts', async () => {
     const page = await openPage(browser)
@@ -113,6 +144,8 @@ describe('a run in the browser', () => {
     expect(await page.getByTestId('epoch-log').textContent()).toMatch(/Epoch 1\/1\s+train loss/)
     expect(await page.getByTestId('best-val-accuracy').textContent()).toMatch(/^\d+\.\d\d%$/)
     await screenshot(page, 'ui-run-completed-light')
+    await expectPerClass(page, 1)
+    await screenshot(page, 'ui-run-per-class-light')
     await expectReadable(page, 'light')
     expect(await unlabelledControls(page)).toEqual([])
 
@@ -184,6 +217,8 @@ describe('a run in the browser', () => {
     await waitForStatus(dark, 'completed')
     await dark.waitForTimeout(300)
     await screenshot(dark, 'ui-run-completed-dark')
+    await expectPerClass(dark, 1)
+    await screenshot(dark, 'ui-run-per-class-dark')
     await expectReadable(dark, 'dark')
     expect(pageErrors(dark)).toEqual([])
   })
@@ -237,6 +272,9 @@ describe('a run in the browser', () => {
     await expect
       .poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 10_000 })
       .toBe('2 / 2')
+    // The per-class charts gained the epoch that ended after the reload.
+    await expectPerClass(page, 2)
+    await screenshot(page, 'ui-run-per-class-two-epochs-light')
     expect(pageErrors(page)).toEqual([])
   })
 })

@@ -130,6 +130,22 @@ export const runRecordSchema = z.object({
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 
+/**
+ * Per class, in label order: how many validation images of the class there were and how many the
+ * network classified right. Counts, so that replicas and batches add up exactly; the accuracy of
+ * class k is correct[k] / total[k].
+ */
+export const classCountsSchema = z
+  .object({
+    correct: z.array(z.number().int().min(0)),
+    total: z.array(z.number().int().min(0)),
+  })
+  .refine(
+    ({ correct, total }) => correct.length === total.length && correct.every((n, k) => n <= total[k]),
+    'needs as many right answers as totals, none above its total',
+  )
+export type ClassCounts = z.infer<typeof classCountsSchema>
+
 /** One line of `metrics.jsonl` for a finished epoch. */
 export const epochMetricsSchema = z.object({
   type: z.literal('epoch'),
@@ -141,6 +157,12 @@ export const epochMetricsSchema = z.object({
   samplesPerSec: z.number(),
   elapsedMs: z.number(),
   time: z.string(),
+  /**
+   * The validation images' counts per class (of the test set when the run validates on it).
+   * Absent in epochs recorded before they were counted; a damaged value reads as absent, so the
+   * epoch's other figures are kept.
+   */
+  valPerClass: classCountsSchema.optional().catch(undefined),
 })
 export type EpochMetrics = z.infer<typeof epochMetricsSchema>
 

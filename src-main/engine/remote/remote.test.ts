@@ -116,6 +116,11 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     const started = await first.runs.start(config())
     expect(started.status).toBe('queued')
     await first.next(epochOf(started.id, 1))
+    // The live epoch carries the validation counts per class, as the run trained here records them.
+    const live = first.events.find(epochOf(started.id, 1))!.payload as EventPayload<'runs.epoch'>
+    const recorded = reference.lines.find((l) => l.type === 'epoch' && l.epoch === 1)
+    expect(live.metrics.valPerClass?.total).toHaveLength(10)
+    expect(live.metrics.valPerClass).toEqual(recorded?.valPerClass)
     await first.runs.close()
     await worker.printed(`Run ${started.id} completed.`)
     const { home, runs, logged } = await app(first.home)

@@ -57,6 +57,29 @@ describe('metrics.jsonl', () => {
     })
   })
 
+  it('reads epochs recorded before per-class counts, and keeps new ones’ counts through a resume’s trim', async () => {
+    // A line exactly as the version before per-class counts wrote it.
+    const old =
+      '{"type":"epoch","epoch":1,"trainLoss":0.41,"trainAccuracy":0.88,"valLoss":0.2,"valAccuracy":0.94,' +
+      '"samplesPerSec":512.5,"elapsedMs":2345,"time":"2026-11-20T10:00:00.000Z"}\n'
+    const counted = { ...epoch(2), valPerClass: { correct: [3, 0, 2], total: [3, 1, 4] } }
+    // A damaged count (a right answer above its total) loses the counts, not the epoch.
+    const damaged = { ...epoch(3), valPerClass: { correct: [5, 0], total: [3, 1] } }
+    const path = join(dir, 'per-class.jsonl')
+    await writeFile(path, old + line(counted) + line(damaged))
+    const epochs = await readMetrics(path)
+    expect(epochs.map((m) => [m.epoch, m.valAccuracy])).toEqual([
+      [1, 0.94],
+      [2, 0.6],
+      [3, 0.6],
+    ])
+    expect(epochs.map((m) => m.valPerClass)).toEqual([undefined, counted.valPerClass, undefined])
+    expect(epochs[0]).not.toHaveProperty('valPerClass')
+    // A run resumed from epoch 2 keeps its lines as they were, counts included.
+    expect(await trimMetrics(path, 2)).toEqual(epochs.slice(0, 2))
+    expect(await readFile(path, 'utf8')).toBe(old + line(counted))
+  })
+
   it('trims every line of the epochs past the checkpoint, and the torn one', async () => {
     const path = join(dir, 'trim.jsonl')
     const kept = [sample(1, 2), sample(1, 9), epoch(1), sample(2, 4), epoch(2)]

@@ -88,6 +88,19 @@ describe('RunManager with a real training process', { timeout: 120_000 }, () => 
     expect(details.metrics.map((m) => m.epoch)).toEqual([1, 2])
     expect(details.batches.map((b) => [b.epoch, b.batch])).toEqual(samples.map((s) => [s.epoch, s.batch]))
     expect(details.batches[0]).toMatchObject({ runId: started.id, epochs: 2, batches: 10, etaMs: null })
+    // Each epoch counts the validation images per class: ten classes, each image once, the right
+    // ones adding up to its accuracy; the live event, the file and runs.get carry the same counts.
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+    const live = events.flatMap((e) => (e.channel === 'runs.epoch' ? [e.payload.metrics] : []))
+    for (const [i, m] of details.metrics.entries()) {
+      const { correct, total } = m.valPerClass!
+      expect(total).toHaveLength(10)
+      expect(sum(correct)).toBe(Math.round(m.valAccuracy * sum(total)))
+      expect(live[i].valPerClass).toEqual(m.valPerClass)
+      expect(lines.find((l) => l.type === 'epoch' && l.epoch === m.epoch)).toMatchObject({
+        valPerClass: m.valPerClass,
+      })
+    }
     const lean = await manager.get(started.id, { batches: false })
     expect(lean.metrics).toEqual(details.metrics)
     expect(lean.batches).toEqual([])

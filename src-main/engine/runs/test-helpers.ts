@@ -74,8 +74,15 @@ export function barRunConfig(dataFolder: string, overrides: RunConfigInput = {})
   })
 }
 
-/** An epoch's figures, without its timings (which differ from run to run). */
-export const figures = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy]
+/** An epoch's figures, its per-class counts included, without its timings (which differ from run to run). */
+export const figures = (m: EpochMetrics) => [
+  m.epoch,
+  m.trainLoss,
+  m.trainAccuracy,
+  m.valLoss,
+  m.valAccuracy,
+  m.valPerClass,
+]
 
 export type Line = EpochMetrics | BatchSample
 

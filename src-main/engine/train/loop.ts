@@ -12,7 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import type { BatchProgress, EpochMetrics } from '@common/contract'
 import { validationBatchSize } from '@common/memory'
 import { UserError } from '../errors'
-import type { BatchSample } from '@common/run-record'
+import type { BatchSample, ClassCounts } from '@common/run-record'
 import { augments } from '@common/recipe'
 import { learningRateAt, type ScheduleConfig } from '@common/schedule'
 import {
@@ -27,7 +27,9 @@ import type { ImageSet } from './batches'
 import type { Rng } from './rng'
 import {
   TrainingStep,
+  addEvaluations,
   drawSeeds,
+  emptyEvaluation,
   evaluateBatch,
   stepRecipe,
   type EvaluateBatch,
@@ -207,7 +209,13 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       await yieldToEventLoop()
     }
     const trainEnd = now()
-    const validation = await evaluateSet(evaluate, data.validation.count, evalBatchSize, shouldStop)
+    const validation = await evaluateSet(
+      evaluate,
+      data.validation.count,
+      evalBatchSize,
+      shouldStop,
+      data.numClasses,
+    )
     if (validation === null) return 'stopped'
     if (!Number.isFinite(validation.loss))
       throw diverged(`validation loss became ${validation.loss} after epoch ${epoch}`)
@@ -230,6 +238,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopOutcome
       samplesPerSec: seen / ((trainEnd - epochStart) / 1000),
       elapsedMs: elapsedBefore + (epochEnd - sessionStart),
       time: new Date().toISOString(),
+      valPerClass: validation.perClass,
     }
     await options.onEpoch({ metrics, epochs, etaMs: (epochs - epoch) * meanEpochMs, selection })
     if (stopsEarly(config, selection)) return 'completed'
@@ -259,24 +268,33 @@ export function singleReplicaStep(step: TrainingStep): TrainStep {
     })
 }
 
+/** What evaluating a set gives: its mean loss and accuracy, and its right answers per class. */
+export interface SetEvaluation {
+  loss: number
+  accuracy: number
+  perClass: ClassCounts
+}
+
 /** Mean loss and accuracy over `count` images (validation or test), or null when stopped midway. */
 export async function evaluateSet(
   evaluate: EvaluateBatch,
   count: number,
   evalBatchSize: number,
   shouldStop: () => boolean,
-): Promise<{ loss: number; accuracy: number } | null> {
-  let lossSum = 0
-  let correct = 0
+  numClasses: number,
+): Promise<SetEvaluation | null> {
+  let sum = emptyEvaluation(numClasses)
   for (let start = 0; start < count; start += evalBatchSize) {
     if (shouldStop()) return null
-    const stats = await evaluate(start, Math.min(evalBatchSize, count - start))
-    lossSum += stats.lossSum
-    correct += stats.correct
+    sum = addEvaluations(sum, await evaluate(start, Math.min(evalBatchSize, count - start)))
     await yieldToEventLoop()
   }
   const total = Math.max(1, count)
-  return { loss: lossSum / total, accuracy: correct / total }
+  return {
+    loss: sum.lossSum / total,
+    accuracy: sum.correct / total,
+    perClass: { correct: sum.classCorrect, total: sum.classTotal },
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -10,12 +10,12 @@ import { architectureSchema, runConfigSchema, type RunConfigInput } from '@commo
 import { activateBackend } from '../backend'
 import { buildModel } from '../model/build-model'
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint'
-import { runTrainingLoop, type LoopOptions, type TrainingData } from './loop'
+import { evaluateSet, runTrainingLoop, stepImages, type LoopOptions, type TrainingData } from './loop'
 import { createOptimizer } from './optimizer'
 import { splitBatch } from './parallel-step'
 import { replicaCount, startReplicaGroup, type ReplicaGroup } from './replicas'
 import { Rng } from './rng'
-import { stepRecipe, type StepRecipe } from './step'
+import { evaluateBatch, stepRecipe, type StepRecipe } from './step'
 import { TINY_ARCHITECTURE, barData } from './test-data'
 
 const config = runConfigSchema.parse({
@@ -142,9 +142,45 @@ describe.each(['cpu', 'wasm'] as const)('data-parallel replicas on %s', (backend
     // Validation is shared between the replicas too, and adds up to the same figures.
     expect(two.metrics[0].valLoss).toBeCloseTo(one.metrics[0].valLoss, 4)
     expect(two.metrics[0].valAccuracy).toBe(one.metrics[0].valAccuracy)
+    expect(two.metrics[0].valPerClass).toEqual(one.metrics[0].valPerClass)
     for (const run of [one, two]) {
       run.model.dispose()
       run.optimizer.dispose()
+    }
+  })
+
+  it('counts validation per class exactly, the same on one replica as split across two', async () => {
+    // A network that answers class 3 for every image: its final layer's kernel zero, its bias
+    // favouring 3. Of 23 bar images (label i % 10) there are 3 of classes 0-2 and 2 of the rest.
+    const data = barData(40, 23)
+    const model = buildModel(NO_DROPOUT, [12, 12, 1], 10, 5)
+    const weights = model.getWeights()
+    const last = weights.length - 1
+    const answers3 = [
+      tf.zerosLike(weights[last - 1]),
+      tf.tensor1d(Array.from({ length: 10 }, (_, k) => (k === 3 ? 1 : 0))),
+    ]
+    model.setWeights([...weights.slice(0, last - 1), ...answers3])
+    tf.dispose(answers3)
+    const optimizer = createOptimizer(config)
+    const group = await startGroup(backend, 2, model, optimizer, data, NO_DROPOUT)
+    try {
+      const images = stepImages(data, 'validation')
+      const alone = (start: number, count: number) => evaluateBatch(model, images, start, count)
+      // Batches of 7 (parts of 4 and 3) and a last batch of 2; batches of 1 leave a part empty.
+      const totals = [3, 3, 3, 2, 2, 2, 2, 2, 2, 2]
+      const expected = { correct: totals.map((n, k) => (k === 3 ? n : 0)), total: totals }
+      for (const evaluate of [alone, group.evaluate]) {
+        for (const size of [7, 1, 23]) {
+          const figures = await evaluateSet(evaluate, 23, size, () => false, 10)
+          expect(figures?.perClass).toEqual(expected)
+          expect(figures?.accuracy).toBeCloseTo(2 / 23, 6)
+        }
+      }
+    } finally {
+      await group.close()
+      model.dispose()
+      optimizer.dispose()
     }
   })
 

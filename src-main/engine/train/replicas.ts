@@ -29,7 +29,9 @@ import type { MainToReplica, ReplicaToMain, ReplicaWorkerData, TensorData } from
 import type { ImageSet } from './batches'
 import {
   TrainingStep,
+  addEvaluations,
   drawSeeds,
+  emptyEvaluation,
   evaluateBatch,
   stepRecipe,
   type EvaluateBatch,
@@ -124,7 +126,10 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
     const worker = entry.start({ ...base, replica })
     worker.on('message', (m: ReplicaToMain) => {
       if (m.type === 'failed') fail(`replica ${replica + 1} of ${replicas} failed: ${m.error}`)
-      if (m.type === 'evaluated') evaluations[i]?.({ lossSum: m.lossSum, correct: m.correct })
+      if (m.type === 'evaluated') {
+        const { lossSum, correct, classCorrect, classTotal } = m
+        evaluations[i]?.({ lossSum, correct, classCorrect, classTotal })
+      }
     })
     worker.on('error', (e) => fail(`replica ${replica + 1} of ${replicas} failed: ${e.message}`))
     worker.on('exit', (code) =>
@@ -197,12 +202,10 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
       Promise.all(answers),
       failed.then((reason) => Promise.reject(new Error(`Training replica failed: ${reason}`))),
     ])
+    // Counts, per class too, so the parts add up to exactly what one replica finds.
     return [own, ...others].reduce<EvaluationStats>(
-      (sum, part) => ({
-        lossSum: sum.lossSum + (part?.lossSum ?? 0),
-        correct: sum.correct + (part?.correct ?? 0),
-      }),
-      { lossSum: 0, correct: 0 },
+      (sum, part) => (part ? addEvaluations(sum, part) : sum),
+      emptyEvaluation(data.numClasses),
     )
   }
   return { replicas, step, evaluate, close, workers }

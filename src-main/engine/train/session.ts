@@ -201,8 +201,8 @@ async function evaluateTest(
   try {
     const images = stepImages(data, 'test')
     const evaluate = (start: number, count: number) => evaluateBatch(model, images, start, count)
-    const figures = await evaluateSet(evaluate, data.test.count, 500, shouldStop)
-    return figures && { epoch, ...figures }
+    const figures = await evaluateSet(evaluate, data.test.count, 500, shouldStop, data.numClasses)
+    return figures && { epoch, loss: figures.loss, accuracy: figures.accuracy }
   } finally {
     model.dispose()
   }

@@ -188,31 +188,69 @@ function asTensor(value: UpdateValue, shape: number[]): tf.Tensor {
   return value instanceof tf.Tensor ? value : tf.tensor(value, shape)
 }
 
-/** Validation figures of some images: their summed loss and how many were classified right. */
+/**
+ * Validation figures of some images: their summed loss, how many were classified right, and per
+ * class (label order) how many of the class's images there were and how many were right. Counts,
+ * not ratios, so the parts of a batch and the batches of a set add up exactly.
+ */
 export interface EvaluationStats {
   lossSum: number
   correct: number
+  classCorrect: number[]
+  classTotal: number[]
 }
 
 /** Validation of `count` consecutive validation images from `start`, however many replicas share it. */
 export type EvaluateBatch = (start: number, count: number) => Promise<EvaluationStats>
 
-/** Summed loss and right answers of `count` consecutive images from `start` (eval mode, plain cross-entropy). */
+/** No images evaluated yet, for `numClasses` classes: what sums of EvaluationStats start from. */
+export function emptyEvaluation(numClasses: number): EvaluationStats {
+  return {
+    lossSum: 0,
+    correct: 0,
+    classCorrect: Array(numClasses).fill(0),
+    classTotal: Array(numClasses).fill(0),
+  }
+}
+
+/** The figures of two disjoint sets of images as one (their sums, class by class). */
+export function addEvaluations(a: EvaluationStats, b: EvaluationStats): EvaluationStats {
+  return {
+    lossSum: a.lossSum + b.lossSum,
+    correct: a.correct + b.correct,
+    classCorrect: a.classCorrect.map((n, k) => n + b.classCorrect[k]),
+    classTotal: a.classTotal.map((n, k) => n + b.classTotal[k]),
+  }
+}
+
+/** Summed loss and right answers, in all and per class, of `count` consecutive images from `start` (eval mode, plain cross-entropy). */
 export async function evaluateBatch(
   model: tfl.LayersModel,
   images: StepImages,
   start: number,
   count: number,
 ): Promise<EvaluationStats> {
+  const { numClasses } = images
   const stats = tf.tidy(() => {
     const batch = sliceBatch(images.set, start, count, images)
     const logits = forward(model, batch.inputs)
-    const oneHot = tf.oneHot(batch.labels, images.numClasses) as tf.Tensor2D
-    return tf.stack([crossEntropy(logits, oneHot, tf.Reduction.SUM), countCorrect(logits, batch.labels)])
+    const oneHot = tf.oneHot(batch.labels, numClasses) as tf.Tensor2D
+    const right = tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')
+    // Each image's one-hot row, kept where it was classified right, summed per class.
+    const classCorrect = tf.sum(tf.mul(oneHot, tf.expandDims(right, 1)), 0)
+    const classTotal = tf.sum(oneHot, 0)
+    const sums = tf.stack([crossEntropy(logits, oneHot, tf.Reduction.SUM), tf.sum(right)])
+    return tf.concat([sums, classCorrect, classTotal])
   })
   try {
-    const [lossSum, correct] = await stats.data()
-    return { lossSum, correct }
+    const values = await stats.data()
+    const counts = (from: number) => Array.from(values.subarray(from, from + numClasses), Math.round)
+    return {
+      lossSum: values[0],
+      correct: values[1],
+      classCorrect: counts(2),
+      classTotal: counts(2 + numClasses),
+    }
   } finally {
     stats.dispose()
   }

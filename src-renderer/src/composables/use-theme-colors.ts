@@ -9,6 +9,8 @@ export interface ThemeColors {
   train: string
   val: string
   batch: string
+  /** What needs attention (the class doing worst on the run page). */
+  danger: string
 }
 
 const VARIABLES: Record<keyof ThemeColors, string> = {
@@ -19,6 +21,7 @@ const VARIABLES: Record<keyof ThemeColors, string> = {
   train: '--chart-train',
   val: '--chart-val',
   batch: '--chart-batch',
+  danger: '--danger',
 }
 
 /**

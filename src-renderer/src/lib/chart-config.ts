@@ -268,7 +268,11 @@ export function lineChartConfig(options: LineChartOptions): ChartConfiguration<'
  * points added to its lines (smoothed curves and the outlier-free range are recomputed).
  */
 export function redraw(chart: Chart<'line', Point[]>, options: LineChartOptions): void {
-  const next = lineChartConfig(options)
+  applyConfig(chart, lineChartConfig(options))
+}
+
+/** Puts a new configuration's options and datasets into a live chart and redraws it at once. */
+export function applyConfig(chart: Chart<'line', Point[]>, next: ChartConfiguration<'line', Point[]>): void {
   chart.options = next.options ?? {}
   chart.data.datasets = next.data.datasets
   chart.update('none')

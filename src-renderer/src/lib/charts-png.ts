@@ -16,6 +16,7 @@ export const EXPORT_COLORS: ThemeColors = {
   train: '#2f6fe4',
   val: '#e8711a',
   batch: 'rgba(47, 111, 228, 0.5)',
+  danger: '#c02626',
 }
 /**
  * Room around each exported chart, in CSS pixels: its tick labels stay off the image's edge and

@@ -20,6 +20,7 @@ const colors = {
   train: '#00f',
   val: '#f80',
   batch: '#00f',
+  danger: '#f00',
 }
 const a = {
   id: 'a',
