@@ -8,13 +8,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { dirname, join, resolve, sep } from 'node:path'
 import type { Redis } from 'ioredis'
 import { UserError } from '../errors'
 import { writeFileSynced } from '../fs-atomic'
 import { homePaths } from '../home'
-import { compareCodePoints } from '../data/image-folder'
+import { compareCodePoints, folderFile } from '../data/image-folder'
 import { KEY_PREFIX } from './keys'
 
 /** The Redis hash of a data set's files (relative path to bytes), by its digest. */
@@ -25,12 +25,7 @@ export const MAX_FOLDER_BYTES = 1024 ** 3
 /** Files per HSET while uploading, so that no single command carries a whole large folder. */
 const UPLOAD_BATCH_BYTES = 32 * 1024 ** 2
 
-interface FolderFile {
-  relative: string
-  absolute: string
-  size: number
-  mtimeMs: number
-}
+type FolderFile = Awaited<ReturnType<typeof folderFile>>
 
 /** The folder's files (hidden ones left out, as the loaders leave them out), in code-point order. */
 async function listFiles(root: string): Promise<FolderFile[]> {
@@ -40,15 +35,7 @@ async function listFiles(root: string): Promise<FolderFile[]> {
       if (entry.name.startsWith('.')) continue
       const path = join(dir, entry.name)
       if (entry.isDirectory()) await walk(path)
-      else if (entry.isFile()) {
-        const info = await stat(path)
-        files.push({
-          relative: relative(root, path).split(sep).join('/'),
-          absolute: path,
-          size: info.size,
-          mtimeMs: info.mtimeMs,
-        })
-      }
+      else if (entry.isFile()) files.push(await folderFile(root, path))
     }
   }
   await walk(root)

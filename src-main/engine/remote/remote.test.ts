@@ -108,6 +108,10 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     await worker.printed(`Run ${started.id} completed.`)
     const { home, runs, logged } = await app(first.home)
     try {
+      // On the queue still: a resume would enqueue it twice; collecting it is what it needs.
+      await expect(runs.resume(started.id)).rejects.toThrow(
+        `Run ${started.id} is on the workers' queue (last on alpha): the app collects it once Redis is named, it needs no resume.`,
+      )
       expect(await runs.collectRemoteRuns()).toEqual([started.id])
       const final = await runs.waitFor(started.id)
       expect(final.status).toBe('completed')
@@ -207,7 +211,7 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     }
   })
 
-  it('the app lists the worker with its backend and run, and stops the run there, keeping its epochs', async () => {
+  it('the app lists the worker with its backend and run, stops the run there keeping its epochs, and resumes it there from its checkpoint', async () => {
     const worker = await workerIn('listed')
     const { home, runs } = await app()
     try {
@@ -229,6 +233,14 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       const epochs = lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)
       expect(epochs).toEqual(Array.from({ length: final.checkpointEpoch }, (_, i) => i + 1))
       expect(lines).toEqual(reference.lines.slice(0, lines.length))
+      // Resumed through the queue: the worker (which kept no copy) goes on from the app's checkpoint.
+      await runs.resume(started.id)
+      const resumed = await runs.waitFor(started.id)
+      expect(resumed.status).toBe('completed')
+      expect(worker.output()).toContain(
+        `Took run ${started.id} (${started.name}) from epoch ${final.checkpointEpoch + 1}.`,
+      )
+      await expectComplete(home, started.id)
     } finally {
       await runs.shutdown()
       await stopWorker(worker)
