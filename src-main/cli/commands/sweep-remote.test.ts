@@ -100,7 +100,7 @@ async function expectComplete(home: string, runId: string, epochs: number): Prom
 
 // Separate processes start and train: on a busy machine a test takes a while, never asserted on.
 describe('sweep --redis', { timeout: 240_000 }, () => {
-  it('a sweep of 6 trials trains on two workers, its folder data set sent once to each, every run complete here', async () => {
+  it('a sweep of 6 trials trains on two workers, its folder data set sent once to each, every run complete here, a trial extended there', async () => {
     const { url, workers } = await twoWorkers(1, ['north', 'south'])
     const home = await mkdtemp(join(root, 'app-'))
     const file = await sweepFile('six', { run_cap: 6, concurrency: 2, epochs: 2 })
@@ -121,6 +121,24 @@ describe('sweep --redis', { timeout: 240_000 }, () => {
     // The folder travelled once to each worker, however many of its trials it trained.
     for (const worker of workers)
       expect(worker.output().match(/Fetched data set [0-9a-f]{12} into /g)).toHaveLength(1)
+    // A trial given more epochs goes on on a worker from the app's checkpoint (as ASHA promotes one).
+    const trial = sweep.trials[0]
+    const extend = startCliProcess([
+      'sweep',
+      'extend',
+      sweep.id,
+      String(trial.number),
+      '3',
+      '--redis',
+      url,
+      '--home',
+      home,
+    ])
+    expect(await extend.exited, extend.output()).toBe(0)
+    expect(workers.map((w) => w.output()).join('')).toMatch(
+      new RegExp(`Took run ${trial.runId} \\(.*\\) from epoch 3\\.`),
+    )
+    await expectComplete(home, trial.runId!, 3)
     for (const worker of workers) worker.process.kill('SIGTERM')
     await Promise.all(workers.map((w) => w.exited()))
   })
