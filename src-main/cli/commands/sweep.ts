@@ -52,6 +52,7 @@ export async function runSweep(argv: string[], io: SweepIO): Promise<number> {
     }
     const [action, arg, ...rest] = positionals
     const home = resolveHome(flags.home ?? io.home)
+    const json = flags.json ?? false
     const redis = flags.redis ?? null
     if (redis !== null) {
       if (!['start', 'resume', 'extend'].includes(action ?? ''))
@@ -64,7 +65,6 @@ export async function runSweep(argv: string[], io: SweepIO): Promise<number> {
     }
     const foreground = (begin: (sweeps: SweepRunner) => Promise<SweepRecord>) =>
       runInForeground(home, io, json, redis, begin)
-    const json = flags.json ?? false
     const print = (value: unknown, text: () => string) =>
       io.stdout.write(json ? JSON.stringify(value) + '\n' : text())
     const expect = (count: number) => {

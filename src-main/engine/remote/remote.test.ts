@@ -110,7 +110,7 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     try {
       // On the queue still: a resume would enqueue it twice; collecting it is what it needs.
       await expect(runs.resume(started.id)).rejects.toThrow(
-        `Run ${started.id} is on the workers' queue (last on alpha): the app collects it once Redis is named, it needs no resume.`,
+        `Run ${started.id} is on the workers' queue (last on alpha): it is collected from there, not resumed.`,
       )
       expect(await runs.collectRemoteRuns()).toEqual([started.id])
       const final = await runs.waitFor(started.id)

@@ -183,7 +183,7 @@ export class RunManager {
       const read = await this.effectiveRecord(await this.store.read(id))
       if (read.remote && OWNED.includes(read.status)) {
         const where = read.worker ? ` (last on ${read.worker.name})` : ''
-        const message = `Run ${id} is on the workers' queue${where}: the app collects it once Redis is named, it needs no resume.`
+        const message = `Run ${id} is on the workers' queue${where}: it is collected from there, not resumed.`
         throw new UserError(message, 'conflict', 'id')
       }
       if (epochs !== undefined && epochs <= read.config.epochs) {
@@ -381,7 +381,7 @@ export class RunManager {
       try {
         const record = await this.store.read(item.id)
         const history = await this.store.metrics(item.id)
-        await this.beginRemote(new ActiveRun(record, lock, 'resume', history, this.store), link, true)
+        this.beginRemote(new ActiveRun(record, lock, 'resume', history, this.store), link, true)
         taken.push(item.id)
       } catch (error) {
         await lock.release()
