@@ -16,7 +16,7 @@ import { runConfigSchema, runIdSchema } from './schemas'
 import { strictDeep } from './strict'
 
 /** The version of this contract; a worker refuses a job of another one. */
-export const REMOTE_JOB_VERSION = 1
+export const REMOTE_JOB_VERSION = 2
 
 /** A job's data: the run to train, its id and settings; strict, so an unknown key is refused by name. */
 export const remoteJobSchema = strictDeep(
@@ -26,6 +26,8 @@ export const remoteJobSchema = strictDeep(
     name: z.string().max(200),
     createdAt: z.string().min(1),
     config: runConfigSchema,
+    /** A folder data set's files, as uploaded to Redis under their SHA-256 (the worker fetches them once). */
+    folder: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   }),
 )
 export type RemoteJob = z.infer<typeof remoteJobSchema>

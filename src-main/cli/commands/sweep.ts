@@ -13,6 +13,7 @@ import { requestSchemas } from '@common/requests'
 import { sweepConfigError, type SweepConfig } from '@common/sweep'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
+import { redisOptions } from '../../engine/remote/redis-url'
 import { RunManager } from '../../engine/runs'
 import { openSettingsForReading } from '../../engine/settings/file-store'
 import { SweepRunner } from '../../engine/sweeps/sweep-runner'
@@ -22,6 +23,11 @@ import type { LaunchTrainer } from '../../engine/train'
 
 const FLAGS = {
   home: HOME_FLAG,
+  redis: {
+    type: 'string',
+    description:
+      'start, resume, extend: train the trials on the workers of this Redis queue (redis:// or rediss:// URL)',
+  },
   json: { type: 'boolean', description: 'print JSON (one event a line while a sweep runs)' },
   help: HELP_FLAG,
 } satisfies FlagSpecs
@@ -47,6 +53,18 @@ export async function runSweep(argv: string[], io: SweepIO): Promise<number> {
     const [action, arg, ...rest] = positionals
     const home = resolveHome(flags.home ?? io.home)
     const json = flags.json ?? false
+    const redis = flags.redis ?? null
+    if (redis !== null) {
+      if (!['start', 'resume', 'extend'].includes(action ?? ''))
+        throw new UserError(
+          '--redis goes with start, resume or extend: the commands that train.',
+          'invalid',
+          'redis',
+        )
+      redisOptions(redis)
+    }
+    const foreground = (begin: (sweeps: SweepRunner) => Promise<SweepRecord>) =>
+      runInForeground(home, io, json, redis, begin)
     const print = (value: unknown, text: () => string) =>
       io.stdout.write(json ? JSON.stringify(value) + '\n' : text())
     const expect = (count: number) => {
@@ -56,19 +74,17 @@ export async function runSweep(argv: string[], io: SweepIO): Promise<number> {
       case 'start': {
         expect(0)
         const config = await readSweepFile(arg)
-        return await runInForeground(home, io, json, (sweeps) => sweeps.start(config))
+        return await foreground((sweeps) => sweeps.start(config))
       }
       case 'resume':
         expect(0)
-        return await runInForeground(home, io, json, (sweeps) => sweeps.resume(requireId(arg, 'resume')))
+        return await foreground((sweeps) => sweeps.resume(requireId(arg, 'resume')))
       case 'extend': {
         expect(2)
         const [trial, epochs] = rest.map(Number)
         if (!Number.isInteger(trial) || !Number.isInteger(epochs))
           throw new UserError('Name the trial and its new number of epochs: sweep extend ID TRIAL EPOCHS.')
-        return await runInForeground(home, io, json, (sweeps) =>
-          sweeps.extend(requireId(arg, 'extend'), trial, epochs),
-        )
+        return await foreground((sweeps) => sweeps.extend(requireId(arg, 'extend'), trial, epochs))
       }
       case 'list': {
         if (arg !== undefined) throw new UserError(`Unexpected argument "${arg}".`)
@@ -136,11 +152,15 @@ function idleRunner(home: string): SweepRunner {
   return new SweepRunner({ home, runs, emit: () => undefined })
 }
 
-/** Runs a sweep in this process until it ends, printing its trials' events; Ctrl-C stops it. */
+/**
+ * Runs a sweep in this process until it ends, printing its trials' events; Ctrl-C stops it. With
+ * `redis`, its trials train on that queue's workers (trials they trained meanwhile are collected first).
+ */
 async function runInForeground(
   home: string,
   io: SweepIO,
   json: boolean,
+  redis: string | null,
   begin: (sweeps: SweepRunner) => Promise<SweepRecord>,
 ): Promise<number> {
   const settings = openSettingsForReading(home, (sentence) => io.stderr.write(`${sentence}\n`))
@@ -160,10 +180,27 @@ async function runInForeground(
     emit,
     launch: io.launch,
     maxTrainers: () => settings.get().maxTrainers,
+    redisUrl: () => redis,
+    log: (line) => io.stderr.write(`${line}\n`),
   })
   sweeps = new SweepRunner({ home, runs, emit })
+  try {
+    await runs.collectRemoteRuns()
+    return await followSweep(sweeps, await begin(sweeps), printer, io)
+  } finally {
+    // Closes the connection to Redis; trials still training on workers are collected by the next start.
+    if (redis !== null) await runs.shutdown()
+  }
+}
+
+/** Waits for the sweep's end, printing it; returns the exit code. */
+async function followSweep(
+  sweeps: SweepRunner,
+  record: SweepRecord,
+  printer: SweepPrinter,
+  io: CommandIO,
+): Promise<number> {
   const started = Date.now()
-  const record = await begin(sweeps)
   printer.changed(record)
   let interrupts = 0
   const onInterrupt = () => {

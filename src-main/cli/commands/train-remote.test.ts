@@ -51,14 +51,14 @@ describe('train --redis', { timeout: 300_000 }, () => {
     for (const text of [record, result.stdout, result.stderr]) expect(text).not.toContain('cli-secret-77')
   })
 
-  it('refuses a URL that is not a Redis URL, and --resume with --redis, writing nothing', async () => {
+  it('refuses a URL that is not a Redis URL, and --resume of a run that is not there, writing nothing', async () => {
     const home = await mkdtemp(join(root, 'refused-'))
     const bad = await runCli(['train', '--redis', 'http://:pw@host:1', '--home', home, '--dataset', data])
     expect(bad.code).toBe(2)
     expect(bad.stderr.trim()).toBe('The Redis URL must start with redis:// or rediss://, not http://.')
     const resume = await runCli(['train', '--redis', redis.url, '--home', home, '--resume', 'x'])
     expect(resume.code).toBe(2)
-    expect(resume.stderr.trim()).toBe('--resume trains here; drop --redis.')
+    expect(resume.stderr.trim()).toBe('There is no run x.')
     const worker = await runCli(['worker', '--home', home])
     expect(worker.code).toBe(2)
     expect(worker.stderr.trim()).toBe('A worker needs --redis URL, the Redis server of the queue.')

@@ -5,8 +5,7 @@ import { validationCount } from '@common/recipe'
 import type { RunConfig } from '@common/schemas'
 import { UserError, errorMessage } from '../../engine/errors'
 import { resolveHome } from '../../engine/home'
-import { RemoteRuns } from '../../engine/remote/remote-runs'
-import { redactRedisUrl } from '../../engine/remote/redis-url'
+import { redactRedisUrl, redisOptions } from '../../engine/remote/redis-url'
 import { RunManager } from '../../engine/runs'
 import { openSettingsForReading } from '../../engine/settings/file-store'
 import type { LaunchTrainer } from '../../engine/train'
@@ -22,7 +21,8 @@ export const TRAIN_FLAGS = {
   resume: { type: 'string', description: 'continue run ID from its last checkpoint (its settings are kept)' },
   redis: {
     type: 'string',
-    description: 'train on the workers of this Redis queue (redis:// or rediss:// URL) instead of here',
+    description:
+      'train (or resume) on the workers of this Redis queue (redis:// or rediss:// URL) instead of here',
   },
   home: HOME_FLAG,
   json: { type: 'boolean', description: 'print one JSON event a line instead of text' },
@@ -60,70 +60,73 @@ export async function runTrain(argv: string[], io: TrainIO): Promise<number> {
 
   const printer = new TrainPrinter(io, flags.json ?? false)
   const home = resolveHome(flags.home ?? io.home)
-  if (flags.redis !== undefined) {
-    if (!config)
-      return reportUserError(new UserError('--resume trains here; drop --redis.', 'invalid', 'redis'), io)
-    let runs: RemoteRuns
-    let shownWorker: string | null = null
-    try {
-      runs = new RemoteRuns({
-        home,
-        redisUrl: flags.redis,
-        emit: (channel, payload) => {
-          printer.event(channel, payload)
-          const changed = channel === 'runs.changed' ? (payload as EventPayload<'runs.changed'>) : null
-          const record = changed ? runs.current(changed.runId) : null
-          if (record?.worker && !printer.json && record.worker.name !== shownWorker) {
-            shownWorker = record.worker.name
-            io.stdout.write(`Training on worker ${record.worker.name} (${record.worker.host}).\n`)
-          }
-        },
-        log: (line) => io.stderr.write(`${line}\n`),
-      })
-    } catch (error) {
-      return reportUserError(error, io)
-    }
-    return trainOnWorkers(runs, config, printer, io, redactRedisUrl(flags.redis))
+  const redis = flags.redis
+  try {
+    if (redis !== undefined) redisOptions(redis)
+  } catch (error) {
+    return reportUserError(error, io)
   }
   const settings = openSettingsForReading(home, (sentence) => io.stderr.write(`${sentence}\n`))
+  let shownWorker: string | null = null
   const runs: RunManager = new RunManager({
     home,
     maxTrainers: () => settings.get().maxTrainers,
+    redisUrl: () => redis ?? null,
+    log: (line) => io.stderr.write(`${line}\n`),
     emit: (channel, payload) => {
       printer.event(channel, payload)
-      // The record says which backend runs once the training process has started.
-      if (channel === 'runs.changed' && !printer.backendShown) {
+      // The record says which backend runs once the training process has started, and which worker took it.
+      if (channel === 'runs.changed' && (!printer.backendShown || redis !== undefined)) {
         const { runId } = payload as EventPayload<'runs.changed'>
-        runs.get(runId).then(
-          (details) => printer.started(details.record),
+        runs.get(runId, { batches: false }).then(
+          ({ record }) => {
+            const worker = record.worker
+            if (worker && !printer.json && worker.name !== shownWorker) {
+              shownWorker = worker.name
+              io.stdout.write(`Training on worker ${worker.name} (${worker.host}).\n`)
+            }
+            printer.started(record)
+          },
           (error: unknown) => io.stderr.write(`Reading run ${runId} failed: ${errorMessage(error)}\n`),
         )
       }
     },
     launch: io.launch,
   })
-  let record: RunRecord
   try {
-    record = config ? await runs.start(config) : await runs.resume(flags.resume!)
-  } catch (error) {
-    return reportUserError(error, io)
+    let record: RunRecord
+    try {
+      record = config ? await runs.start(config) : await runs.resume(flags.resume!)
+    } catch (error) {
+      return reportUserError(error, io)
+    }
+    if (redis === undefined) printer.begin(record, config === null)
+    else {
+      printer.begin({ ...record, status: 'running' }, config === null)
+      if (!printer.json)
+        io.stdout.write(`Queued on ${redactRedisUrl(redis)}: the first free worker takes it.\n`)
+    }
+    return await untilEnded(runs.waitFor(record.id), printer, interruptHandler(runs, record.id, io))
+  } finally {
+    // Closes the connection to Redis (a run of this process has ended by now).
+    if (redis !== undefined) await runs.shutdown()
   }
-  printer.begin(record, config === null)
+}
 
+/** Ctrl-C: the run stops at its next batch boundary (here or on its worker); twice: quit at once. */
+function interruptHandler(runs: RunManager, id: string, io: CommandIO): () => void {
   let interrupts = 0
   const onInterrupt = () => {
     interrupts++
     if (interrupts === 1) {
       io.stderr.write('\nStopping at the next batch boundary (Ctrl-C again to quit at once)...\n')
-      runs
-        .stop(record.id)
-        .catch((error: unknown) => io.stderr.write(`Stopping failed: ${errorMessage(error)}\n`))
+      runs.stop(id).catch((error: unknown) => io.stderr.write(`Stopping failed: ${errorMessage(error)}\n`))
     } else {
       // The training process exits with us; the run is then reported as interrupted.
       process.exit(130)
     }
   }
-  return untilEnded(runs.waitFor(record.id), printer, onInterrupt)
+  return onInterrupt
 }
 
 /** Waits for the run's end with Ctrl-C handled by `onInterrupt`; prints it and returns the exit code. */
@@ -140,35 +143,6 @@ async function untilEnded(
     return final.status === 'stopped' ? 130 : 1
   } finally {
     process.off('SIGINT', onInterrupt)
-  }
-}
-
-/** Trains the run on the queue's workers, printing as for a run here; Ctrl-C stops it there. */
-async function trainOnWorkers(
-  runs: RemoteRuns,
-  config: RunConfig,
-  printer: TrainPrinter,
-  io: CommandIO,
-  where: string,
-): Promise<number> {
-  try {
-    let record: RunRecord
-    try {
-      record = await runs.start(config)
-    } catch (error) {
-      return reportUserError(error, io)
-    }
-    printer.begin({ ...record, status: 'running' }, false)
-    if (!printer.json) io.stdout.write(`Queued on ${where}: the first free worker takes it.\n`)
-    const onInterrupt = () => {
-      io.stderr.write('\nStopping at the next batch boundary on its worker...\n')
-      runs
-        .stop(record.id)
-        .catch((error: unknown) => io.stderr.write(`Stopping failed: ${errorMessage(error)}\n`))
-    }
-    return await untilEnded(runs.waitFor(record.id), printer, onInterrupt)
-  } finally {
-    await runs.close()
   }
 }
 

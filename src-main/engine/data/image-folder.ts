@@ -62,17 +62,7 @@ export async function scanImageFolder(folder: string): Promise<ImageFolderScan> 
       classNames.add(className)
       const found = await walkImages(join(base, className))
       otherFiles += found.other
-      for (const path of found.images) {
-        const info = await stat(path)
-        files.push({
-          relative: relative(root, path).split(sep).join('/'),
-          absolute: path,
-          size: info.size,
-          mtimeMs: info.mtimeMs,
-          className,
-          part,
-        })
-      }
+      for (const path of found.images) files.push({ ...(await folderFile(root, path)), className, part })
     }
   }
 
@@ -93,6 +83,17 @@ export async function scanImageFolder(folder: string): Promise<ImageFolderScan> 
     otherFiles,
     looseImages,
     signature: signatureOf(files),
+  }
+}
+
+/** A file under `root`: its path there ('/'-separated), its absolute path, size and modification time. */
+export async function folderFile(root: string, path: string) {
+  const info = await stat(path)
+  return {
+    relative: relative(root, path).split(sep).join('/'),
+    absolute: path,
+    size: info.size,
+    mtimeMs: info.mtimeMs,
   }
 }
 

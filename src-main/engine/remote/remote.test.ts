@@ -11,16 +11,15 @@ import { join } from 'node:path'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { EventChannel, EventPayload } from '@common/contract'
+import type { EventPayload } from '@common/contract'
 import { checkpointDefect } from '../run-files/checkpoint-check'
 import { checkpointFolder } from '../run-files/checkpoint-paths'
 import { runPaths } from '../run-files/paths'
 import { writeBarDataset } from '../train/test-data'
-import { barRunConfig, managerOnFreshHome, runOutcome } from '../runs/test-helpers'
+import { barRunConfig, managerOnFreshHome, managerOnHome, runOutcome, type Event } from '../runs/test-helpers'
 import { KEY_PREFIX, RUN_QUEUE, runKeys } from './keys'
 import { killWorkers, startRedis, startWorker, type RedisServer, type WorkerProcess } from './redis.fixtures'
 import { redisOptions } from './redis-url'
-import { RemoteRuns } from './remote-runs'
 
 const PASSWORD = 'test-secret-9f3a'
 const EPOCHS = 4
@@ -56,33 +55,17 @@ beforeEach(() => {
   database++
 })
 
-type Seen = { channel: EventChannel; payload: EventPayload<EventChannel> }
-
-/** The app: a RemoteRuns on a fresh home, recording what it emits and logs. */
+/** The app: a RunManager on a fresh home (or `home`) whose runs train on the workers, recording what it emits and logs. */
 async function app(home?: string) {
-  const appHome = home ?? (await mkdtemp(join(root, 'app-')))
-  const events: Seen[] = []
   const logged: string[] = []
-  const waiters: { test: (e: Seen) => boolean; done: () => void }[] = []
-  const runs = new RemoteRuns({
-    home: appHome,
-    redisUrl: url(),
+  const app = managerOnHome(home ?? (await mkdtemp(join(root, 'app-'))), {
+    redisUrl: () => url(),
     log: (line) => logged.push(line),
-    emit: (channel, payload) => {
-      const event = { channel, payload } as Seen
-      events.push(event)
-      for (const w of waiters.filter((w) => w.test(event))) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.done()
-      }
-    },
   })
-  const next = (test: (e: Seen) => boolean) =>
-    events.some(test) ? Promise.resolve() : new Promise<void>((done) => waiters.push({ test, done }))
-  return { home: appHome, runs, events, logged, next }
+  return { ...app, runs: app.manager, logged }
 }
 
-const epochOf = (id: string, epoch: number) => (e: Seen) =>
+const epochOf = (id: string, epoch: number) => (e: Event) =>
   e.channel === 'runs.epoch' &&
   (e.payload as EventPayload<'runs.epoch'>).runId === id &&
   (e.payload as EventPayload<'runs.epoch'>).metrics.epoch >= epoch
@@ -121,11 +104,15 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     const recorded = reference.lines.find((l) => l.type === 'epoch' && l.epoch === 1)
     expect(live.metrics.valPerClass?.total).toHaveLength(10)
     expect(live.metrics.valPerClass).toEqual(recorded?.valPerClass)
-    await first.runs.close()
+    await first.runs.shutdown()
     await worker.printed(`Run ${started.id} completed.`)
     const { home, runs, logged } = await app(first.home)
     try {
-      expect(await runs.recover()).toEqual([started.id])
+      // On the queue still: a resume would enqueue it twice; collecting it is what it needs.
+      await expect(runs.resume(started.id)).rejects.toThrow(
+        `Run ${started.id} is on the workers' queue (last on alpha): it is collected from there, not resumed.`,
+      )
+      expect(await runs.collectRemoteRuns()).toEqual([started.id])
       const final = await runs.waitFor(started.id)
       expect(final.status).toBe('completed')
       expect(final.worker).toEqual({ name: 'alpha', host: hostname() })
@@ -144,7 +131,7 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       expect(await client.exists(keys.events, keys.artifact)).toBe(0)
       client.disconnect()
     } finally {
-      await runs.close()
+      await runs.shutdown()
       await stopWorker(worker)
     }
   })
@@ -172,7 +159,7 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
         .map((e) => (e.payload as EventPayload<'runs.epoch'>).metrics.epoch)
       expect(new Set(seen)).toEqual(new Set(Array.from({ length: EPOCHS }, (_, i) => i + 1)))
     } finally {
-      await runs.close()
+      await runs.shutdown()
       for (const w of workers) await stopWorker(w)
     }
   })
@@ -201,7 +188,7 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
         await stopWorker(second)
       }
     } finally {
-      await runs.close()
+      await runs.shutdown()
     }
   })
 
@@ -219,12 +206,12 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       await expectComplete(home, started.id)
       expect(worker.output()).toContain('Redis is reachable again.')
     } finally {
-      await runs.close()
+      await runs.shutdown()
       await stopWorker(worker)
     }
   })
 
-  it('the app lists the worker with its backend and run, and stops the run there, keeping its epochs', async () => {
+  it('the app lists the worker with its backend and run, stops the run there keeping its epochs, and resumes it there from its checkpoint', async () => {
     const worker = await workerIn('listed')
     const { home, runs } = await app()
     try {
@@ -233,7 +220,8 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       // The worker announces a run as it takes it and its backend as the trainer reports it.
       let beat = (await runs.workers()).find((w) => w.name === 'listed')
       while (!beat?.runs.includes(started.id) || beat.backend !== 'cpu') {
-        expect(runs.current(started.id)?.status, 'the run ended before the worker listed it').toBe('running')
+        const { record } = await runs.get(started.id, { batches: false })
+        expect(record.status, 'the run ended before the worker listed it').toBe('running')
         await new Promise((r) => setTimeout(r, 200))
         beat = (await runs.workers()).find((w) => w.name === 'listed')
       }
@@ -245,8 +233,16 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       const epochs = lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)
       expect(epochs).toEqual(Array.from({ length: final.checkpointEpoch }, (_, i) => i + 1))
       expect(lines).toEqual(reference.lines.slice(0, lines.length))
+      // Resumed through the queue: the worker (which kept no copy) goes on from the app's checkpoint.
+      await runs.resume(started.id)
+      const resumed = await runs.waitFor(started.id)
+      expect(resumed.status).toBe('completed')
+      expect(worker.output()).toContain(
+        `Took run ${started.id} (${started.name}) from epoch ${final.checkpointEpoch + 1}.`,
+      )
+      await expectComplete(home, started.id)
     } finally {
-      await runs.close()
+      await runs.shutdown()
       await stopWorker(worker)
     }
   })
@@ -257,15 +253,18 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     const worker = { current: null as WorkerProcess | null }
     try {
       const started = await runs.start(config())
-      const job = await queue.getJob(started.id)
-      await job!.updateData({ ...job!.data, config: { ...job!.data.config, epochs: -3 } })
-      // Valid, but its data set is not on the worker: refused with the engine's sentence, not retried.
+      const job = await enqueued(queue, started.id)
+      await job.updateData({ ...job.data, config: { ...job.data.config, epochs: -3 } })
+      // Valid, but its data set is not on the worker (no uploaded copy named): refused with the
+      // engine's sentence, not retried.
       const elsewhere = await runs.start(config())
-      const other = await queue.getJob(elsewhere.id)
+      const other = await enqueued(queue, elsewhere.id)
       const missing = join(root, 'not-on-this-worker')
-      await other!.updateData({
-        ...other!.data,
-        config: { ...other!.data.config, dataset: { kind: 'folder', path: missing } },
+      const { folder, ...withoutFolder } = other.data as Record<string, unknown>
+      expect(folder).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      await other.updateData({
+        ...withoutFolder,
+        config: { ...other.data.config, dataset: { kind: 'folder', path: missing } },
       })
       worker.current = await workerIn('strict')
       const final = await runs.waitFor(started.id)
@@ -282,12 +281,21 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
       expect(refused.error).toContain(missing)
       await expect.poll(() => queue.getJobState(elsewhere.id), { timeout: 10_000 }).toBe('failed')
     } finally {
-      await runs.close()
+      await runs.shutdown()
       await queue.close()
       if (worker.current) await stopWorker(worker.current)
     }
   })
 })
+
+/** The run's job, once the app has put it on the queue (its data set uploaded first). */
+async function enqueued(queue: Queue, id: string) {
+  for (;;) {
+    const job = await queue.getJob(id)
+    if (job) return job
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
 
 /** Resolves once the app's folder of the run holds the checkpoint of `epoch`. */
 async function collected(home: string, id: string, epoch: number): Promise<void> {

@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises'
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { EventChannel, EventPayload } from '@common/contract'
-import { describeBadJob, remoteJobSchema, type WorkerHeartbeat } from '@common/remote-run'
+import { describeBadJob, remoteJobSchema, type RemoteJob, type WorkerHeartbeat } from '@common/remote-run'
 import type { WorkerPlace } from '@common/run-record'
 import type { BackendPreference } from '@common/schemas'
 import { errorMessage } from '../errors'
@@ -20,6 +20,7 @@ import { runPaths } from '../run-files/paths'
 import { RunManager } from '../runs'
 import type { LaunchTrainer } from '../train'
 import { artifactFromHash, snapshotRun } from './artifact'
+import { fetchDataset } from './dataset-transfer'
 import { HEARTBEAT_MS, KEY_PREFIX, RUN_QUEUE, WORKERS_KEY, runKeys } from './keys'
 import { prepareRunFolder } from './prepare-run'
 import { redisOptions } from './redis-url'
@@ -129,8 +130,7 @@ export class RemoteWorker {
         })
       throw new UnrecoverableError(sentence)
     }
-    const remote = parsed.data
-    const id = remote.runId
+    const id = parsed.data.runId
     const held: HeldRun = {
       channel: new RunChannel(this.redis, id, lockKey, token),
       writes: Promise.resolve(),
@@ -142,10 +142,13 @@ export class RemoteWorker {
     try {
       const hash = await this.redis.hgetallBuffer(runKeys(id).artifact)
       const artifact = artifactFromHash(hash)
-      await prepareRunFolder(this.options.home, remote, artifact, this.options.backend)
-      this.options.log(`Took run ${id} (${remote.name}) from epoch ${(artifact?.checkpointEpoch ?? 0) + 1}.`)
       this.send(held, { type: 'claimed', worker: this.place, attempt: job.attemptsMade + 1 })
       try {
+        const remote = await this.withLocalDataset(parsed.data)
+        await prepareRunFolder(this.options.home, remote, artifact, this.options.backend)
+        this.options.log(
+          `Took run ${id} (${remote.name}) from epoch ${(artifact?.checkpointEpoch ?? 0) + 1}.`,
+        )
         await this.manager.resume(id)
       } catch (error) {
         // Refused before training (its data set, its memory): the same on any worker.
@@ -178,6 +181,15 @@ export class RemoteWorker {
       // Redis holds the run now; a copy left here is rebuilt from there if this worker takes it again.
       await rm(runPaths(this.options.home, id).dir, { recursive: true, force: true }).catch(() => undefined)
     }
+  }
+
+  /** The job with its folder data set's path here: the copy in this home, fetched once by its SHA-256. */
+  private async withLocalDataset(job: RemoteJob): Promise<RemoteJob> {
+    const { dataset } = job.config
+    if (!job.folder || dataset.kind !== 'folder') return job
+    const { folder, fetched } = await fetchDataset(this.redis, this.options.home, job.folder.sha256)
+    if (fetched) this.options.log(`Fetched data set ${job.folder.sha256.slice(0, 12)} into ${folder}.`)
+    return { ...job, config: { ...job.config, dataset: { ...dataset, path: folder } } }
   }
 
   /** Stops the run when the app asked for it (its stop key is set). */

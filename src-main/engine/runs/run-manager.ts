@@ -7,11 +7,14 @@ import { availableParallelism, totalmem } from 'node:os'
 import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { RunNotesChange } from '@common/run-notes'
+import type { WorkerHeartbeat } from '@common/remote-run'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import type { RunSweepRef } from '@common/sweep'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
+import { RemoteLink } from '../remote/remote-link'
+import { RemoteTrainer, isRemoteEventMessage } from '../remote/remote-trainer'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain } from '../train/protocol'
@@ -25,6 +28,7 @@ import {
   type DatasetFacts,
 } from './dataset-facts'
 import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
+import { applyRemoteEvent } from './remote-messages'
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
 import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
@@ -45,6 +49,13 @@ export interface RunManagerOptions {
   maxTrainers?: () => number | null
   /** The backend, cores and memory a run's memory estimate is checked against; defaults to this machine. */
   memoryEnvironment?: (preference: BackendPreference) => Promise<MemoryEnvironment>
+  /**
+   * The Redis server (redis:// or rediss:// URL) whose workers train the runs started or resumed
+   * from now on; read at each start and resume. Null or absent: they train here.
+   */
+  redisUrl?: () => string | null
+  /** What the Redis queue has to say (Redis away and back, an event not collected); never a credential. */
+  log?: (line: string) => void
 }
 
 export class RunManager {
@@ -60,6 +71,8 @@ export class RunManager {
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
   private readonly resuming = new Set<string>()
+  /** The connections to the Redis servers named so far, by URL. */
+  private readonly links = new Map<string, RemoteLink>()
 
   constructor(private readonly options: RunManagerOptions) {
     this.store = new RunStore(options.home)
@@ -87,17 +100,23 @@ export class RunManager {
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
   async start(asked: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
-    const facts = await this.validate(asked)
+    const link = this.remoteLink()
+    const facts = await this.validate(asked, link !== null)
     // A folder's input is recorded as chosen (its defaults filled in), so the run reads it so again.
     const config: RunConfig = { ...asked, dataset: facts.ref }
+    const sweep = options.sweep ? { sweep: options.sweep } : {}
+    if (link) {
+      const created = await this.store.create(
+        { ...newRunDraft(config, facts, 'queued'), ...sweep, remote: true },
+        'train',
+      )
+      return this.beginRemote(new ActiveRun(created.record, created.lock, 'start', [], this.store), link)
+    }
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
     try {
       created = await this.store.create(
-        {
-          ...newRunDraft(config, facts, slot ? 'running' : 'queued'),
-          ...(options.sweep ? { sweep: options.sweep } : {}),
-        },
+        { ...newRunDraft(config, facts, slot ? 'running' : 'queued'), ...sweep },
         'train',
       )
     } catch (error) {
@@ -109,7 +128,7 @@ export class RunManager {
 
   /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
   async check(config: RunConfig): Promise<void> {
-    await this.validate(config)
+    await this.validate(config, this.remoteLink() !== null)
   }
 
   /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
@@ -162,6 +181,11 @@ export class RunManager {
     try {
       // Read again under the lock: the process that held it may have changed the run.
       const read = await this.effectiveRecord(await this.store.read(id))
+      if (read.remote && OWNED.includes(read.status)) {
+        const where = read.worker ? ` (last on ${read.worker.name})` : ''
+        const message = `Run ${id} is on the workers' queue${where}: it is collected from there, not resumed.`
+        throw new UserError(message, 'conflict', 'id')
+      }
       if (epochs !== undefined && epochs <= read.config.epochs) {
         const message = `Run ${id} already trains for ${read.config.epochs} epochs; give it more than that.`
         throw new UserError(message, 'invalid', 'epochs')
@@ -181,9 +205,23 @@ export class RunManager {
           'id',
         )
       }
-      await this.validate(record.config)
+      const link = this.remoteLink()
+      await this.validate(record.config, link !== null)
       // Checked here too, before anything is written, so that a refused resume changes no file.
       await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
+      if (link) {
+        // Its checkpoint goes along with the job: any worker, even one with an empty home, goes on from it.
+        const resumed: RunRecord = {
+          ...record,
+          status: 'queued',
+          remote: true,
+          updatedAt: new Date().toISOString(),
+        }
+        delete resumed.error
+        await this.store.write(resumed)
+        const history = await this.store.metrics(id)
+        return this.beginRemote(new ActiveRun(resumed, lock, 'resume', history, this.store), link)
+      }
       slot = await this.queue.tryTake(id)
       const resumed: RunRecord = {
         ...record,
@@ -311,13 +349,55 @@ export class RunManager {
     return this.effectiveRecord(await this.store.read(id))
   }
 
-  /** Stops every run (killing those that do not stop in time) and waits for them. */
+  /**
+   * Stops every run trained here (killing those that do not stop in time) and waits for them.
+   * Runs that workers train keep training: this process stops collecting them, and the next
+   * one's `collectRemoteRuns` goes on.
+   */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.active.keys()].map((id) => this.stop(id)))
+    await Promise.all(
+      [...this.active.values()].map((run) =>
+        run.process instanceof RemoteTrainer ? this.detach(run, run.process) : this.stop(run.record.id),
+      ),
+    )
+    for (const link of this.links.values()) await link.close()
+    this.links.clear()
+  }
+
+  /**
+   * Collects the runs of this home that workers train and no process follows (the app was closed
+   * meanwhile): each is followed again from the start of its Redis stream, so what finished while
+   * the app was away reaches its folder first. The app calls it at start, and whenever the Redis
+   * server setting changes; returns the ids it took up (none while no server is named).
+   */
+  async collectRemoteRuns(): Promise<string[]> {
+    const link = this.remoteLink()
+    if (!link) return []
+    const taken: string[] = []
+    for (const item of await this.store.list()) {
+      if (item.damaged || !item.record.remote || !OWNED.includes(item.record.status)) continue
+      if (this.active.has(item.id) || (await this.store.isLocked(item.id))) continue
+      const lock = await this.store.lock(item.id, 'train')
+      try {
+        const record = await this.store.read(item.id)
+        const history = await this.store.metrics(item.id)
+        this.beginRemote(new ActiveRun(record, lock, 'resume', history, this.store), link, true)
+        taken.push(item.id)
+      } catch (error) {
+        await lock.release()
+        throw error
+      }
+    }
+    return taken
+  }
+
+  /** The workers of the Redis server `redisUrl` names that said they are alive lately; none without one. */
+  async workers(): Promise<WorkerHeartbeat[]> {
+    return (await this.remoteLink()?.workers()) ?? []
   }
 
   /** The data set's facts, once the data set, the network and the memory it needs all work. */
-  private async validate(config: RunConfig): Promise<DatasetFacts> {
+  private async validate(config: RunConfig, remote = false): Promise<DatasetFacts> {
     const facts = await this.checkDataset(config, this.options.home, (progress) =>
       this.emit('datasets.decoding', { dataset: config.dataset, ...progress }),
     )
@@ -328,7 +408,8 @@ export class RunManager {
     )
     checkAugmentation(config.augmentation, facts)
     checkValidationSplit(config.validationSplit, facts.trainCount)
-    checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
+    // A worker checks its own memory when it takes the run; this machine's says nothing of it.
+    if (!remote) checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
     return facts
   }
 
@@ -372,6 +453,36 @@ export class RunManager {
     return run.record
   }
 
+  /** Owns a run that workers train: its process is the queue's job, followed (or enqueued first). */
+  private beginRemote(run: ActiveRun, link: RemoteLink, follow = false): RunRecord {
+    const id = run.record.id
+    this.active.set(id, run)
+    this.emit('runs.changed', { runId: id })
+    this.emit('runs.status', { runId: id, status: run.record.status })
+    const paths = this.store.paths(id)
+    this.train(run, null, () => new RemoteTrainer({ link, record: run.record, paths, follow }))
+    return run.record
+  }
+
+  /** Stops collecting a run that workers train, leaving its record as it stands for the next process. */
+  private async detach(run: ActiveRun, process: RemoteTrainer): Promise<void> {
+    process.detach()
+    this.active.delete(run.record.id)
+    await run.release()
+  }
+
+  /** The connection to the Redis server `redisUrl` names now; null when it names none. */
+  private remoteLink(): RemoteLink | null {
+    const url = this.options.redisUrl?.() ?? null
+    if (!url) return null
+    let link = this.links.get(url)
+    if (!link) {
+      link = new RemoteLink(url, this.options.log ?? (() => undefined))
+      this.links.set(url, link)
+    }
+    return link
+  }
+
   /** Trains a run in line once its slot comes; one cancelled from the line ends stopped. */
   private afterLine(run: ActiveRun, slot: Promise<TrainerSlot>): void {
     slot.then(
@@ -392,12 +503,12 @@ export class RunManager {
     )
   }
 
-  /** Starts the training process of a run that holds its lock and a trainer slot. */
-  private train(run: ActiveRun, slot: TrainerSlot): void {
+  /** Starts the training process of a run that holds its lock and a trainer slot (a remote run needs none). */
+  private train(run: ActiveRun, slot: TrainerSlot | null, launch: () => TrainerProcess = this.launch): void {
     run.slot = slot
     let process: TrainerProcess
     try {
-      process = this.launch()
+      process = launch()
     } catch (error) {
       void this.end(run, {
         status: 'failed',
@@ -410,6 +521,7 @@ export class RunManager {
     const context = { emit: this.emit, home, replicaStepTimeoutMs }
     process.onMessage((message) => {
       if (isTrainerToMain(message)) applyTrainerMessage(run, process, message, context)
+      else if (isRemoteEventMessage(message)) applyRemoteEvent(run, message.event, this.emit)
     })
     process.onExit((code) => void this.end(run, run.exitOutcome(code)))
   }

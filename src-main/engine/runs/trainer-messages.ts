@@ -2,7 +2,7 @@
  * What each message of a run's training process does on the main side: the next message to send
  * it, the record's new figures (written by the run's write queue), the events for the views.
  */
-import type { EmitEvent } from '@common/contract'
+import type { BatchProgress, EmitEvent } from '@common/contract'
 import { classCountOf, summarizeMetrics } from '@common/summary'
 import type { TrainerProcess } from '../train/launch'
 import type { TrainerToMain } from '../train/protocol'
@@ -47,14 +47,8 @@ export function applyTrainerMessage(
       void run.enqueue(() => run.lock.setChild(message.pid))
       emit('runs.changed', { runId: id })
       return
-    case 'progress': {
-      const last = run.batches.at(-1)
-      if (last && last.epoch !== message.progress.epoch) run.batches = []
-      run.batches.push(message.progress)
-      if (run.batches.length > MAX_BATCHES) run.batches.splice(0, run.batches.length - MAX_BATCHES)
-      emit('runs.progress', message.progress)
-      return
-    }
+    case 'progress':
+      return recordProgress(run, message.progress, emit)
     case 'epoch':
       run.metrics = [...run.metrics.filter((m) => m.epoch < message.metrics.epoch), message.metrics]
       run.update({
@@ -81,4 +75,13 @@ export function applyTrainerMessage(
       run.outcome = { status: 'failed', error: message.error }
       return
   }
+}
+
+/** Keeps a batch's figures for the live curve of the epoch in progress and tells the views. */
+export function recordProgress(run: ActiveRun, progress: BatchProgress, emit: EmitEvent): void {
+  const last = run.batches.at(-1)
+  if (last && last.epoch !== progress.epoch) run.batches = []
+  run.batches.push(progress)
+  if (run.batches.length > MAX_BATCHES) run.batches.splice(0, run.batches.length - MAX_BATCHES)
+  emit('runs.progress', progress)
 }
