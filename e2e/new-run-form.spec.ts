@@ -105,7 +105,7 @@ describe('the new-run form', () => {
       // A warm-up into a cosine peaks a hair below the rate: 1e-4 x (1 + cos(0.1 pi)) / 2.
       expect(
         await page
-          .getByRole('img', { name: 'Schedule curve: the rate over 10 epochs, peak 0.0000976' })
+          .getByRole('img', { name: 'Schedule curve: the rate over 10 epochs, peak 9.76e-5' })
           .count(),
       ).toBe(1)
 
