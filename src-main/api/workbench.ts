@@ -5,11 +5,13 @@ import { createInspectHandlers } from './handlers/inspect'
 import { createModelHandlers } from './handlers/model'
 import { createRunHandlers } from './handlers/runs'
 import { createSweepHandlers } from './handlers/sweeps'
+import { createWorkerHandlers } from './handlers/workers'
 import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
 import { watchRunStore } from '../engine/runs/store-watcher'
 import { watchQueueFile } from '../engine/runs/queue-file'
 import { SweepRunner } from '../engine/sweeps/sweep-runner'
+import { WorkerDirectory } from '../engine/remote/worker-directory'
 import type { ErrorLogger } from './dispatch'
 import type { LaunchTrainer } from '../engine/train'
 
@@ -43,6 +45,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     maxTrainers: () => options.settings.get().maxTrainers,
   })
   sweeps = new SweepRunner({ home: options.home, runs, emit })
+  const workerDirectory = new WorkerDirectory()
   const handlers: RequestHandlers = {
     ...createAppHandlers(options),
     ...createModelHandlers(),
@@ -55,6 +58,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
     ...createSweepHandlers(runs, sweeps),
+    ...createWorkerHandlers(options.settings, workerDirectory),
   }
   // Changes other processes make to the run store (the CLI, another window) reach the views too.
   const watcher = watchRunStore(
@@ -75,6 +79,7 @@ export function createWorkbench(options: WorkbenchOptions) {
   runs.runQueue.adopt().catch((error: unknown) => options.logError?.('queue adoption', error))
   const shutdown = async () => {
     queueWatcher.close()
+    workerDirectory.close()
     ;(await watcher)?.close()
     await sweeps?.shutdown()
     await runs.shutdown()

@@ -4,6 +4,7 @@ import type { AppInfo, RequestHandlers } from '@common/contract'
 import type { SettingsStore } from '../../engine/settings/store'
 import { probeBackends } from '../../engine/backend'
 import { UserError } from '../../engine/errors'
+import { shownSettings, withSavedPassword } from './workers'
 
 export interface AppContext {
   home: string
@@ -39,7 +40,8 @@ export function createAppHandlers(
       }
       return { path: await ctx.chooseFolder(title ?? 'Choose a folder') }
     },
-    'settings.get': async () => ctx.settings.get(),
-    'settings.update': async (patch) => ctx.settings.update(patch),
+    'settings.get': async () => shownSettings(ctx.settings.get()),
+    'settings.update': async (patch) =>
+      shownSettings(ctx.settings.update(withSavedPassword(patch, ctx.settings.get().redisUrl))),
   }
 }
