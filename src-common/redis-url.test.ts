@@ -20,6 +20,9 @@ describe('the Redis URL of the settings', () => {
     expect(refused('redis://queue.lan/jobs')?.message).toBe(
       `The Redis URL's database must be a number, not "jobs"`,
     )
+    expect(refused('redis://:50%zz@queue.lan')?.message).toBe(
+      "The Redis URL's user or password has a % that is not an escape (write % as %25)",
+    )
     expect(refused('queue.lan hunter2')?.message).toBe(
       '"(a URL that does not parse)" is not a Redis URL (redis://host:port or rediss://host:port)',
     )
@@ -31,7 +34,11 @@ describe('the Redis URL of the settings', () => {
   it('puts the saved password where the masked one stands, and only there', () => {
     const saved = 'redis://:s%3Acret@queue.lan:6379'
     expect(unmaskRedisUrl('redis://:***@queue.lan:6379/4', saved)).toBe('redis://:s%3Acret@queue.lan:6379/4')
-    expect(unmaskRedisUrl('rediss://admin:***@other.lan', saved)).toBe('rediss://admin:s%3Acret@other.lan')
+    // Never to another server: the mask cannot carry the password elsewhere.
+    expect(unmaskRedisUrl('redis://:***@other.lan:6379', saved)).toBeNull()
+    expect(unmaskRedisUrl('redis://:***@queue.lan:6380', saved)).toBeNull()
+    expect(unmaskRedisUrl('rediss://:***@queue.lan:6379', saved)).toBeNull()
+    expect(unmaskRedisUrl('redis://admin:***@queue.lan:6379', saved)).toBeNull()
     expect(unmaskRedisUrl('redis://:typed@queue.lan:6379', saved)).toBe('redis://:typed@queue.lan:6379')
     expect(unmaskRedisUrl('redis://:***@queue.lan', null)).toBeNull()
     expect(unmaskRedisUrl('redis://:***@queue.lan', 'redis://queue.lan')).toBeNull()

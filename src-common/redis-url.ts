@@ -40,16 +40,33 @@ export function parseRedisUrl(
   const db = parsed.pathname.replace(/^\//, '')
   if (db !== '' && !/^\d+$/.test(db))
     return { ok: false, problem: `The Redis URL's database must be a number, not "${db}"` }
+  const username = decoded(parsed.username)
+  const password = decoded(parsed.password)
+  if (username === null || password === null)
+    return {
+      ok: false,
+      problem: "The Redis URL's user or password has a % that is not an escape (write % as %25)",
+    }
   return {
     ok: true,
     parts: {
       tls: parsed.protocol === 'rediss:',
       host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: parsed.port ? Number(parsed.port) : 6379,
-      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
       ...(db ? { db: Number(db) } : {}),
     },
+  }
+}
+
+/** A user or password of a URL with its escapes decoded; null when a % escapes nothing. */
+function decoded(part: string): string | null {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    // URIError: the sentence of the caller names the part.
+    return null
   }
 }
 
@@ -70,18 +87,20 @@ export function redactRedisUrl(url: string): string {
 
 /**
  * `url` as typed, with a masked password (`***`, as the settings show a saved URL) replaced by
- * the password of `saved`; null when it is masked and nothing is saved to stand for it.
+ * the password of `saved`; null when it is masked and `saved` has none for the same server
+ * (scheme, host, port and user): the saved password never goes to a server it was not typed for.
  */
 export function unmaskRedisUrl(url: string, saved: string | null): string | null {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return url
-  }
-  if (decodeURIComponent(parsed.password) !== REDIS_PASSWORD_MASK) return url
-  const password = saved && URL.canParse(saved) ? new URL(saved).password : ''
-  if (!password) return null
-  parsed.password = password
+  if (!URL.canParse(url)) return url
+  const parsed = new URL(url)
+  if (parsed.password !== REDIS_PASSWORD_MASK) return url
+  const known = saved && URL.canParse(saved) ? new URL(saved) : null
+  const same =
+    known !== null &&
+    known.protocol === parsed.protocol &&
+    known.host === parsed.host &&
+    known.username === parsed.username
+  if (!same || !known.password) return null
+  parsed.password = known.password
   return parsed.toString()
 }

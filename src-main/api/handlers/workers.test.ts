@@ -77,7 +77,7 @@ describe('the Redis setting', () => {
     expect(await settingsFile().catch(() => '')).toBe(before)
     const masked = await refusal('settings.update', { redisUrl: 'redis://:***@127.0.0.1:6379' })
     expect(masked.message).toBe(
-      "The Redis URL's password is ***, which stands for a saved password, and none is saved; type the password.",
+      "The Redis URL's password is ***, which stands for the saved password of the same server, and none is saved for this one; type the password.",
     )
   })
 
@@ -97,6 +97,10 @@ describe('the Redis setting', () => {
     expect(other.redisUrl).toBe(`redis://:***@127.0.0.1:${redis.port}/3`)
     expect(await settingsFile()).toContain(`${encodeURIComponent(PASSWORD)}@127.0.0.1:${redis.port}/3`)
     await ask('settings.update', { redisUrl: redis.url })
+    // The mask never carries the saved password to another server.
+    const elsewhere = await refusal('workers.testConnection', { url: 'redis://:***@127.0.0.2:6379' })
+    expect(elsewhere).toMatchObject({ code: 'invalid', field: 'url' })
+    expect(elsewhere.message).toContain('none is saved for this one')
   })
 })
 

@@ -23,7 +23,7 @@ function unmaskedOrRefused(url: string, saved: string | null, field: string): st
   const unmasked = unmaskRedisUrl(url, saved)
   if (unmasked === null) {
     throw new UserError(
-      `The Redis URL's password is ${REDIS_PASSWORD_MASK}, which stands for a saved password, and none is saved; type the password.`,
+      `The Redis URL's password is ${REDIS_PASSWORD_MASK}, which stands for the saved password of the same server, and none is saved for this one; type the password.`,
       'invalid',
       field,
     )
