@@ -4,6 +4,8 @@
  * `cli.js worker`, its own home) appearing in the Workers panel with its heartbeat, live.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -11,6 +13,7 @@ import { startRedis, type RedisServer } from '../src-main/engine/remote/redis.fi
 import { expectReadable, unlabelledControls } from './a11y'
 import {
   ROOT,
+  callApi,
   launchBrowser,
   makeHome,
   openPage,
@@ -37,7 +40,7 @@ afterAll(async () => {
 })
 
 /** Starts the built `cli.js worker` on its own home; resolves once it says it takes runs. */
-async function startWorker(name: string): Promise<ChildProcess> {
+async function startWorker(name: string, backend = ['--backend', 'cpu']): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -49,8 +52,7 @@ async function startWorker(name: string): Promise<ChildProcess> {
       makeHome(),
       '--name',
       name,
-      '--backend',
-      'cpu',
+      ...backend,
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -115,6 +117,7 @@ describe('workers on other machines', () => {
   })
 
   it('shows a worker process in the Workers panel with its name, host, backend and live heartbeat', async () => {
+    await callApi(shell, 'settings.update', { redisUrl: redis.url })
     const page = await openPage(browser)
     await page.goto(`${shell.url}#/workers`)
     await page.getByRole('heading', { name: 'No worker has reported' }).waitFor()
@@ -124,11 +127,7 @@ describe('workers on other machines', () => {
     const row = page.getByTestId('worker-row').filter({ hasText: 'e2e-worker' })
     await row.waitFor({ timeout: 10_000 })
     const cells = await row.getByRole('cell').allTextContents()
-    expect(cells.map((c) => c.trim()).slice(0, 3)).toEqual([
-      'e2e-worker',
-      (await import('node:os')).hostname(),
-      'cpu',
-    ])
+    expect(cells.map((c) => c.trim()).slice(0, 3)).toEqual(['e2e-worker', hostname(), 'cpu'])
     expect(cells[4].trim()).toBe('idle')
     // The heartbeat's age moves on while the panel is open (a poll every 2 s, a beat every 5 s).
     const heartbeat = row.getByTestId('worker-heartbeat')
@@ -149,6 +148,69 @@ describe('workers on other machines', () => {
     // A worker stopped with SIGTERM says goodbye: its row goes at the next poll.
     worker.kill('SIGTERM')
     await page.getByRole('heading', { name: 'No worker has reported' }).waitFor({ timeout: 15_000 })
+    expect(pageErrors(page)).toEqual([])
+    expect(pageErrors(dark)).toEqual([])
+  })
+
+  it('trains a run started from the form on the worker, its chart live, and says which worker', async () => {
+    await callApi(shell, 'settings.update', { redisUrl: redis.url })
+    worker = await startWorker('e2e-trainer', [])
+    const host = hostname()
+    const page = await openPage(browser)
+    await page.goto(shell.url)
+    await page.getByRole('button', { name: 'Quick look' }).click()
+    await page.getByLabel('Training images').fill('800')
+    await page.getByLabel('Epochs', { exact: true }).fill('1')
+    await page.getByRole('button', { name: 'Start run' }).click()
+    await page.waitForURL(/#\/runs\/[^/]+$/)
+    const id = decodeURIComponent(page.url().split('#/runs/')[1])
+
+    await expect
+      .poll(() => page.getByTestId('run-worker').textContent(), { timeout: 30_000, interval: 100 })
+      .toMatch(new RegExp(`^\\s*Trains on worker e2e-trainer \\(${host}\\)\\s*$`))
+    // Per-batch samples come back through Redis while the run trains there.
+    await expect
+      .poll(() => page.getByTestId('progress-batch').textContent(), { timeout: 60_000, interval: 100 })
+      .toMatch(/^\d+ \/ \d+$/)
+    await screenshot(page, 'workers-run-live-light')
+    await expect
+      .poll(() => page.getByRole('main').getByTestId('run-status').textContent(), {
+        timeout: 120_000,
+        interval: 250,
+      })
+      .toBe('completed')
+    await expect
+      .poll(() => page.getByRole('img', { name: 'Loss chart', exact: true }).textContent(), {
+        timeout: 10_000,
+      })
+      .toMatch(/After epoch 1: training loss \d/)
+    expect((await page.getByTestId('run-worker').textContent())?.trim()).toBe(
+      `Trained on worker e2e-trainer (${host})`,
+    )
+    await expectReadable(page, 'light')
+    await screenshot(page, 'workers-run-completed-light')
+    // The run's folder here is its record: it says where it trained, and holds no credential.
+    const runJson = await readFile(join(shell.home, 'runs', id, 'run.json'), 'utf8')
+    expect(JSON.parse(runJson)).toMatchObject({ remote: true, worker: { name: 'e2e-trainer', host } })
+    expect(runJson).not.toContain(PASSWORD)
+    expect(shell.output()).not.toContain(PASSWORD)
+
+    await page.goto(`${shell.url}#/runs`)
+    const row = page
+      .getByRole('row')
+      .filter({ has: page.locator(`a[href="#/runs/${encodeURIComponent(id)}"]`) })
+    await expect
+      .poll(() => row.getByTestId('run-row-worker').textContent(), { timeout: 10_000 })
+      .toBe(`on worker e2e-trainer (${host})`)
+    const dark = await openPage(browser, 'dark')
+    await dark.goto(`${shell.url}#/runs/${encodeURIComponent(id)}`)
+    await dark
+      .getByTestId('run-worker')
+      .getByText('Trained on worker e2e-trainer')
+      .waitFor({ timeout: 10_000 })
+    await expectReadable(dark, 'dark')
+    await screenshot(dark, 'workers-run-completed-dark')
+    worker.kill('SIGTERM')
     expect(pageErrors(page)).toEqual([])
     expect(pageErrors(dark)).toEqual([])
   })

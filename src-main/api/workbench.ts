@@ -43,11 +43,18 @@ export function createWorkbench(options: WorkbenchOptions) {
     emit,
     launch: options.launch,
     maxTrainers: () => options.settings.get().maxTrainers,
+    redisUrl: () => options.settings.get().redisUrl ?? null,
+    // Sentences only (Redis away and back): the URL in them is masked.
+    log: (line) => options.logError?.('workers', line),
   })
+  // Runs that workers trained while no process here collected them (the app was closed, or
+  // another Redis server was named): what they finished reaches their folders.
+  const collectRemoteRuns = () =>
+    void runs.collectRemoteRuns().catch((error: unknown) => options.logError?.('workers', error))
   sweeps = new SweepRunner({ home: options.home, runs, emit })
   const workerDirectory = new WorkerDirectory()
   const handlers: RequestHandlers = {
-    ...createAppHandlers(options),
+    ...createAppHandlers({ ...options, redisChanged: collectRemoteRuns }),
     ...createModelHandlers(),
     ...createDatasetHandlers({
       home: options.home,
@@ -77,6 +84,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     (error) => options.logError?.('queue watch', error),
   )
   runs.runQueue.adopt().catch((error: unknown) => options.logError?.('queue adoption', error))
+  collectRemoteRuns()
   const shutdown = async () => {
     queueWatcher.close()
     workerDirectory.close()

@@ -12,6 +12,8 @@ export interface AppContext {
   settings: SettingsStore
   /** The native folder picker; only the desktop app has one. */
   chooseFolder?: (title: string) => Promise<string | null>
+  /** Called after the Redis server setting changed (runs of the new server are collected). */
+  redisChanged?: () => void
 }
 
 /** `app.info` and the settings requests. */
@@ -41,7 +43,11 @@ export function createAppHandlers(
       return { path: await ctx.chooseFolder(title ?? 'Choose a folder') }
     },
     'settings.get': async () => shownSettings(ctx.settings.get()),
-    'settings.update': async (patch) =>
-      shownSettings(ctx.settings.update(withSavedPassword(patch, ctx.settings.get().redisUrl))),
+    'settings.update': async (patch) => {
+      const before = ctx.settings.get().redisUrl
+      const saved = ctx.settings.update(withSavedPassword(patch, before))
+      if (saved.redisUrl !== before) ctx.redisChanged?.()
+      return shownSettings(saved)
+    },
   }
 }
