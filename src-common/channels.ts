@@ -34,6 +34,8 @@ export const REQUEST_CHANNELS = [
   'queue.list',
   'queue.move',
   'queue.cancel',
+  'workers.list',
+  'workers.testConnection',
 ] as const
 
 export const EVENT_CHANNELS = [

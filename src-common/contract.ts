@@ -6,6 +6,7 @@
 import type { EventChannel, RequestChannel } from './channels'
 import type { HandlerInput, RequestInput, inspectImageSchema } from './requests'
 import type { QueueEntry } from './queue'
+import type { RedisCheck, WorkersList } from './remote-run'
 import type { EpochMetrics, RunRecord, RunStatus } from './run-record'
 import type { DatasetReport, FolderFormat, ImageInput } from './datasets'
 import type { BackendName, BackendPreference, DatasetRef, GpuAdapter, Settings } from './schemas'
@@ -25,6 +26,7 @@ export type {
 } from './run-record'
 export type { BackendName } from './schemas'
 export type { QueueEntry } from './queue'
+export type { RedisCheck, WorkerRow, WorkersList } from './remote-run'
 export type { SweepConfig, SweepConfigInput, SweepRecord, SweepTrial, TrialState } from './sweep'
 
 export interface BackendCandidate {
@@ -296,6 +298,8 @@ export interface RequestOutputs {
   'queue.list': QueueEntry[]
   'queue.move': QueueEntry[]
   'queue.cancel': QueueEntry[]
+  'workers.list': WorkersList
+  'workers.testConnection': RedisCheck
 }
 
 /** Events: pushed from main to every renderer. */

@@ -91,3 +91,26 @@ export const workerHeartbeatSchema = z.object({
   at: z.string(),
 })
 export type WorkerHeartbeat = z.infer<typeof workerHeartbeatSchema>
+
+/** A worker as the Workers panel lists it: its heartbeat, and how long ago the app read it beat. */
+export const workerRowSchema = workerHeartbeatSchema.extend({ heartbeatAgeMs: z.number().min(0) })
+export type WorkerRow = z.infer<typeof workerRowSchema>
+
+/** The answer of `workers.list`. */
+export const workersListSchema = z.object({
+  /** The Redis server asked, its password masked; null when the settings name none. */
+  redis: z.string().nullable(),
+  workers: z.array(workerRowSchema),
+})
+export type WorkersList = z.infer<typeof workersListSchema>
+
+/** The answer of `workers.testConnection`: the server answered, and how it is configured. */
+export const redisCheckSchema = z.object({
+  /** The server asked, its password masked. */
+  redis: z.string(),
+  version: z.string(),
+  maxmemoryPolicy: z.string(),
+  /** Why the queue is not safe on this server (BullMQ needs noeviction); null when it is. */
+  warning: z.string().nullable(),
+})
+export type RedisCheck = z.infer<typeof redisCheckSchema>

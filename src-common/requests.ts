@@ -19,6 +19,7 @@ import {
   runIdSchema,
   runRefSchema,
   runRenameSchema,
+  redisUrlSchema,
   settingsPatchSchema,
 } from './schemas'
 import { strictDeep } from './strict'
@@ -147,6 +148,10 @@ const declaredSchemas = {
   'queue.list': emptySchema,
   'queue.move': queueMoveRequestSchema,
   'queue.cancel': queueCancelRequestSchema,
+  /** The workers alive on the Redis server the settings name. */
+  'workers.list': emptySchema,
+  /** Whether a Redis server answers: `url` as typed (a masked password stands for the saved one), else the saved one. */
+  'workers.testConnection': z.object({ url: redisUrlSchema.optional() }).strict(),
 } satisfies Record<RequestChannel, z.ZodType>
 
 type RequestSchemas = typeof declaredSchemas

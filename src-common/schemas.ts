@@ -11,6 +11,7 @@ import {
   monitorSchema,
 } from './recipe'
 import { MAX_CLASSES, folderInputFields } from './datasets'
+import { parseRedisUrl } from './redis-url'
 import { limitSchema as limited, RUN_LIMITS, RUN_NAME_MAX_LENGTH } from './run-limits'
 
 export const optimizerSchema = z.enum(['adam', 'sgd', 'rmsprop'])
@@ -206,6 +207,16 @@ export const windowStateSchema = z.object({
 /** The most runs Compare sets side by side (and the settings keep chosen). */
 export const MAX_COMPARED_RUNS = 8
 
+/** A Redis server's URL, refused with the sentence that names what is wrong with it. */
+export const redisUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const parsed = parseRedisUrl(url)
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem })
+  })
+
 /** The settings' fields without their defaults: what a patch may carry. */
 const settingsFields = {
   backend: backendPreferenceSchema,
@@ -218,6 +229,8 @@ const settingsFields = {
   window: windowStateSchema.nullable(),
   /** Training processes of this home at once; null lets the workbench pick from cores and memory. */
   maxTrainers: z.number().int().min(1).max(64).nullable(),
+  /** The Redis server whose workers train the runs (password allowed); null: train on this machine. */
+  redisUrl: redisUrlSchema.nullable(),
 }
 
 export const settingsSchema = z.object({
@@ -229,6 +242,7 @@ export const settingsSchema = z.object({
   compareSelection: settingsFields.compareSelection.default([]),
   window: settingsFields.window.default(null),
   maxTrainers: settingsFields.maxTrainers.default(null),
+  redisUrl: settingsFields.redisUrl.default(null),
 })
 export type Settings = z.infer<typeof settingsSchema>
 

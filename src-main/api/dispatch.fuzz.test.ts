@@ -45,6 +45,9 @@ async function tree(dir: string, skip: string): Promise<Record<string, string>> 
   return entries
 }
 
+/** A loopback port where no Redis answers (the workers requests are refused fast, never hang). */
+let redisPort = 0
+
 /** A loopback port nothing listens on: downloads are refused at once instead of going abroad. */
 async function closedPort(): Promise<number> {
   const server = createServer()
@@ -69,6 +72,7 @@ beforeAll(async () => {
     launch: inProcessTrainerLaunch(),
     downloadMirrors: [`http://127.0.0.1:${await closedPort()}/`],
   })
+  redisPort = await closedPort()
   const started = await dispatch(workbench.handlers, 'runs.start', seeds()['runs.start'])
   if (!started.ok) throw new Error(started.error.message)
   runId = (started.value as { id: string }).id
@@ -152,6 +156,8 @@ function seeds(): Record<RequestChannel, unknown> {
     'queue.list': undefined,
     'queue.move': { runId: id, place: 1 },
     'queue.cancel': { runId: id },
+    'workers.list': undefined,
+    'workers.testConnection': { url: `redis://:***@127.0.0.1:${redisPort}/1` },
     'runs.delete': { id },
   }
 }

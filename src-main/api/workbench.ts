@@ -5,11 +5,13 @@ import { createInspectHandlers } from './handlers/inspect'
 import { createModelHandlers } from './handlers/model'
 import { createRunHandlers } from './handlers/runs'
 import { createSweepHandlers } from './handlers/sweeps'
+import { createWorkerHandlers } from './handlers/workers'
 import type { SettingsStore } from '../engine/settings/store'
 import { RunManager } from '../engine/runs'
 import { watchRunStore } from '../engine/runs/store-watcher'
 import { watchQueueFile } from '../engine/runs/queue-file'
 import { SweepRunner } from '../engine/sweeps/sweep-runner'
+import { WorkerDirectory } from '../engine/remote/worker-directory'
 import type { ErrorLogger } from './dispatch'
 import type { LaunchTrainer } from '../engine/train'
 
@@ -41,10 +43,18 @@ export function createWorkbench(options: WorkbenchOptions) {
     emit,
     launch: options.launch,
     maxTrainers: () => options.settings.get().maxTrainers,
+    redisUrl: () => options.settings.get().redisUrl ?? null,
+    // Sentences only (Redis away and back): the URL in them is masked.
+    log: (line) => options.logError?.('workers', line),
   })
+  // Runs that workers trained while no process here collected them (the app was closed, or
+  // another Redis server was named): what they finished reaches their folders.
+  const collectRemoteRuns = () =>
+    void runs.collectRemoteRuns().catch((error: unknown) => options.logError?.('workers', error))
   sweeps = new SweepRunner({ home: options.home, runs, emit })
+  const workerDirectory = new WorkerDirectory()
   const handlers: RequestHandlers = {
-    ...createAppHandlers(options),
+    ...createAppHandlers({ ...options, redisChanged: collectRemoteRuns }),
     ...createModelHandlers(),
     ...createDatasetHandlers({
       home: options.home,
@@ -55,6 +65,7 @@ export function createWorkbench(options: WorkbenchOptions) {
     ...createRunHandlers(runs, options.home),
     ...createInspectHandlers({ home: options.home, emit: options.emit }),
     ...createSweepHandlers(runs, sweeps),
+    ...createWorkerHandlers(options.settings, workerDirectory),
   }
   // Changes other processes make to the run store (the CLI, another window) reach the views too.
   const watcher = watchRunStore(
@@ -73,8 +84,10 @@ export function createWorkbench(options: WorkbenchOptions) {
     (error) => options.logError?.('queue watch', error),
   )
   runs.runQueue.adopt().catch((error: unknown) => options.logError?.('queue adoption', error))
+  collectRemoteRuns()
   const shutdown = async () => {
     queueWatcher.close()
+    workerDirectory.close()
     ;(await watcher)?.close()
     await sweeps?.shutdown()
     await runs.shutdown()

@@ -4,6 +4,7 @@ import type { AppInfo, RequestHandlers } from '@common/contract'
 import type { SettingsStore } from '../../engine/settings/store'
 import { probeBackends } from '../../engine/backend'
 import { UserError } from '../../engine/errors'
+import { shownSettings, withSavedPassword } from './workers'
 
 export interface AppContext {
   home: string
@@ -11,6 +12,8 @@ export interface AppContext {
   settings: SettingsStore
   /** The native folder picker; only the desktop app has one. */
   chooseFolder?: (title: string) => Promise<string | null>
+  /** Called after the Redis server setting changed (runs of the new server are collected). */
+  redisChanged?: () => void
 }
 
 /** `app.info` and the settings requests. */
@@ -39,7 +42,12 @@ export function createAppHandlers(
       }
       return { path: await ctx.chooseFolder(title ?? 'Choose a folder') }
     },
-    'settings.get': async () => ctx.settings.get(),
-    'settings.update': async (patch) => ctx.settings.update(patch),
+    'settings.get': async () => shownSettings(ctx.settings.get()),
+    'settings.update': async (patch) => {
+      const before = ctx.settings.get().redisUrl
+      const saved = ctx.settings.update(withSavedPassword(patch, before))
+      if (saved.redisUrl !== before) ctx.redisChanged?.()
+      return shownSettings(saved)
+    },
   }
 }

@@ -6,18 +6,13 @@
  */
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import {
-  remoteEventSchema,
-  workerHeartbeatSchema,
-  type RemoteEvent,
-  type RemoteJob,
-  type WorkerHeartbeat,
-} from '@common/remote-run'
+import { remoteEventSchema, type RemoteEvent, type RemoteJob, type WorkerHeartbeat } from '@common/remote-run'
 import { errorMessage } from '../errors'
 import { artifactFields, artifactFromHash, type RunArtifact } from './artifact'
 import { DatasetUploads } from './dataset-transfer'
-import { HEARTBEAT_MS, KEY_PREFIX, RUN_QUEUE, WORKERS_KEY, runKeys } from './keys'
+import { KEY_PREFIX, RUN_QUEUE, runKeys } from './keys'
 import { redisOptions } from './redis-url'
+import { readWorkers } from './worker-directory'
 
 /** Hears a followed run's events in stream order; the next is read once it resolves. */
 type EventHandler = (event: RemoteEvent) => Promise<void>
@@ -107,14 +102,8 @@ export class RemoteLink {
   }
 
   /** The workers that said they are alive in the last three heartbeats, by name. */
-  async workers(): Promise<WorkerHeartbeat[]> {
-    const beats = Object.values(await this.redis.hgetall(WORKERS_KEY))
-    const recent = Date.now() - 3 * HEARTBEAT_MS
-    return beats
-      .map((text) => workerHeartbeatSchema.safeParse(JSON.parse(text)))
-      .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
-      .filter((beat) => Date.parse(beat.at) >= recent)
-      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  workers(): Promise<WorkerHeartbeat[]> {
+    return readWorkers(this.redis)
   }
 
   /** Stops reading (runs keep training on the workers) and closes the connections. */

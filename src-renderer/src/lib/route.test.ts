@@ -12,6 +12,7 @@ describe('parseHash', () => {
     expect(parseHash('#/sweeps')).toEqual({ view: 'sweeps' })
     expect(parseHash('#/sweeps/sweep-1')).toEqual({ view: 'sweep', id: 'sweep-1' })
     expect(parseHash('#/new-sweep')).toEqual({ view: 'new-sweep' })
+    expect(parseHash('#/workers')).toEqual({ view: 'workers' })
   })
 
   it('falls back to the new-run view', () => {

@@ -14,6 +14,7 @@ export type Route =
   | { view: 'sweeps' }
   | { view: 'sweep'; id: string }
   | { view: 'new-sweep' }
+  | { view: 'workers' }
   | { view: 'settings' }
 
 export const DEFAULT_ROUTE: Route = { view: 'new' }
@@ -43,6 +44,8 @@ export function parseHash(hash: string): Route {
       return id ? { view: 'sweep', id } : { view: 'sweeps' }
     case 'new-sweep':
       return { view: 'new-sweep' }
+    case 'workers':
+      return { view: 'workers' }
     case 'settings':
       return { view: 'settings' }
     default:

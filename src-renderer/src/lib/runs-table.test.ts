@@ -78,6 +78,18 @@ describe('runs table', () => {
     expect(filterRows(rows, '', 'running').map((row) => row.id)).toEqual(['2'])
   })
 
+  it('says which worker trained a remote run, and finds runs by it', () => {
+    const item = record('4', 'far away', 0.9)
+    if (item.damaged) throw new Error('a readable run')
+    const remote = toRow({
+      ...item,
+      record: { ...item.record, remote: true, worker: { name: 'gpu-1', host: 'lab-7' } },
+    })
+    expect(remote.worker).toBe('on worker gpu-1 (lab-7)')
+    expect(rows[0].worker).toBeNull()
+    expect(filterRows([...rows, remote], 'gpu-1', 'all').map((row) => row.id)).toEqual(['4'])
+  })
+
   it('flips the direction on the same column', () => {
     expect(nextSort({ key: 'name', direction: 'asc' }, 'name')).toEqual({ key: 'name', direction: 'desc' })
     expect(nextSort({ key: 'name', direction: 'asc' }, 'bestValAccuracy')).toEqual({

@@ -3,6 +3,7 @@ import type { RunListItem, RunRecord, RunStatus } from '@common/contract'
 import { DATASET_TITLES } from '@common/schemas'
 import { divergenceOf } from '@common/summary'
 import { keptCheckpoints, type KeptCheckpoints } from '@common/export-names'
+import { workerPlaceText } from './worker-text'
 
 export interface RunRow {
   id: string
@@ -15,6 +16,8 @@ export interface RunRow {
   epochsPlanned: number | null
   durationMs: number | null
   backend: string | null
+  /** Where a run of the Redis queue trains or trained ("on worker NAME (HOST)"); null for this machine. */
+  worker: string | null
   createdAt: string | null
   /** The run's tags, as given. */
   tags: string[]
@@ -109,6 +112,7 @@ export function toRow(item: RunListItem): RunRow {
       epochsPlanned: null,
       durationMs: null,
       backend: null,
+      worker: null,
       createdAt: null,
       checkpoints: { latest: 0, best: null },
       tags: [],
@@ -133,6 +137,7 @@ export function toRow(item: RunListItem): RunRow {
     epochsPlanned: record.config.epochs,
     durationMs: record.summary?.durationMs ?? null,
     backend: record.backend?.name ?? null,
+    worker: workerPlaceText(record),
     createdAt: record.createdAt,
     ...(record.queuePlace ? { queuePlace: record.queuePlace } : {}),
     checkpoints: keptCheckpoints(record),
@@ -188,7 +193,16 @@ export function filterRows(rows: readonly RunRow[], query: string, status: Statu
   return rows.filter((row) => {
     if (status !== 'all' && row.status !== status) return false
     const tags = row.tags.map((t) => t.toLowerCase())
-    const haystack = [row.name, row.id, row.dataset, row.backend ?? '', row.status, ...tags, row.settings]
+    const haystack = [
+      row.name,
+      row.id,
+      row.dataset,
+      row.backend ?? '',
+      row.worker ?? '',
+      row.status,
+      ...tags,
+      row.settings,
+    ]
       .join(' ')
       .toLowerCase()
     return words.every((word) =>
