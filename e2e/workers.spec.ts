@@ -1,14 +1,16 @@
 /**
  * Workers on other machines in the browser: the Redis server named in Settings (checked, saved,
- * shown masked, tested against a real redis-server), and a real worker process (the built
- * `cli.js worker`, its own home) appearing in the Workers panel with its heartbeat, live.
+ * shown masked, tested against a real redis-server), a real worker process (the built
+ * `cli.js worker`, its own home) appearing in the Workers panel with its heartbeat, live, a run
+ * trained there, and a sweep whose trials spread over two workers.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import type { RunRecord } from '@common/contract'
 import { startRedis, type RedisServer } from '../src-main/engine/remote/redis.fixtures'
 import { expectReadable, unlabelledControls } from './a11y'
 import {
@@ -28,12 +30,13 @@ let browser: Browser
 let shell: Shell
 let redis: RedisServer
 let worker: ChildProcess | null = null
+const sweepers: ChildProcess[] = []
 
 beforeAll(async () => {
   ;[browser, shell, redis] = await Promise.all([launchBrowser(), startShell(), startRedis(PASSWORD)])
 })
 afterAll(async () => {
-  if (worker && worker.exitCode === null) worker.kill('SIGKILL')
+  for (const child of [worker, ...sweepers]) if (child && child.exitCode === null) child.kill('SIGKILL')
   await shell?.stop()
   await browser?.close()
   await redis?.stop()
@@ -214,4 +217,53 @@ describe('workers on other machines', () => {
     expect(pageErrors(page)).toEqual([])
     expect(pageErrors(dark)).toEqual([])
   })
+
+  it('trains a sweep of 6 trials on two workers, its view live, every run folder complete here', async () => {
+    await callApi(shell, 'settings.update', { redisUrl: redis.url })
+    const names = ['sweeper-a', 'sweeper-b']
+    for (const name of names) sweepers.push(await startWorker(name, []))
+    const sweep = await callApi<{ id: string }>(shell, 'sweeps.start', {
+      name: 'Sweep on workers',
+      base: { epochs: 2, trainLimit: 300, batchSize: 50, replicas: 1 },
+      method: 'random',
+      metric: { name: 'val_accuracy', goal: 'maximize' },
+      parameters: { learningRate: { distribution: 'log_uniform', min: 1e-4, max: 3e-3 } },
+      run_cap: 6,
+      concurrency: 2,
+    })
+    const page = await openPage(browser)
+    await page.goto(`${shell.url}#/sweeps/${sweep.id}`)
+    const states = page.getByRole('table', { name: 'Trials' }).getByTestId('trial-state')
+    await states.getByText('running').first().waitFor({ timeout: 60_000 })
+    // The view follows the sweep as it goes, without a reload: some trials done, others to come.
+    const done = async () => (await states.allTextContents()).filter((s) => s === 'completed').length
+    await expect.poll(done, { timeout: 120_000, interval: 100 }).toBeGreaterThan(0)
+    expect(await page.getByTestId('sweep-status').textContent()).toContain('running')
+    await page.getByRole('img', { name: 'Best so far' }).waitFor()
+    await screenshot(page, 'workers-sweep-live-light')
+    await page.getByTestId('sweep-status').getByText('completed').waitFor({ timeout: 240_000 })
+    expect(await page.getByTestId('sweep-progress').textContent()).toMatch(/^6 of 6 trials done/)
+    await expectReadable(page, 'light')
+    await screenshot(page, 'workers-sweep-done-light')
+
+    // Each trial's folder here is complete: trained on one of the two, every epoch once, checkpoints.
+    const details = await callApi<{ record: { trials: { runId: string }[] } }>(shell, 'sweeps.get', {
+      id: sweep.id,
+    })
+    expect(details.record.trials).toHaveLength(6)
+    const trainedOn = new Set<string>()
+    for (const { runId } of details.record.trials) {
+      const run = await callApi<{ record: RunRecord; metrics: { epoch: number }[] }>(shell, 'runs.get', {
+        id: runId,
+      })
+      expect(run.record).toMatchObject({ status: 'completed', remote: true, checkpointEpoch: 2 })
+      expect(names).toContain(run.record.worker?.name)
+      trainedOn.add(run.record.worker!.name)
+      expect(run.metrics.map((m) => m.epoch)).toEqual([1, 2])
+      expect(await readdir(join(shell.home, 'runs', runId, 'checkpoints'))).not.toHaveLength(0)
+    }
+    expect([...trainedOn].sort()).toEqual(names)
+    for (const child of sweepers) child.kill('SIGTERM')
+    expect(pageErrors(page)).toEqual([])
+  }, 420_000)
 })
