@@ -45,6 +45,12 @@ export async function runWorker(argv: string[], io: CommandIO): Promise<number> 
     throw new UserError('A worker needs --redis URL, the Redis server of the queue.', 'invalid', 'redis')
   redisOptions(flags.redis)
   const home = resolveHome(flags.home)
+  // Listened for before the worker takes anything, so that a signal at any moment from here on,
+  // even one sent as it says it is ready, stops it gracefully instead of killing it.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'))
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+  })
   const worker = new RemoteWorker({
     redisUrl: flags.redis,
     name: flags.name,
@@ -58,14 +64,7 @@ export async function runWorker(argv: string[], io: CommandIO): Promise<number> 
   io.stdout.write(
     `Worker ${worker.place.name} on ${worker.place.host} takes runs from ${redactRedisUrl(flags.redis)} (home ${home}).\n`,
   )
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      io.stdout.write(`${signal}: stopping its runs at a batch boundary and handing them back...\n`)
-      resolve()
-    }
-    process.once('SIGINT', () => stop('SIGINT'))
-    process.once('SIGTERM', () => stop('SIGTERM'))
-  })
+  io.stdout.write(`${await signalled}: stopping its runs at a batch boundary and handing them back...\n`)
   await worker.close()
   io.stdout.write('Worker stopped.\n')
   return 0

@@ -129,7 +129,12 @@ export function startWorker(url: string, home: string, name: string, extra: stri
   }
   child.stdout.on('data', onData)
   child.stderr.on('data', onData)
-  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  const exit = new Promise<number | null>((done) =>
+    child.once('exit', (code, signal) => {
+      if (signal) output += `\n[killed by ${signal}]`
+      done(code)
+    }),
+  )
   return {
     process: child,
     output: () => output,
