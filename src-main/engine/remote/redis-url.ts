@@ -3,6 +3,7 @@
  * which the settings form shares). (BullMQ's RedisOptions: ioredis's interface lacks the index
  * signature BullMQ's connection type has.)
  */
+import { isIP } from 'node:net'
 import type { RedisOptions } from 'bullmq'
 import { parseRedisUrl } from '@common/redis-url'
 import { UserError } from '../errors'
@@ -20,7 +21,8 @@ export function redisOptions(url: string): RedisOptions {
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
     ...(db ? { db } : {}),
-    ...(tls ? { tls: { servername: host } } : {}),
+    // The certificate is checked against the host; SNI names a host, never an IP address (RFC 6066).
+    ...(tls ? { tls: isIP(host) ? {} : { servername: host } } : {}),
     // BullMQ's workers block on Redis: their commands wait for a reconnect instead of failing.
     maxRetriesPerRequest: null,
     // A restarted server is found again within a second, however long it was gone.

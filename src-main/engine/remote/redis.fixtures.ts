@@ -3,7 +3,7 @@
  * queue server must be (noeviction, append-only file on), and stoppable and restartable on the
  * same port and data folder; worker processes started from source (the `worker` command).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -30,8 +30,32 @@ export async function freeLoopbackPort(): Promise<number> {
   return port
 }
 
-/** Starts redis-server on 127.0.0.1, with `password` required when given. */
-export async function startRedis(password?: string): Promise<RedisServer> {
+/** A certificate and its key for a server at 127.0.0.1 (self-signed: clients trust it as its own CA). */
+export interface TlsFiles {
+  cert: string
+  key: string
+}
+
+/** Makes a self-signed certificate for 127.0.0.1 with openssl, in `dir`. */
+export function makeLoopbackCertificate(dir: string): TlsFiles {
+  const files = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') }
+  const made = spawnSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', files.key, '-out', files.cert],
+    ],
+    { encoding: 'utf8' },
+  )
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`)
+  return files
+}
+
+/**
+ * Starts redis-server on 127.0.0.1, with `password` required when given; with `tls`, it speaks
+ * only TLS (a rediss:// URL) with that certificate, asking clients for none.
+ */
+export async function startRedis(password?: string, tls?: TlsFiles): Promise<RedisServer> {
   const port = await freeLoopbackPort()
   const dir = await mkdtemp(join(tmpdir(), 'redis-'))
   let child: ChildProcess | null = null
@@ -50,6 +74,11 @@ export async function startRedis(password?: string): Promise<RedisServer> {
     '',
     ...(password ? ['--requirepass', password] : []),
   ]
+  if (tls) {
+    args.splice(0, 2, '--port', '0', '--tls-port', String(port))
+    args.push('--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.cert)
+    args.push('--tls-auth-clients', 'no')
+  }
   const start = async () => {
     const started = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = started
@@ -71,7 +100,7 @@ export async function startRedis(password?: string): Promise<RedisServer> {
     })
   await start()
   const auth = password ? `:${encodeURIComponent(password)}@` : ''
-  return { url: `redis://${auth}127.0.0.1:${port}`, port, stop, start }
+  return { url: `${tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`, port, stop, start }
 }
 
 export interface WorkerProcess {
@@ -93,7 +122,13 @@ export function killWorkers(): void {
 }
 
 /** Starts `worker --redis url --home home --name name` from source, on the cpu backend. */
-export function startWorker(url: string, home: string, name: string, extra: string[] = []): WorkerProcess {
+export function startWorker(
+  url: string,
+  home: string,
+  name: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): WorkerProcess {
   const child = spawn(
     process.execPath,
     [
@@ -113,7 +148,7 @@ export function startWorker(url: string, home: string, name: string, extra: stri
       '2',
       ...extra,
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   )
   startedWorkers.add(child)
   let output = ''
