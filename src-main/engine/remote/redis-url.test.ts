@@ -14,6 +14,8 @@ describe('Redis URLs', () => {
     expect(secure.tls).toEqual({ servername: 'queue.example.org' })
     expect(redisOptions('redis://:secret@127.0.0.1:7000')).toMatchObject({ password: 'secret', port: 7000 })
     expect(redisOptions('redis://127.0.0.1').tls).toBeUndefined()
+    // TLS to an address: the certificate is checked against it, with no SNI (which names hosts only).
+    expect(redisOptions('rediss://127.0.0.1:6380').tls).toEqual({})
   })
 
   it('refuses what is not a Redis URL with a sentence that never shows the password', () => {
