@@ -87,7 +87,7 @@ export function createWorkbench(options: WorkbenchOptions) {
   collectRemoteRuns()
   const shutdown = async () => {
     queueWatcher.close()
-    workerDirectory.close()
+    workerDirectory.shutdown()
     ;(await watcher)?.close()
     await sweeps?.shutdown()
     await runs.shutdown()

@@ -176,6 +176,27 @@ describe('workers.list', () => {
     expect((await ask<WorkersList>('workers.list')).workers).toEqual([])
   }, 60_000)
 
+  it('keeps no connection open once shut down, even for a read that was connecting then', async () => {
+    const own = new WorkerDirectory()
+    const clients = new Redis(redisOptions(redis.url))
+    const count = async () => ((await clients.client('LIST')) as string).trim().split('\n').length
+    try {
+      const before = await count()
+      await own.list(redis.url)
+      expect(await count()).toBe(before + 1)
+      // A panel's poll racing the app's shutdown: it connects, the shutdown comes, then it lands.
+      own.shutdown()
+      await expect(own.list(redis.url)).rejects.toThrow('The workbench is shutting down.')
+      const racing = new WorkerDirectory()
+      const late = racing.list(redis.url)
+      racing.shutdown()
+      await expect(late).rejects.toThrow('The workbench is shutting down.')
+      await expect.poll(count, { timeout: 5000 }).toBe(before)
+    } finally {
+      clients.disconnect()
+    }
+  })
+
   it('answers with a sentence while the server is away, and lists again once it is back', async () => {
     await ask('settings.update', { redisUrl: redis.url })
     await ask('workers.list')

@@ -97,9 +97,12 @@ function parseInfo(text: string): Map<string, string> {
  */
 export class WorkerDirectory {
   private current: { url: string; redis: Promise<Redis> } | null = null
+  private shut = false
 
   /** The workers alive on `url`'s server; a sentence naming the server when it does not answer. */
   async list(url: string): Promise<WorkerRow[]> {
+    // A panel's poll that arrives while the app closes opens nothing that would keep it running.
+    if (this.shut) throw new UserError('The workbench is shutting down.', 'unavailable')
     const redis = await this.connection(url)
     try {
       return await readWorkers(redis)
@@ -124,12 +127,25 @@ export class WorkerDirectory {
     this.close()
     const fresh = { url, redis: connectNow(url) }
     this.current = fresh
+    let redis: Redis
     try {
-      return await fresh.redis
+      redis = await fresh.redis
     } catch (error) {
       if (this.current === fresh) this.current = null
       throw error
     }
+    // Shut down while it connected: the connection goes at once.
+    if (this.shut) {
+      redis.disconnect()
+      throw new UserError('The workbench is shutting down.', 'unavailable')
+    }
+    return redis
+  }
+
+  /** Drops the kept connection for good: later reads are refused and open none. */
+  shutdown(): void {
+    this.shut = true
+    this.close()
   }
 
   /** Drops the kept connection. */
