@@ -209,31 +209,21 @@ export class RunManager {
       await this.validate(record.config, link !== null)
       // Checked here too, before anything is written, so that a refused resume changes no file.
       await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
-      if (link) {
-        // Its checkpoint goes along with the job: any worker, even one with an empty home, goes on from it.
-        const resumed: RunRecord = {
-          ...record,
-          status: 'queued',
-          remote: true,
-          updatedAt: new Date().toISOString(),
-        }
-        delete resumed.error
-        await this.store.write(resumed)
-        const history = await this.store.metrics(id)
-        return this.beginRemote(new ActiveRun(resumed, lock, 'resume', history, this.store), link)
-      }
-      slot = await this.queue.tryTake(id)
+      // A remote run takes no trainer here: its checkpoint goes along with the job, so any worker,
+      // even one with an empty home, goes on from it.
+      if (!link) slot = await this.queue.tryTake(id)
       const resumed: RunRecord = {
         ...record,
         status: slot ? 'running' : 'queued',
         updatedAt: new Date().toISOString(),
       }
       delete resumed.error
-      // Resumed here, it trains here, whatever trained it before.
-      delete resumed.remote
+      // It trains where it is resumed, whatever trained it before.
+      if (link) resumed.remote = true
+      else delete resumed.remote
       await this.store.write(resumed)
-      const history = await this.store.metrics(id)
-      return await this.begin(new ActiveRun(resumed, lock, 'resume', history, this.store), slot)
+      const run = new ActiveRun(resumed, lock, 'resume', await this.store.metrics(id), this.store)
+      return link ? this.beginRemote(run, link) : await this.begin(run, slot)
     } catch (error) {
       await slot?.release()
       await lock.release()
