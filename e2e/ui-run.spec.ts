@@ -152,8 +152,9 @@ describe('a run in the browser', () => {
     // Export: metrics as CSV and the charts as PNG, both made in the page.
     const csv = await download(page, 'Metrics as CSV')
     expect(csv.name).toMatch(/-metrics\.csv$/)
+    // With each digit's validation accuracy after the epoch's figures.
     expect(csv.body.toString('utf8')).toMatch(
-      /^epoch,train_loss,train_accuracy,val_loss,val_accuracy,[^\n]*\r\n1,/,
+      /^epoch,train_loss,train_accuracy,val_loss,val_accuracy,[^\n]*,time,val_accuracy_0,(val_accuracy_\d,){8}val_accuracy_9\r\n1,([^,\r]*,){7}(0(\.\d+)?|1),/,
     )
     const png = await download(page, 'Charts as PNG')
     expect(png.name).toMatch(/-charts\.png$/)

@@ -50,6 +50,11 @@ export function classCountOf(record: Pick<RunRecord, 'dataset'>): number {
   return record.dataset?.classNames?.length ?? DEFAULT_CLASS_COUNT
 }
 
+/** The names of a run's classes, as its record says; records written before they were kept had ten, named by their digit. */
+export function classNamesOf(record: Pick<RunRecord, 'dataset'>): string[] {
+  return record.dataset?.classNames ?? Array.from({ length: DEFAULT_CLASS_COUNT }, (_, k) => String(k))
+}
+
 /**
  * Whether a run diverged, from its record: its summary's judgement, or, in a summary written
  * before runs were judged, its last epoch's figures judged alone.

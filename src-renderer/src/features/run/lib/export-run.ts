@@ -3,6 +3,7 @@
  * the checkpoint chosen) by the engine. Every file is named by `exportFileName`.
  */
 import { exportFileName, type KeptCheckpoints } from '@common/export-names'
+import { classNamesOf } from '@common/summary'
 import { request } from '../../../api/client'
 import { runChartsPng } from './run-charts-png'
 import { metricsCsv } from '../../../lib/csv'
@@ -88,7 +89,7 @@ export async function exportRun(id: string, kind: ExportKind, checkpoints: KeptC
   const { name } = details.record
   if (kind === 'csv') {
     downloadBlob(
-      new Blob([metricsCsv(details.metrics)], { type: 'text/csv' }),
+      new Blob([metricsCsv(details.metrics, classNamesOf(details.record))], { type: 'text/csv' }),
       exportFileName(name, { kind: 'metrics' }, id),
     )
     return
