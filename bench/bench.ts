@@ -93,6 +93,8 @@ interface SideResult {
   label: string
   /** The SIMD instructions this side ran with, in its own words. */
   simd: string
+  /** The BLAS library PyTorch's dense layers ran on (the PyTorch side only). */
+  blas?: string
   samplesPerSec: number
   samplesPerCpuSecond: number
   inferenceSamplesPerSec: number
@@ -112,7 +114,11 @@ function startPytorch(threads: number, workload: Workload): Peer {
   const config = workloadConfig(workload)
   const args = [script, '--serve', '--threads', String(threads), '--batch', String(config.batchSize)]
   args.push('--config', JSON.stringify(config))
-  const child = spawn(PYTHON, args, { stdio: 'pipe' })
+  // torch.set_num_threads governs oneDNN and ATen; the BLAS behind the dense layers starts as
+  // many threads as it likes unless told (OpenBLAS took both cores of a "1 thread" peer).
+  const count = String(threads)
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: count, OMP_NUM_THREADS: count, BLIS_NUM_THREADS: count }
+  const child = spawn(PYTHON, args, { stdio: 'pipe', env })
   return new Peer(`pytorch ${threads} thread${threads > 1 ? 's' : ''}`, child)
 }
 
@@ -143,6 +149,7 @@ async function finish(side: Side, inferRounds: number, batch: number): Promise<S
   return {
     label: side.label,
     simd: String(side.info.simd ?? 'unknown'),
+    ...(side.info.blas ? { blas: String(side.info.blas) } : {}),
     samplesPerSec: side.samples / side.seconds,
     samplesPerCpuSecond: side.samples / side.cpuSeconds,
     inferenceSamplesPerSec: (inferred.samples as number) / (inferred.seconds as number),
@@ -150,6 +157,11 @@ async function finish(side: Side, inferRounds: number, batch: number): Promise<S
     steps: side.samples / batch,
   }
 }
+
+/** Said when the peer's dense layers run on the reference BLAS, which flatters every ratio. */
+const REFERENCE_BLAS_WARNING =
+  'warning: that BLAS is about 30 times slower than an optimized one on a dense layer, which flatters ' +
+  'the ratio of any network with one; install an optimized BLAS (Debian: apt install libopenblas0-pthread) for a fair peer'
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0).padStart(6) : '     -')
 
@@ -256,6 +268,8 @@ async function main(): Promise<void> {
     pytorch?.peer.close()
     results.push({ workbench: wb, pytorch: pt, backend, replicas })
     say(`  SIMD: workbench ${wb.simd}${pt ? `; PyTorch ${pt.simd}` : ''}`)
+    if (pt?.blas) say(`  PyTorch's dense layers: ${pt.blas}`)
+    if (pt?.blas?.startsWith('reference')) say(`  ${REFERENCE_BLAS_WARNING}`)
     say('                      train/s  per-CPU-s  infer/s  peak MiB')
     for (const s of [wb, pt]) {
       if (s)

@@ -299,6 +299,7 @@ def main() -> int:
         return {"samples": count * rounds, "seconds": time.perf_counter() - started}
 
     simd = simd_features(torch)
+    blas = blas_library(torch)
 
     def stats() -> dict:
         return {
@@ -306,6 +307,7 @@ def main() -> int:
             "version": torch.__version__,
             "threads": threads,
             "simd": simd,
+            "blas": blas,
             "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
 
@@ -343,6 +345,28 @@ def main() -> int:
         )
     )
     return 0
+
+
+def blas_library(torch) -> str:
+    """
+    The BLAS PyTorch's dense layers (mm, addmm) run on. Debian's python3-torch calls whichever
+    libblas.so.3 the system provides: the reference one (libblas3, netlib) unless an optimized one
+    such as OpenBLAS is installed, and the reference one is some 30 times slower on these layers.
+    """
+    torch.mm(torch.rand(8, 8), torch.rand(8, 8))
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps if re.search(r"blas|mkl|blis", line.split()[-1])})
+    names = [
+        ("openblas", "OpenBLAS"),
+        ("libmkl", "Intel MKL"),
+        ("blis", "BLIS"),
+        ("/blas/libblas.so", "reference BLAS (netlib)"),
+    ]
+    for path in paths:
+        for part, name in names:
+            if part in path:
+                return f"{name} ({path})"
+    return f"{paths[0]}" if paths else "linked into PyTorch"
 
 
 def simd_features(torch) -> str:
