@@ -82,9 +82,17 @@ export class RemoteLink {
     this.followed.delete(runId)
   }
 
-  /** True when the run was still waiting and left the queue; else its worker is asked to stop it. */
+  /**
+   * True when the run left the queue (it was waiting, or the worker holding it died); while a live
+   * worker holds it, false, and that worker is asked to stop it; false too once its job ended.
+   */
   async cancel(runId: string): Promise<boolean> {
-    // A waiting job is removed (1); an active one is locked by its worker and stays (0).
+    // A waiting job is removed (1), and so is an active one whose lock lapsed: its worker died and
+    // no other worker found it stalled yet. One a live worker holds is locked and stays (0). A job
+    // that ended is left alone (gone once completed: removing it would "succeed"); its stream
+    // says how it ended.
+    const state = await this.queue.getJobState(runId)
+    if (state === 'completed' || state === 'failed' || state === 'unknown') return false
     if ((await this.queue.remove(runId)) === 1) return true
     await this.redis.set(runKeys(runId).stop, '1')
     return false

@@ -28,6 +28,9 @@ export function isRemoteEventMessage(value: unknown): value is { type: 'remote';
 
 const FINAL: readonly RunStatus[] = ['completed', 'failed', 'stopped']
 
+/** How often a stop asks the queue again for a job its worker still holds. */
+const STOP_RETRY_MS = 1000
+
 export interface RemoteTrainerOptions {
   link: RemoteLink
   /** The run's record as it stands when it is handed to the workers. */
@@ -45,6 +48,8 @@ export class RemoteTrainer implements TrainerProcess {
   private collected: number
   private enqueued: Promise<boolean> | null = null
   private exited = false
+  /** The app stopped following the run (it closes): a stop asked before is no longer pursued. */
+  private detached = false
 
   constructor(private readonly options: RemoteTrainerOptions) {
     this.runId = options.record.id
@@ -76,6 +81,7 @@ export class RemoteTrainer implements TrainerProcess {
 
   /** Stops following (the app closes): the run keeps training, and the next start collects it. */
   detach(): void {
+    this.detached = true
     this.options.link.unfollow(this.runId)
   }
 
@@ -115,8 +121,15 @@ export class RemoteTrainer implements TrainerProcess {
     const enqueued = await this.enqueued
     // Stopped before it reached the queue: nothing is there to take back.
     if (!enqueued) return this.exit(null)
-    // Still waiting: it left the queue, and ends here as stopped. Else its worker stops it.
-    if (await this.options.link.cancel(this.runId)) await this.apply({ type: 'status', status: 'stopped' })
+    // Still waiting: it leaves the queue, and ends here as stopped. Else its worker stops it at a
+    // batch boundary; but a worker that died holds the job until its lock lapses, and no other
+    // worker may ever come to find it stalled: asked again each second, the queue gives it back then.
+    while (!this.exited && !this.detached) {
+      // Redis away: the link says so in the log, and the next round asks again.
+      const left = await this.options.link.cancel(this.runId).catch(() => false)
+      if (left && !this.exited && !this.detached) return this.apply({ type: 'status', status: 'stopped' })
+      await new Promise((resolve) => setTimeout(resolve, STOP_RETRY_MS))
+    }
   }
 
   /** One event of the run's stream; a checkpoint is written here before it is passed on. */

@@ -247,6 +247,36 @@ describe('runs trained by workers through Redis', { timeout: 300_000 }, () => {
     }
   })
 
+  it('stopping a run whose only worker was killed ends it stopped once its job is free, its epochs kept, resumable on the next worker', async () => {
+    const victim = await workerIn('killed')
+    const { home, runs } = await app()
+    let next: WorkerProcess | null = null
+    try {
+      const started = await runs.start(config())
+      await collected(home, started.id, 1)
+      victim.process.kill('SIGKILL')
+      await victim.exited()
+      // No worker is left to find the job stalled: the stop takes it back once the dead worker's
+      // lock lapses (2 s with these workers), instead of waiting for some worker to come.
+      const final = await runs.stop(started.id)
+      expect(final.status).toBe('stopped')
+      expect(final.checkpointEpoch).toBeGreaterThanOrEqual(1)
+      const lines = (await runOutcome(home, started.id, final.checkpointEpoch)).lines
+      expect(lines).toEqual(reference.lines.slice(0, lines.length))
+      const queue = new Queue(RUN_QUEUE, { connection: redisOptions(url()), prefix: KEY_PREFIX })
+      expect(await queue.getJobState(started.id)).toBe('unknown')
+      await queue.close()
+      next = await workerIn('next')
+      await runs.resume(started.id)
+      expect((await runs.waitFor(started.id)).status).toBe('completed')
+      expect(next.output()).toContain(`from epoch ${final.checkpointEpoch + 1}.`)
+      await expectComplete(home, started.id)
+    } finally {
+      await runs.shutdown()
+      if (next) await stopWorker(next)
+    }
+  })
+
   it('a job whose payload does not match the contract is refused by the worker and failed in the app', async () => {
     const { runs } = await app()
     const queue = new Queue(RUN_QUEUE, { connection: redisOptions(url()), prefix: KEY_PREFIX })
