@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeShapesFolder } from '../data/image-folder.fixtures'
-import { DatasetUploads, datasetKey, fetchDataset } from './dataset-transfer'
+import { DATASET_TTL_SECONDS, DatasetUploads, datasetKey, fetchDataset } from './dataset-transfer'
 import { startRedis, type RedisServer } from './redis.fixtures'
 import { redisOptions } from './redis-url'
 
@@ -53,10 +53,19 @@ describe('folder data sets through Redis', () => {
     // Another app (nothing remembered) finds the same digest and uploads nothing more.
     expect(await new DatasetUploads(client).upload(folder)).toBe(sha)
     expect(await client.keys(`${datasetKey(sha)}*`)).toEqual([datasetKey(sha)])
+    // It goes by itself a week after its last use; sending it again starts the week again.
+    const week = async () => expect(await client.ttl(datasetKey(sha))).toBeGreaterThan(DATASET_TTL_SECONDS - 60)
+    await week()
+    await client.expire(datasetKey(sha), 100)
+    expect(await uploads.upload(folder)).toBe(sha)
+    await week()
 
     const home = await mkdtemp(join(root, 'worker-'))
+    await client.expire(datasetKey(sha), 100)
     const first = await fetchDataset(client, home, sha)
     expect(first.fetched).toBe(true)
+    // So does a worker's fetch.
+    await week()
     const expected = await contents(folder)
     expect(Object.keys(expected)).toHaveLength(12)
     expect(await contents(first.folder)).toEqual(expected)
@@ -76,7 +85,7 @@ describe('folder data sets through Redis', () => {
     const home = await mkdtemp(join(root, 'worker-'))
     const missing = 'a'.repeat(64)
     await expect(fetchDataset(client, home, missing)).rejects.toThrow(
-      `The run's data set aaaaaaaaaaaa is not in Redis (removed from the queue server?).`,
+      `The run's data set aaaaaaaaaaaa is not in Redis (uploaded folders expire a week after their last use); resume the run from the app to send it again.`,
     )
     const folder = await writeShapesFolder(join(root, 'tampered'), { perClass: 2, width: 8 })
     const sha = await new DatasetUploads(client).upload(folder)

@@ -20,6 +20,12 @@ import { KEY_PREFIX } from './keys'
 /** The Redis hash of a data set's files (relative path to bytes), by its digest. */
 export const datasetKey = (sha256: string) => `${KEY_PREFIX}:data:${sha256}`
 
+/**
+ * How long an uploaded folder stays in Redis after the last run that sent or fetched it: a week,
+ * then it goes by itself (a run that needs it again sends it again; workers keep their copies).
+ */
+export const DATASET_TTL_SECONDS = 7 * 24 * 3600
+
 /** The largest folder that travels through Redis, which holds it in memory. */
 export const MAX_FOLDER_BYTES = 1024 ** 3
 /** Files per HSET while uploading, so that no single command carries a whole large folder. */
@@ -72,14 +78,15 @@ export class DatasetUploads {
     }
     const signature = files.map((f) => `${f.relative}\0${f.size}\0${f.mtimeMs}`).join('\n')
     const remembered = this.known.get(root)
-    if (remembered?.signature === signature && (await this.redis.exists(datasetKey(remembered.sha256))))
-      return remembered.sha256
+    // EXPIRE answers whether the key is there, and gives it its week again.
+    if (remembered?.signature === signature && (await this.keep(remembered.sha256))) return remembered.sha256
     const contents: [string, Buffer][] = []
     for (const file of files) contents.push([file.relative, await readFile(file.absolute)])
     const sha256 = digestOf(contents)
     this.known.set(root, { signature, sha256 })
-    if (await this.redis.exists(datasetKey(sha256))) return sha256
-    // Filled under a name of its own and renamed: a worker never sees half a data set.
+    if (await this.keep(sha256)) return sha256
+    // Filled under a name of its own and renamed: a worker never sees half a data set. It expires
+    // from its first write (and keeps that when renamed), so an upload cut short leaves nothing for good.
     const staging = `${datasetKey(sha256)}:upload-${randomBytes(4).toString('hex')}`
     try {
       let batch: (string | Buffer)[] = []
@@ -88,20 +95,31 @@ export class DatasetUploads {
         batch.push(path, content)
         bytes += content.length
         if (bytes >= UPLOAD_BATCH_BYTES) {
-          await this.redis.hset(staging, ...batch)
+          await this.stage(staging, batch)
           batch = []
           bytes = 0
         }
       }
       // An empty folder still gets its hash: the worker then finds the same nothing the app did.
       batch.push('@files', String(contents.length))
-      await this.redis.hset(staging, ...batch)
+      await this.stage(staging, batch)
       await this.redis.rename(staging, datasetKey(sha256))
     } catch (error) {
       await this.redis.del(staging).catch(() => undefined)
       throw error
     }
     return sha256
+  }
+
+  /** Adds files (path, bytes, path, bytes...) to the staging hash, which expires as the data set would. */
+  private async stage(staging: string, fields: (string | Buffer)[]): Promise<void> {
+    await this.redis.hset(staging, ...fields)
+    await this.redis.expire(staging, DATASET_TTL_SECONDS)
+  }
+
+  /** Whether Redis holds the data set of `sha256`; if so, its week starts again. */
+  private async keep(sha256: string): Promise<boolean> {
+    return (await this.redis.expire(datasetKey(sha256), DATASET_TTL_SECONDS)) === 1
   }
 }
 
@@ -124,10 +142,12 @@ export async function fetchDataset(
   const hash = await redis.hgetallBuffer(datasetKey(sha256))
   if (hash['@files'] === undefined)
     throw new UserError(
-      `The run's data set ${sha256.slice(0, 12)} is not in Redis (removed from the queue server?).`,
+      `The run's data set ${sha256.slice(0, 12)} is not in Redis (uploaded folders expire a week after their last use); resume the run from the app to send it again.`,
       'unavailable',
       'dataset',
     )
+  // Fetched by a worker is used: its week starts again.
+  await redis.expire(datasetKey(sha256), DATASET_TTL_SECONDS)
   const files = Object.entries(hash)
     .filter(([path]) => path !== '@files')
     .sort(([a], [b]) => compareCodePoints(a, b))
