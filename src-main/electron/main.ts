@@ -7,7 +7,7 @@ import { createWorkbench } from '../api/workbench'
 import { setProbeLauncher } from '../engine/backend/webgpu/adapter-answer'
 import { errorMessage } from '../engine/errors'
 import { resolveHome } from '../engine/home'
-import { openSettingsStore, type DocumentStore } from '../engine/settings/store'
+import { SETTINGS_FILE_MODE, openSettingsStore, type DocumentStore } from '../engine/settings/store'
 import { createIpcEmitter, registerIpcHandlers } from './ipc'
 import { createMainWindow } from './window'
 import { utilityProcessLauncher } from './trainer-launcher'
@@ -45,7 +45,7 @@ function onReady(): void {
   // A corrupt settings file is kept aside by the store; the person is told where it went.
   const settings = openSettingsStore(
     join(home, 'settings.json'),
-    () => new Store({ cwd: home, name: 'settings' }) as unknown as DocumentStore,
+    () => new Store({ cwd: home, name: 'settings', configFileMode: SETTINGS_FILE_MODE }) as unknown as DocumentStore,
     (sentence) => void dialog.showMessageBox({ type: 'warning', message: sentence }),
   )
   const appUrl =

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -22,6 +22,17 @@ describe('SettingsStore over conf', () => {
     const second = openConfSettings(home, fail)
     expect(second.get()).toMatchObject({ backend: 'wasm', theme: 'dark' })
     expect(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')).backend).toBe('wasm')
+  })
+
+  it('keeps the file that holds the Redis password readable by its owner alone, an older one from its next write', () => {
+    const home = freshHome()
+    const path = join(home, 'settings.json')
+    writeFileSync(path, JSON.stringify({ theme: 'dark' }), { mode: 0o644 })
+    const store = openConfSettings(home, fail)
+    store.update({ redisUrl: 'redis://:s3cret@queue.lan:6379/0' })
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(readFileSync(path, 'utf8')).toContain('s3cret')
+    expect(openConfSettings(home, fail).get()).toMatchObject({ theme: 'dark', redisUrl: 'redis://:s3cret@queue.lan:6379/0' })
   })
 
   it('refuses a bad update with the field named and changes nothing', () => {

@@ -3,6 +3,12 @@ import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch 
 import { UserError, errorMessage } from '../errors'
 
 /**
+ * Who may read and write the settings file: its owner alone, since it may hold the Redis server's
+ * password. Each write makes the file anew with this mode, so an older file gets it at its next write.
+ */
+export const SETTINGS_FILE_MODE = 0o600
+
+/**
  * The part of conf / electron-store this module needs: the whole document as one object, and
  * the file it lives in. Both libraries write it atomically, and throw a SyntaxError when the
  * file is not JSON.
