@@ -45,7 +45,12 @@ function onReady(): void {
   // A corrupt settings file is kept aside by the store; the person is told where it went.
   const settings = openSettingsStore(
     join(home, 'settings.json'),
-    () => new Store({ cwd: home, name: 'settings', configFileMode: SETTINGS_FILE_MODE }) as unknown as DocumentStore,
+    () =>
+      new Store({
+        cwd: home,
+        name: 'settings',
+        configFileMode: SETTINGS_FILE_MODE,
+      }) as unknown as DocumentStore,
     (sentence) => void dialog.showMessageBox({ type: 'warning', message: sentence }),
   )
   const appUrl =

@@ -54,7 +54,8 @@ describe('folder data sets through Redis', () => {
     expect(await new DatasetUploads(client).upload(folder)).toBe(sha)
     expect(await client.keys(`${datasetKey(sha)}*`)).toEqual([datasetKey(sha)])
     // It goes by itself a week after its last use; sending it again starts the week again.
-    const week = async () => expect(await client.ttl(datasetKey(sha))).toBeGreaterThan(DATASET_TTL_SECONDS - 60)
+    const week = async () =>
+      expect(await client.ttl(datasetKey(sha))).toBeGreaterThan(DATASET_TTL_SECONDS - 60)
     await week()
     await client.expire(datasetKey(sha), 100)
     expect(await uploads.upload(folder)).toBe(sha)

@@ -32,7 +32,10 @@ describe('SettingsStore over conf', () => {
     store.update({ redisUrl: 'redis://:s3cret@queue.lan:6379/0' })
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(readFileSync(path, 'utf8')).toContain('s3cret')
-    expect(openConfSettings(home, fail).get()).toMatchObject({ theme: 'dark', redisUrl: 'redis://:s3cret@queue.lan:6379/0' })
+    expect(openConfSettings(home, fail).get()).toMatchObject({
+      theme: 'dark',
+      redisUrl: 'redis://:s3cret@queue.lan:6379/0',
+    })
   })
 
   it('refuses a bad update with the field named and changes nothing', () => {
