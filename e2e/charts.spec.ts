@@ -84,15 +84,21 @@ function rowsSpanned(page: Page, label: RegExp, rgb: [number, number, number]): 
 
 /**
  * The blank margins an exported PNG of two charts side by side keeps (2 device pixels a CSS
- * pixel, charts 900 wide): its left edge, and the gutter between the charts, where no tick label
- * of either chart may reach.
+ * pixel, charts 900 wide, `chartHeight` high): its left edge, and the gutter between the charts,
+ * where no tick label of either chart may reach. A run's per-class panels below span the gutter.
  */
-async function expectTicksApart(page: Page, png: Buffer, headerHeight: number): Promise<void> {
+async function expectTicksApart(
+  page: Page,
+  png: Buffer,
+  headerHeight: number,
+  chartHeight: number,
+): Promise<void> {
   const bands: [number, number][] = [
     [0, 2 * 10],
     [2 * 884, 2 * 912],
   ]
-  expect(await inkInColumns(page, png, bands, 2 * headerHeight)).toBe(0)
+  const rows: [number, number] = [2 * headerHeight, 2 * (headerHeight + chartHeight)]
+  expect(await inkInColumns(page, png, bands, rows)).toBe(0)
 }
 
 /** Choose an item of an export menu and save the file it downloads among the screenshots. */
@@ -136,7 +142,7 @@ describe('charts', () => {
     await screenshot(page, 'charts-smoothed-light')
     expect(await unlabelledControls(page)).toEqual([])
     await expectReadable(page, 'light')
-    await expectTicksApart(page, await savePng(page, 'Export', 'charts-run-export.png'), 64)
+    await expectTicksApart(page, await savePng(page, 'Export', 'charts-run-export.png'), 64, 520)
     expect(pageErrors(page)).toEqual([])
   })
 
@@ -148,7 +154,7 @@ describe('charts', () => {
     // The summary and the stats read the loss as 2.13e10, not 21300000000.
     expect(await loss.textContent()).not.toMatch(/\d{7,}/)
     await screenshot(page, 'charts-diverged-light')
-    await expectTicksApart(page, await savePng(page, 'Export', 'charts-diverged-export.png'), 64)
+    await expectTicksApart(page, await savePng(page, 'Export', 'charts-diverged-export.png'), 64, 520)
 
     await page.goto(shell.url)
     await page.getByRole('link', { name: 'Compare' }).click()
@@ -173,7 +179,12 @@ describe('charts', () => {
     await screenshot(page, 'charts-compare-ignore-outliers-light')
     await expectReadable(page, 'light')
     expect(await unlabelledControls(page)).toEqual([])
-    await expectTicksApart(page, await savePng(page, 'Export comparison', 'charts-compare-export.png'), 112)
+    await expectTicksApart(
+      page,
+      await savePng(page, 'Export comparison', 'charts-compare-export.png'),
+      112,
+      500,
+    )
     expect(pageErrors(page)).toEqual([])
 
     const dark = await openPage(browser, 'dark')

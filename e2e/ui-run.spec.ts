@@ -3,11 +3,20 @@
  * charts, a run can be stopped, and a page reloaded mid-run picks the run up again.
  * Runs are kept tiny (a few hundred training images) where the test's point allows.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Download, Page } from 'playwright-core'
 import { expectReadable, unlabelledControls } from './a11y'
-import { launchBrowser, openPage, pageErrors, screenshot, startShell, type Shell } from './harness'
+import {
+  SCREENSHOTS,
+  launchBrowser,
+  openPage,
+  pageErrors,
+  screenshot,
+  startShell,
+  type Shell,
+} from './harness'
 import { countColours } from './pngColours'
 
 let browser: Browser
@@ -159,17 +168,33 @@ describe('a run in the browser', () => {
     const png = await download(page, 'Charts as PNG')
     expect(png.name).toMatch(/-charts\.png$/)
     expect(png.body.subarray(1, 4).toString('latin1')).toBe('PNG')
+    await writeFile(join(SCREENSHOTS, 'ui-run-export.png'), png.body)
+    // Header and charts, 64 and 520 CSS pixels high (two device pixels each); below them the
+    // per-class panels, two rows of five digits, each at least 100 high.
+    const height = png.body.readUInt32BE(20)
+    const chartsBottom = 2 * (64 + 520)
+    expect(height).toBeGreaterThan(chartsBottom + 2 * 2 * 100)
     // The curves are drawn: below the title, pixels of the batch curve (half-transparent blue on
     // white), the training point (blue) and the validation point (orange).
-    const coloured = await countColours(
-      page,
-      png.body,
-      { train: [0x2f, 0x6f, 0xe4], val: [0xe8, 0x71, 0x1a], batch: [0x97, 0xb7, 0xf1] },
-      0.15,
-    )
+    const colours: Record<string, [number, number, number]> = {
+      train: [0x2f, 0x6f, 0xe4],
+      val: [0xe8, 0x71, 0x1a],
+      batch: [0x97, 0xb7, 0xf1],
+    }
+    const coloured = await countColours(page, png.body, colours, 175 / height, chartsBottom / height)
     expect(coloured.batch).toBeGreaterThan(500)
     expect(coloured.train).toBeGreaterThan(40)
     expect(coloured.val).toBeGreaterThan(40)
+    // Below the charts, each class's point in the validation orange, the lowest class's in red,
+    // its panel framed and tagged in red.
+    const perClass = await countColours(
+      page,
+      png.body,
+      { val: colours.val, danger: [0xc0, 0x26, 0x26] },
+      chartsBottom / height,
+    )
+    expect(perClass.val).toBeGreaterThan(9 * 20)
+    expect(perClass.danger).toBeGreaterThan(500)
 
     // The model of the latest checkpoint: model.json, whose manifest names the weights file.
     const model = await downloads(page, 'Model, tfjs format', 2)

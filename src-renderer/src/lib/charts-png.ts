@@ -1,7 +1,8 @@
 /**
  * Charts as one PNG, drawn off screen on white in the light theme's colours, below a header the
- * caller draws. Serves a run's export and the comparison's: it needs the charts' configurations,
- * not the charts on the page.
+ * caller draws, and optionally above a section of smaller charts (a run's per-class figures).
+ * Serves a run's export and the comparison's: it needs the charts' configurations, not the charts
+ * on the page.
  */
 import type { ChartConfiguration } from 'chart.js'
 import type { ThemeColors } from '../composables/use-theme-colors'
@@ -26,6 +27,24 @@ export const EXPORT_PADDING = { left: 16, right: 24, top: 4, bottom: 8 }
 /** Device pixels per CSS pixel of an exported image. */
 const SCALE = 2
 
+/** A chart at a place of its own, in CSS pixels from the top left of the section it is in. */
+export interface PlacedChart {
+  config: ChartConfiguration
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/** A section below the side-by-side charts, as wide as they are together. */
+export interface ChartsPngSection {
+  height: number
+  /** Draws what lies under the charts (backgrounds, captions) in CSS pixels from the section's top left. */
+  draw: (ctx: CanvasRenderingContext2D, fontFamily: string) => void
+  /** Drawn over that, each with its configuration's own padding (small charts need little). */
+  charts: PlacedChart[]
+}
+
 export interface ChartsPngLayout {
   /** The charts, side by side in this order. */
   charts: ChartConfiguration[]
@@ -35,6 +54,7 @@ export interface ChartsPngLayout {
   headerHeight: number
   /** Draws the header in CSS pixels; `fontFamily` is the page's. */
   drawHeader: (ctx: CanvasRenderingContext2D, fontFamily: string) => void
+  below?: ChartsPngSection
 }
 
 /** The page's font, for the text of an exported image and its charts. */
@@ -42,7 +62,10 @@ export function exportFontFamily(): string {
   return getComputedStyle(document.body).fontFamily
 }
 
-/** Draw one chart onto `target` at (x, y) in device pixels. */
+/**
+ * Draw one chart onto `target` at (x, y) in device pixels, with `padding` around it or, without,
+ * its configuration's own.
+ */
 function drawChart(
   config: ChartConfiguration,
   width: number,
@@ -50,6 +73,7 @@ function drawChart(
   target: CanvasRenderingContext2D,
   x: number,
   y: number,
+  padding?: typeof EXPORT_PADDING,
 ): void {
   const canvas = document.createElement('canvas')
   // CSS-pixel size: chart.js multiplies it by devicePixelRatio itself.
@@ -62,7 +86,7 @@ function drawChart(
       responsive: false,
       animation: false,
       devicePixelRatio: SCALE,
-      layout: { padding: EXPORT_PADDING },
+      layout: padding ? { padding } : config.options?.layout,
     },
   })
   chart.update('none')
@@ -71,12 +95,12 @@ function drawChart(
   chart.destroy()
 }
 
-/** The PNG of the header and the charts side by side below it. */
+/** The PNG of the header, the charts side by side below it, and the section below them if any. */
 export async function chartsPng(layout: ChartsPngLayout): Promise<Blob> {
-  const { charts, chartWidth, chartHeight, headerHeight } = layout
+  const { charts, chartWidth, chartHeight, headerHeight, below } = layout
   const out = document.createElement('canvas')
   out.width = chartWidth * charts.length * SCALE
-  out.height = (chartHeight + headerHeight) * SCALE
+  out.height = (chartHeight + headerHeight + (below?.height ?? 0)) * SCALE
   const ctx = out.getContext('2d')
   if (!ctx) throw new Error('This browser cannot draw on a canvas.')
   ctx.fillStyle = EXPORT_COLORS.surface
@@ -85,8 +109,24 @@ export async function chartsPng(layout: ChartsPngLayout): Promise<Blob> {
   layout.drawHeader(ctx, exportFontFamily())
   ctx.setTransform(1, 0, 0, 1, 0, 0)
   charts.forEach((config, i) =>
-    drawChart(config, chartWidth, chartHeight, ctx, i * chartWidth * SCALE, headerHeight * SCALE),
+    drawChart(
+      config,
+      chartWidth,
+      chartHeight,
+      ctx,
+      i * chartWidth * SCALE,
+      headerHeight * SCALE,
+      EXPORT_PADDING,
+    ),
   )
+  if (below) {
+    const top = headerHeight + chartHeight
+    ctx.setTransform(SCALE, 0, 0, SCALE, 0, top * SCALE)
+    below.draw(ctx, exportFontFamily())
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    for (const c of below.charts)
+      drawChart(c.config, c.width, c.height, ctx, c.x * SCALE, (top + c.y) * SCALE)
+  }
   return new Promise((resolve, reject) =>
     out.toBlob(
       (blob) => (blob ? resolve(blob) : reject(new Error('The charts could not be encoded as PNG.'))),

@@ -97,5 +97,8 @@ export async function exportRun(id: string, kind: ExportKind, checkpoints: KeptC
   const series = new RunSeries()
   details.metrics.forEach((m) => series.addEpoch(m))
   details.batches.forEach((b) => series.addBatch(b))
-  downloadBlob(await runChartsPng(details.record, series), exportFileName(name, { kind: 'charts' }, id))
+  downloadBlob(
+    await runChartsPng(details.record, series, details.metrics),
+    exportFileName(name, { kind: 'charts' }, id),
+  )
 }

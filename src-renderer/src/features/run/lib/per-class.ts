@@ -77,6 +77,15 @@ export function perClassSeries(
   }
 }
 
+/**
+ * How many small charts a row holds, for `count` classes: at most six, rows evenly filled (ten
+ * classes: two rows of five); more than twelve classes, rows of eight. The page and the PNG agree.
+ */
+export function perClassColumns(count: number): number {
+  const n = Math.max(1, count)
+  return n <= 12 ? Math.ceil(n / Math.ceil(n / 6)) : 8
+}
+
 /** A class's latest figure in words: `97.20% (486 of 500)`. */
 export function figureText(figure: ClassFigure): string {
   return `${formatPercent(figure.accuracy)} (${figure.correct} of ${figure.total})`
