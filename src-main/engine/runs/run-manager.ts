@@ -29,6 +29,8 @@ import {
 } from './dataset-facts'
 import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { applyRemoteEvent } from './remote-messages'
+import { resumableRecord } from './resume-check'
+import { effectiveRecord, isOwnedStatus } from './run-ownership'
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
 import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
@@ -180,31 +182,7 @@ export class RunManager {
     let slot: TrainerSlot | null = null
     try {
       // Read again under the lock: the process that held it may have changed the run.
-      const read = await this.effectiveRecord(await this.store.read(id))
-      if (read.remote && OWNED.includes(read.status)) {
-        const where = read.worker ? ` (last on ${read.worker.name})` : ''
-        const message = `Run ${id} is on the workers' queue${where}: it is collected from there, not resumed.`
-        throw new UserError(message, 'conflict', 'id')
-      }
-      if (epochs !== undefined && epochs <= read.config.epochs) {
-        const message = `Run ${id} already trains for ${read.config.epochs} epochs; give it more than that.`
-        throw new UserError(message, 'invalid', 'epochs')
-      }
-      const record: RunRecord =
-        epochs === undefined
-          ? read
-          : {
-              ...read,
-              status: read.status === 'completed' ? 'stopped' : read.status,
-              config: { ...read.config, epochs },
-            }
-      if (record.status === 'completed') {
-        throw new UserError(
-          `Run ${id} already completed its ${record.config.epochs} epochs.`,
-          'conflict',
-          'id',
-        )
-      }
+      const record = resumableRecord(await this.effectiveRecord(await this.store.read(id)), epochs)
       const link = this.remoteLink()
       await this.validate(record.config, link !== null)
       // Checked here too, before anything is written, so that a refused resume changes no file.
@@ -365,7 +343,7 @@ export class RunManager {
     if (!link) return []
     const taken: string[] = []
     for (const item of await this.store.list()) {
-      if (item.damaged || !item.record.remote || !OWNED.includes(item.record.status)) continue
+      if (item.damaged || !item.record.remote || !isOwnedStatus(item.record.status)) continue
       if (this.active.has(item.id) || (await this.store.isLocked(item.id))) continue
       const lock = await this.store.lock(item.id, 'train')
       try {
@@ -404,15 +382,8 @@ export class RunManager {
   }
 
   /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
-  private async effectiveRecord(record: RunRecord): Promise<RunRecord> {
-    // A remote run trains on a worker: its folder here waits for the app to collect it.
-    if (!OWNED.includes(record.status) || this.active.has(record.id) || record.remote) return record
-    if (await this.store.isLocked(record.id)) return record
-    const error =
-      record.status === 'queued' ? 'The process that queued it is gone.' : 'The training process is gone.'
-    const interrupted: RunRecord = { ...record, status: 'interrupted', error: record.error ?? error }
-    delete interrupted.queuePlace
-    return interrupted
+  private effectiveRecord(record: RunRecord): Promise<RunRecord> {
+    return effectiveRecord(record, this.active.has(record.id), (id) => this.store.isLocked(id))
   }
 
   /** Owns the run from now on: trains it in `slot`, or puts it in line for one. */
@@ -529,6 +500,3 @@ export class RunManager {
     await run.release()
   }
 }
-
-/** The statuses of a run some process owns; left so by a process that died, the run is interrupted. */
-const OWNED: readonly RunStatus[] = ['queued', 'running']
