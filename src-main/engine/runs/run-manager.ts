@@ -13,7 +13,6 @@ import type { RunSweepRef } from '@common/sweep'
 import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
 import { planLayers } from '../model/architecture'
-import { RemoteLink } from '../remote/remote-link'
 import { RemoteTrainer, isRemoteEventMessage } from '../remote/remote-trainer'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
@@ -29,8 +28,9 @@ import {
 } from './dataset-facts'
 import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { applyRemoteEvent } from './remote-messages'
+import { RemoteRuns } from './remote-runs'
 import { resumableRecord } from './resume-check'
-import { effectiveRecord, isOwnedStatus } from './run-ownership'
+import { effectiveRecord } from './run-ownership'
 import { RunStore } from './store'
 import { applyTrainerMessage } from './trainer-messages'
 import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
@@ -73,8 +73,8 @@ export class RunManager {
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
   private readonly resuming = new Set<string>()
-  /** The connections to the Redis servers named so far, by URL. */
-  private readonly links = new Map<string, RemoteLink>()
+  /** The runs that workers train, and the Redis connections they go through. */
+  private readonly remote: RemoteRuns
 
   constructor(private readonly options: RunManagerOptions) {
     this.store = new RunStore(options.home)
@@ -98,11 +98,19 @@ export class RunManager {
         this.afterLine(run, slot)
       },
     })
+    this.remote = new RemoteRuns({
+      store: this.store,
+      emit: this.emit,
+      active: this.active,
+      train: (run, launch) => this.train(run, null, launch),
+      redisUrl: options.redisUrl,
+      log: options.log,
+    })
   }
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
   async start(asked: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
-    const link = this.remoteLink()
+    const link = this.remote.link()
     const facts = await this.validate(asked, link !== null)
     // A folder's input is recorded as chosen (its defaults filled in), so the run reads it so again.
     const config: RunConfig = { ...asked, dataset: facts.ref }
@@ -112,7 +120,7 @@ export class RunManager {
         { ...newRunDraft(config, facts, 'queued'), ...sweep, remote: true },
         'train',
       )
-      return this.beginRemote(new ActiveRun(created.record, created.lock, 'start', [], this.store), link)
+      return this.remote.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), link)
     }
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
@@ -130,7 +138,7 @@ export class RunManager {
 
   /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
   async check(config: RunConfig): Promise<void> {
-    await this.validate(config, this.remoteLink() !== null)
+    await this.validate(config, this.remote.link() !== null)
   }
 
   /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
@@ -183,7 +191,7 @@ export class RunManager {
     try {
       // Read again under the lock: the process that held it may have changed the run.
       const record = resumableRecord(await this.effectiveRecord(await this.store.read(id)), epochs)
-      const link = this.remoteLink()
+      const link = this.remote.link()
       await this.validate(record.config, link !== null)
       // Checked here too, before anything is written, so that a refused resume changes no file.
       await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
@@ -201,7 +209,7 @@ export class RunManager {
       else delete resumed.remote
       await this.store.write(resumed)
       const run = new ActiveRun(resumed, lock, 'resume', await this.store.metrics(id), this.store)
-      return link ? this.beginRemote(run, link) : await this.begin(run, slot)
+      return link ? this.remote.begin(run, link) : await this.begin(run, slot)
     } catch (error) {
       await slot?.release()
       await lock.release()
@@ -325,11 +333,12 @@ export class RunManager {
   async shutdown(): Promise<void> {
     await Promise.all(
       [...this.active.values()].map((run) =>
-        run.process instanceof RemoteTrainer ? this.detach(run, run.process) : this.stop(run.record.id),
+        run.process instanceof RemoteTrainer
+          ? this.remote.detach(run, run.process)
+          : this.stop(run.record.id),
       ),
     )
-    for (const link of this.links.values()) await link.close()
-    this.links.clear()
+    await this.remote.close()
   }
 
   /**
@@ -339,29 +348,12 @@ export class RunManager {
    * server setting changes; returns the ids it took up (none while no server is named).
    */
   async collectRemoteRuns(): Promise<string[]> {
-    const link = this.remoteLink()
-    if (!link) return []
-    const taken: string[] = []
-    for (const item of await this.store.list()) {
-      if (item.damaged || !item.record.remote || !isOwnedStatus(item.record.status)) continue
-      if (this.active.has(item.id) || (await this.store.isLocked(item.id))) continue
-      const lock = await this.store.lock(item.id, 'train')
-      try {
-        const record = await this.store.read(item.id)
-        const history = await this.store.metrics(item.id)
-        this.beginRemote(new ActiveRun(record, lock, 'resume', history, this.store), link, true)
-        taken.push(item.id)
-      } catch (error) {
-        await lock.release()
-        throw error
-      }
-    }
-    return taken
+    return this.remote.collect()
   }
 
   /** The workers of the Redis server `redisUrl` names that said they are alive lately; none without one. */
   async workers(): Promise<WorkerHeartbeat[]> {
-    return (await this.remoteLink()?.workers()) ?? []
+    return this.remote.workers()
   }
 
   /** The data set's facts, once the data set, the network and the memory it needs all work. */
@@ -412,36 +404,6 @@ export class RunManager {
       void this.end(run, { status: 'failed', error: errorMessage(error) })
     }
     return run.record
-  }
-
-  /** Owns a run that workers train: its process is the queue's job, followed (or enqueued first). */
-  private beginRemote(run: ActiveRun, link: RemoteLink, follow = false): RunRecord {
-    const id = run.record.id
-    this.active.set(id, run)
-    this.emit('runs.changed', { runId: id })
-    this.emit('runs.status', { runId: id, status: run.record.status })
-    const paths = this.store.paths(id)
-    this.train(run, null, () => new RemoteTrainer({ link, record: run.record, paths, follow }))
-    return run.record
-  }
-
-  /** Stops collecting a run that workers train, leaving its record as it stands for the next process. */
-  private async detach(run: ActiveRun, process: RemoteTrainer): Promise<void> {
-    process.detach()
-    this.active.delete(run.record.id)
-    await run.release()
-  }
-
-  /** The connection to the Redis server `redisUrl` names now; null when it names none. */
-  private remoteLink(): RemoteLink | null {
-    const url = this.options.redisUrl?.() ?? null
-    if (!url) return null
-    let link = this.links.get(url)
-    if (!link) {
-      link = new RemoteLink(url, this.options.log ?? (() => undefined))
-      this.links.set(url, link)
-    }
-    return link
   }
 
   /** Trains a run in line once its slot comes; one cancelled from the line ends stopped. */
