@@ -10,23 +10,16 @@ import type { RunNotesChange } from '@common/run-notes'
 import type { WorkerHeartbeat } from '@common/remote-run'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import type { RunSweepRef } from '@common/sweep'
-import { checkAugmentation } from '../data/augment'
 import { UserError, errorMessage } from '../errors'
-import { planLayers } from '../model/architecture'
 import { RemoteTrainer, isRemoteEventMessage } from '../remote/remote-trainer'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
 import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
 import { isTrainerToMain } from '../train/protocol'
 import { ActiveRun } from './active-run'
 import { batchCurve } from './batch-curve'
-import {
-  checkDatasetWithLoader,
-  checkValidationSplit,
-  newRunDraft,
-  type CheckDataset,
-  type DatasetFacts,
-} from './dataset-facts'
-import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
+import { checkRunConfig, type ConfigCheckEnvironment } from './config-check'
+import { checkDatasetWithLoader, newRunDraft, type CheckDataset } from './dataset-facts'
+import { machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
 import { applyRemoteEvent } from './remote-messages'
 import { RemoteRuns } from './remote-runs'
 import { resumableRecord } from './resume-check'
@@ -64,12 +57,12 @@ export class RunManager {
   private readonly store: RunStore
   private readonly emit: EmitEvent
   private readonly launch: LaunchTrainer
-  private readonly checkDataset: CheckDataset
+  /** What a configuration is checked with before a run is created or resumed. */
+  private readonly checks: ConfigCheckEnvironment
   private readonly stopTimeoutMs: number
   private readonly queue: TrainerSlots
   /** The home's run queue: list, reorder, cancel, adopt what a dead process left. */
   readonly runQueue: RunQueue
-  private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
   /** The runs this manager owns: queued or training. */
   private readonly active = new Map<string, ActiveRun>()
   private readonly resuming = new Set<string>()
@@ -80,9 +73,13 @@ export class RunManager {
     this.store = new RunStore(options.home)
     this.emit = options.emit
     this.launch = options.launch ?? defaultTrainerLaunch()
-    this.checkDataset = options.checkDataset ?? checkDatasetWithLoader
+    this.checks = {
+      home: options.home,
+      emit: this.emit,
+      checkDataset: options.checkDataset ?? checkDatasetWithLoader,
+      memoryEnvironment: options.memoryEnvironment ?? machineMemoryEnvironment,
+    }
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
-    this.memoryEnvironment = options.memoryEnvironment ?? machineMemoryEnvironment
     const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
     this.queue = new TrainerSlots({
       home: options.home,
@@ -111,7 +108,7 @@ export class RunManager {
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
   async start(asked: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
     const link = this.remote.link()
-    const facts = await this.validate(asked, link !== null)
+    const facts = await checkRunConfig(asked, this.checks, link !== null)
     // A folder's input is recorded as chosen (its defaults filled in), so the run reads it so again.
     const config: RunConfig = { ...asked, dataset: facts.ref }
     const sweep = options.sweep ? { sweep: options.sweep } : {}
@@ -138,7 +135,7 @@ export class RunManager {
 
   /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
   async check(config: RunConfig): Promise<void> {
-    await this.validate(config, this.remote.link() !== null)
+    await checkRunConfig(config, this.checks, this.remote.link() !== null)
   }
 
   /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
@@ -192,7 +189,7 @@ export class RunManager {
       // Read again under the lock: the process that held it may have changed the run.
       const record = resumableRecord(await this.effectiveRecord(await this.store.read(id)), epochs)
       const link = this.remote.link()
-      await this.validate(record.config, link !== null)
+      await checkRunConfig(record.config, this.checks, link !== null)
       // Checked here too, before anything is written, so that a refused resume changes no file.
       await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
       // A remote run takes no trainer here: its checkpoint goes along with the job, so any worker,
@@ -354,23 +351,6 @@ export class RunManager {
   /** The workers of the Redis server `redisUrl` names that said they are alive lately; none without one. */
   async workers(): Promise<WorkerHeartbeat[]> {
     return this.remote.workers()
-  }
-
-  /** The data set's facts, once the data set, the network and the memory it needs all work. */
-  private async validate(config: RunConfig, remote = false): Promise<DatasetFacts> {
-    const facts = await this.checkDataset(config, this.options.home, (progress) =>
-      this.emit('datasets.decoding', { dataset: config.dataset, ...progress }),
-    )
-    const layers = planLayers(
-      config.architecture,
-      [facts.rows, facts.cols, facts.channels],
-      facts.classNames.length,
-    )
-    checkAugmentation(config.augmentation, facts)
-    checkValidationSplit(config.validationSplit, facts.trainCount)
-    // A worker checks its own memory when it takes the run; this machine's says nothing of it.
-    if (!remote) checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
-    return facts
   }
 
   /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
