@@ -1,32 +1,32 @@
 /**
- * The runs of the main side: starts a training process per run (or queues the run until a
- * trainer is free), turns its messages into events and into `run.json` (which only this class
- * writes while it owns a run), and answers the run requests. It never touches tensors.
+ * The runs of the main side: answers the run requests (start, stop, resume, list, get, edit,
+ * delete), checking each before it writes. The runs it owns are followed by ActiveRuns
+ * (active-runs.ts: a training process per run, or the line until a trainer is free, its messages
+ * turned into events and into `run.json`, which only this process writes while it owns a run), and
+ * those that workers train by RemoteRuns (remote-runs.ts). It never touches tensors.
  */
 import { availableParallelism, totalmem } from 'node:os'
-import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
+import type { EmitEvent, RunDetails, RunListItem, RunRecord } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { RunNotesChange } from '@common/run-notes'
 import type { WorkerHeartbeat } from '@common/remote-run'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import type { RunSweepRef } from '@common/sweep'
-import { UserError, errorMessage } from '../errors'
-import { RemoteTrainer, isRemoteEventMessage } from '../remote/remote-trainer'
+import { UserError } from '../errors'
+import { RemoteTrainer } from '../remote/remote-trainer'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
-import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
-import { isTrainerToMain } from '../train/protocol'
+import { defaultTrainerLaunch, type LaunchTrainer } from '../train/launch'
 import { ActiveRun } from './active-run'
+import { ActiveRuns } from './active-runs'
 import { batchCurve } from './batch-curve'
 import { checkRunConfig, type ConfigCheckEnvironment } from './config-check'
 import { checkDatasetWithLoader, newRunDraft, type CheckDataset } from './dataset-facts'
 import { machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
-import { applyRemoteEvent } from './remote-messages'
 import { RemoteRuns } from './remote-runs'
 import { resumableRecord } from './resume-check'
 import { effectiveRecord } from './run-ownership'
 import { RunStore } from './store'
-import { applyTrainerMessage } from './trainer-messages'
-import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
+import { TrainerSlots, type TrainerSlot } from './trainer-slots'
 import { RunQueue } from './run-queue'
 
 export interface RunManagerOptions {
@@ -56,50 +56,54 @@ export interface RunManagerOptions {
 export class RunManager {
   private readonly store: RunStore
   private readonly emit: EmitEvent
-  private readonly launch: LaunchTrainer
   /** What a configuration is checked with before a run is created or resumed. */
   private readonly checks: ConfigCheckEnvironment
-  private readonly stopTimeoutMs: number
   private readonly queue: TrainerSlots
   /** The home's run queue: list, reorder, cancel, adopt what a dead process left. */
   readonly runQueue: RunQueue
-  /** The runs this manager owns: queued or training. */
-  private readonly active = new Map<string, ActiveRun>()
+  /** The runs this manager owns (queued or training), followed until they end. */
+  private readonly runs: ActiveRuns
+  /** The owned runs by id (`runs.byId`). */
+  private readonly active: ReadonlyMap<string, ActiveRun>
   private readonly resuming = new Set<string>()
   /** The runs that workers train, and the Redis connections they go through. */
   private readonly remote: RemoteRuns
 
-  constructor(private readonly options: RunManagerOptions) {
+  constructor(options: RunManagerOptions) {
     this.store = new RunStore(options.home)
     this.emit = options.emit
-    this.launch = options.launch ?? defaultTrainerLaunch()
     this.checks = {
       home: options.home,
       emit: this.emit,
       checkDataset: options.checkDataset ?? checkDatasetWithLoader,
       memoryEnvironment: options.memoryEnvironment ?? machineMemoryEnvironment,
     }
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
     const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
     this.queue = new TrainerSlots({
       home: options.home,
       cap,
       onChange: (entries) => this.emit('queue.changed', { entries }),
     })
+    this.runs = new ActiveRuns({
+      home: options.home,
+      emit: this.emit,
+      slots: this.queue,
+      launch: options.launch ?? defaultTrainerLaunch(),
+      stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+      replicaStepTimeoutMs: options.replicaStepTimeoutMs,
+    })
+    this.active = this.runs.byId
     this.runQueue = new RunQueue(this.queue, this.store, this.emit, {
       queuedHere: (runId) => this.active.get(runId)?.record.status === 'queued',
       ownedHere: (runId) => this.active.has(runId),
       stop: (runId) => this.stop(runId),
-      own: (run, slot) => {
-        this.active.set(run.record.id, run)
-        this.afterLine(run, slot)
-      },
+      own: (run, slot) => this.runs.adopt(run, slot),
     })
     this.remote = new RemoteRuns({
       store: this.store,
       emit: this.emit,
-      active: this.active,
-      train: (run, launch) => this.train(run, null, launch),
+      active: this.runs.byId,
+      train: (run, launch) => this.runs.train(run, null, launch),
       redisUrl: options.redisUrl,
       log: options.log,
     })
@@ -130,7 +134,7 @@ export class RunManager {
       await slot?.release()
       throw error
     }
-    return this.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
+    return this.runs.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
   }
 
   /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
@@ -146,20 +150,7 @@ export class RunManager {
       const where = record.status === 'running' ? ' here; another window or command is training it' : ''
       throw new UserError(`Run ${id} is not training${where}.`, 'conflict', 'id')
     }
-    run.stopRequested = true
-    const process = run.process
-    if (!process) {
-      // Still in line: it leaves it. (Given its slot meanwhile, it stops before its trainer starts.)
-      if (run.leaveQueue?.()) void this.end(run, { status: 'stopped' })
-      return run.done
-    }
-    if (run.ready) process.send({ type: 'stop' })
-    const timer = setTimeout(() => process.kill(), this.stopTimeoutMs)
-    try {
-      return await run.done
-    } finally {
-      clearTimeout(timer)
-    }
+    return this.runs.stop(run)
   }
 
   /**
@@ -206,7 +197,7 @@ export class RunManager {
       else delete resumed.remote
       await this.store.write(resumed)
       const run = new ActiveRun(resumed, lock, 'resume', await this.store.metrics(id), this.store)
-      return link ? this.remote.begin(run, link) : await this.begin(run, slot)
+      return link ? this.remote.begin(run, link) : await this.runs.begin(run, slot)
     } catch (error) {
       await slot?.release()
       await lock.release()
@@ -356,89 +347,5 @@ export class RunManager {
   /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
   private effectiveRecord(record: RunRecord): Promise<RunRecord> {
     return effectiveRecord(record, this.active.has(record.id), (id) => this.store.isLocked(id))
-  }
-
-  /** Owns the run from now on: trains it in `slot`, or puts it in line for one. */
-  private async begin(run: ActiveRun, slot: TrainerSlot | null): Promise<RunRecord> {
-    const id = run.record.id
-    this.active.set(id, run)
-    this.emit('runs.changed', { runId: id })
-    if (slot) {
-      this.emit('runs.status', { runId: id, status: 'running' })
-      this.train(run, slot)
-      return run.record
-    }
-    const onPlace = (queuePlace: number) => {
-      run.update({ queuePlace })
-      this.emit('runs.status', { runId: id, status: 'queued', queuePlace })
-    }
-    try {
-      const line = await this.queue.wait(
-        id,
-        { name: run.record.name, sweepId: run.record.sweep?.id ?? null },
-        onPlace,
-      )
-      run.leaveQueue = line.cancel
-      this.afterLine(run, line.slot)
-    } catch (error) {
-      void this.end(run, { status: 'failed', error: errorMessage(error) })
-    }
-    return run.record
-  }
-
-  /** Trains a run in line once its slot comes; one cancelled from the line ends stopped. */
-  private afterLine(run: ActiveRun, slot: Promise<TrainerSlot>): void {
-    slot.then(
-      (given) => {
-        run.leaveQueue = null
-        if (run.stopRequested) return void given.release().then(() => this.end(run, { status: 'stopped' }))
-        run.update({ status: 'running', queuePlace: undefined })
-        this.emit('runs.status', { runId: run.record.id, status: 'running' })
-        this.train(run, given)
-      },
-      (error: unknown) =>
-        void this.end(
-          run,
-          error instanceof LeftQueue
-            ? { status: 'stopped' }
-            : { status: 'failed', error: errorMessage(error) },
-        ),
-    )
-  }
-
-  /** Starts the training process of a run that holds its lock and a trainer slot (a remote run needs none). */
-  private train(run: ActiveRun, slot: TrainerSlot | null, launch: () => TrainerProcess = this.launch): void {
-    run.slot = slot
-    let process: TrainerProcess
-    try {
-      process = launch()
-    } catch (error) {
-      void this.end(run, {
-        status: 'failed',
-        error: `The training process could not start: ${errorMessage(error)}`,
-      })
-      return
-    }
-    run.process = process
-    const { home, replicaStepTimeoutMs } = this.options
-    const context = { emit: this.emit, home, replicaStepTimeoutMs }
-    process.onMessage((message) => {
-      if (isTrainerToMain(message)) applyTrainerMessage(run, process, message, context)
-      else if (isRemoteEventMessage(message)) applyRemoteEvent(run, message.event, this.emit)
-    })
-    process.onExit((code) => void this.end(run, run.exitOutcome(code)))
-  }
-
-  /** The run is over (or never started): its final record and events, then its slot and lock given back. */
-  private async end(run: ActiveRun, outcome: { status: RunStatus; error?: string }): Promise<void> {
-    const record = run.update({ status: outcome.status, error: outcome.error, queuePlace: undefined })
-    await run.settled()
-    const error =
-      record.error ?? (run.writeError ? `Saving the run's files failed: ${run.writeError}` : undefined)
-    this.emit('runs.status', { runId: record.id, status: record.status, ...(error ? { error } : {}) })
-    this.emit('runs.changed', { runId: record.id })
-    // Only now may the next run take the trainer: its events come after this one's.
-    this.active.delete(record.id)
-    await run.release()
   }
 }
