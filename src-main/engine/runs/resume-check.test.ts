@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { RunRecord, RunStatus } from '@common/contract'
-import { runConfigSchema } from '@common/schemas'
 import { UserError } from '../errors'
 import { resumableRecord } from './resume-check'
+import { recordFixture } from './run-record.fixtures'
 
 const id = '20260101-000000-abcd'
-const record = (status: RunStatus, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  name: 'baseline',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  status,
-  config: runConfigSchema.parse({ epochs: 3 }),
-  dataset: null,
-  backend: null,
-  summary: null,
-  checkpointEpoch: 2,
-  ...extra,
-})
+const record = (status: RunStatus, extra: Partial<RunRecord> = {}): RunRecord =>
+  recordFixture(status, extra, { epochs: 3 })
 
 /** The UserError `resumableRecord` throws for these arguments (fails the test when it throws none). */
 function refusal(read: RunRecord, epochs?: number): UserError {
