@@ -29,6 +29,7 @@ import { RunStore } from './store'
 import { TrainerSlots, type TrainerSlot } from './trainer-slots'
 import { RunQueue } from './run-queue'
 
+/** What a RunManager is built with: its home and event sink, and what tests or the shells replace. */
 export interface RunManagerOptions {
   home: string
   emit: EmitEvent
@@ -53,6 +54,7 @@ export interface RunManagerOptions {
   log?: (line: string) => void
 }
 
+/** The runs of one home as requests see them: started, stopped, resumed, read, edited, deleted. */
 export class RunManager {
   private readonly store: RunStore
   private readonly emit: EmitEvent
@@ -242,6 +244,7 @@ export class RunManager {
     return { record, metrics: stored.epochs, batches }
   }
 
+  /** Gives a run another name (trimmed; never empty); a run that trains keeps training. */
   async rename(id: string, name: string): Promise<RunRecord> {
     const trimmed = name.trim()
     if (!trimmed) throw new UserError('A run needs a name.', 'invalid', 'name')
