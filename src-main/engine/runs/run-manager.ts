@@ -1,39 +1,35 @@
 /**
- * The runs of the main side: starts a training process per run (or queues the run until a
- * trainer is free), turns its messages into events and into `run.json` (which only this class
- * writes while it owns a run), and answers the run requests. It never touches tensors.
+ * The runs of the main side: answers the run requests (start, stop, resume, list, get, edit,
+ * delete), checking each before it writes. The runs it owns are followed by ActiveRuns
+ * (active-runs.ts: a training process per run, or the line until a trainer is free, its messages
+ * turned into events and into `run.json`, which only this process writes while it owns a run), and
+ * those that workers train by RemoteRuns (remote-runs.ts). It never touches tensors.
  */
 import { availableParallelism, totalmem } from 'node:os'
-import type { EmitEvent, RunDetails, RunListItem, RunRecord, RunStatus } from '@common/contract'
+import type { EmitEvent, RunDetails, RunListItem, RunRecord } from '@common/contract'
 import { defaultMaxTrainers } from '@common/limits'
 import type { RunNotesChange } from '@common/run-notes'
 import type { WorkerHeartbeat } from '@common/remote-run'
 import type { BackendPreference, RunConfig } from '@common/schemas'
 import type { RunSweepRef } from '@common/sweep'
-import { checkAugmentation } from '../data/augment'
-import { UserError, errorMessage } from '../errors'
-import { planLayers } from '../model/architecture'
-import { RemoteLink } from '../remote/remote-link'
-import { RemoteTrainer, isRemoteEventMessage } from '../remote/remote-trainer'
+import { UserError } from '../errors'
+import { RemoteTrainer } from '../remote/remote-trainer'
 import { resumableCheckpointEpoch } from '../run-files/checkpoint-check'
-import { defaultTrainerLaunch, type LaunchTrainer, type TrainerProcess } from '../train/launch'
-import { isTrainerToMain } from '../train/protocol'
+import { defaultTrainerLaunch, type LaunchTrainer } from '../train/launch'
 import { ActiveRun } from './active-run'
+import { ActiveRuns } from './active-runs'
 import { batchCurve } from './batch-curve'
-import {
-  checkDatasetWithLoader,
-  checkValidationSplit,
-  newRunDraft,
-  type CheckDataset,
-  type DatasetFacts,
-} from './dataset-facts'
-import { checkRunMemory, machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
-import { applyRemoteEvent } from './remote-messages'
+import { checkRunConfig, type ConfigCheckEnvironment } from './config-check'
+import { checkDatasetWithLoader, newRunDraft, type CheckDataset } from './dataset-facts'
+import { machineMemoryEnvironment, type MemoryEnvironment } from './memory-check'
+import { RemoteRuns } from './remote-runs'
+import { resumableRecord } from './resume-check'
+import { effectiveRecord } from './run-ownership'
 import { RunStore } from './store'
-import { applyTrainerMessage } from './trainer-messages'
-import { LeftQueue, TrainerSlots, type TrainerSlot } from './trainer-slots'
+import { TrainerSlots, type TrainerSlot } from './trainer-slots'
 import { RunQueue } from './run-queue'
 
+/** What a RunManager is built with: its home and event sink, and what tests or the shells replace. */
 export interface RunManagerOptions {
   home: string
   emit: EmitEvent
@@ -58,50 +54,67 @@ export interface RunManagerOptions {
   log?: (line: string) => void
 }
 
+/** The runs of one home as requests see them: started, stopped, resumed, read, edited, deleted. */
 export class RunManager {
   private readonly store: RunStore
   private readonly emit: EmitEvent
-  private readonly launch: LaunchTrainer
-  private readonly checkDataset: CheckDataset
-  private readonly stopTimeoutMs: number
+  /** What a configuration is checked with before a run is created or resumed. */
+  private readonly checks: ConfigCheckEnvironment
   private readonly queue: TrainerSlots
   /** The home's run queue: list, reorder, cancel, adopt what a dead process left. */
   readonly runQueue: RunQueue
-  private readonly memoryEnvironment: (preference: BackendPreference) => Promise<MemoryEnvironment>
-  /** The runs this manager owns: queued or training. */
-  private readonly active = new Map<string, ActiveRun>()
+  /** The runs this manager owns (queued or training), followed until they end. */
+  private readonly runs: ActiveRuns
+  /** The owned runs by id (`runs.byId`). */
+  private readonly active: ReadonlyMap<string, ActiveRun>
   private readonly resuming = new Set<string>()
-  /** The connections to the Redis servers named so far, by URL. */
-  private readonly links = new Map<string, RemoteLink>()
+  /** The runs that workers train, and the Redis connections they go through. */
+  private readonly remote: RemoteRuns
 
-  constructor(private readonly options: RunManagerOptions) {
+  constructor(options: RunManagerOptions) {
     this.store = new RunStore(options.home)
     this.emit = options.emit
-    this.launch = options.launch ?? defaultTrainerLaunch()
-    this.checkDataset = options.checkDataset ?? checkDatasetWithLoader
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000
-    this.memoryEnvironment = options.memoryEnvironment ?? machineMemoryEnvironment
+    this.checks = {
+      home: options.home,
+      emit: this.emit,
+      checkDataset: options.checkDataset ?? checkDatasetWithLoader,
+      memoryEnvironment: options.memoryEnvironment ?? machineMemoryEnvironment,
+    }
     const cap = () => options.maxTrainers?.() ?? defaultMaxTrainers(availableParallelism(), totalmem())
     this.queue = new TrainerSlots({
       home: options.home,
       cap,
       onChange: (entries) => this.emit('queue.changed', { entries }),
     })
+    this.runs = new ActiveRuns({
+      home: options.home,
+      emit: this.emit,
+      slots: this.queue,
+      launch: options.launch ?? defaultTrainerLaunch(),
+      stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+      replicaStepTimeoutMs: options.replicaStepTimeoutMs,
+    })
+    this.active = this.runs.byId
     this.runQueue = new RunQueue(this.queue, this.store, this.emit, {
       queuedHere: (runId) => this.active.get(runId)?.record.status === 'queued',
       ownedHere: (runId) => this.active.has(runId),
       stop: (runId) => this.stop(runId),
-      own: (run, slot) => {
-        this.active.set(run.record.id, run)
-        this.afterLine(run, slot)
-      },
+      own: (run, slot) => this.runs.adopt(run, slot),
+    })
+    this.remote = new RemoteRuns({
+      store: this.store,
+      emit: this.emit,
+      active: this.runs.byId,
+      train: (run, launch) => this.runs.train(run, null, launch),
+      redisUrl: options.redisUrl,
+      log: options.log,
     })
   }
 
   /** Validates the data set and the network, creates the run and trains it, or queues it. */
   async start(asked: RunConfig, options: { sweep?: RunSweepRef } = {}): Promise<RunRecord> {
-    const link = this.remoteLink()
-    const facts = await this.validate(asked, link !== null)
+    const link = this.remote.link()
+    const facts = await checkRunConfig(asked, this.checks, link !== null)
     // A folder's input is recorded as chosen (its defaults filled in), so the run reads it so again.
     const config: RunConfig = { ...asked, dataset: facts.ref }
     const sweep = options.sweep ? { sweep: options.sweep } : {}
@@ -110,7 +123,7 @@ export class RunManager {
         { ...newRunDraft(config, facts, 'queued'), ...sweep, remote: true },
         'train',
       )
-      return this.beginRemote(new ActiveRun(created.record, created.lock, 'start', [], this.store), link)
+      return this.remote.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), link)
     }
     const slot = await this.queue.tryTake('a new run')
     let created: Awaited<ReturnType<RunStore['create']>>
@@ -123,12 +136,12 @@ export class RunManager {
       await slot?.release()
       throw error
     }
-    return this.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
+    return this.runs.begin(new ActiveRun(created.record, created.lock, 'start', [], this.store), slot)
   }
 
   /** Refuses a configuration that could not train here (data set, network, memory), as start would. */
   async check(config: RunConfig): Promise<void> {
-    await this.validate(config, this.remoteLink() !== null)
+    await checkRunConfig(config, this.checks, this.remote.link() !== null)
   }
 
   /** Asks a run to stop: at once while it is queued, else at its next batch boundary. */
@@ -139,20 +152,7 @@ export class RunManager {
       const where = record.status === 'running' ? ' here; another window or command is training it' : ''
       throw new UserError(`Run ${id} is not training${where}.`, 'conflict', 'id')
     }
-    run.stopRequested = true
-    const process = run.process
-    if (!process) {
-      // Still in line: it leaves it. (Given its slot meanwhile, it stops before its trainer starts.)
-      if (run.leaveQueue?.()) void this.end(run, { status: 'stopped' })
-      return run.done
-    }
-    if (run.ready) process.send({ type: 'stop' })
-    const timer = setTimeout(() => process.kill(), this.stopTimeoutMs)
-    try {
-      return await run.done
-    } finally {
-      clearTimeout(timer)
-    }
+    return this.runs.stop(run)
   }
 
   /**
@@ -180,33 +180,9 @@ export class RunManager {
     let slot: TrainerSlot | null = null
     try {
       // Read again under the lock: the process that held it may have changed the run.
-      const read = await this.effectiveRecord(await this.store.read(id))
-      if (read.remote && OWNED.includes(read.status)) {
-        const where = read.worker ? ` (last on ${read.worker.name})` : ''
-        const message = `Run ${id} is on the workers' queue${where}: it is collected from there, not resumed.`
-        throw new UserError(message, 'conflict', 'id')
-      }
-      if (epochs !== undefined && epochs <= read.config.epochs) {
-        const message = `Run ${id} already trains for ${read.config.epochs} epochs; give it more than that.`
-        throw new UserError(message, 'invalid', 'epochs')
-      }
-      const record: RunRecord =
-        epochs === undefined
-          ? read
-          : {
-              ...read,
-              status: read.status === 'completed' ? 'stopped' : read.status,
-              config: { ...read.config, epochs },
-            }
-      if (record.status === 'completed') {
-        throw new UserError(
-          `Run ${id} already completed its ${record.config.epochs} epochs.`,
-          'conflict',
-          'id',
-        )
-      }
-      const link = this.remoteLink()
-      await this.validate(record.config, link !== null)
+      const record = resumableRecord(await this.effectiveRecord(await this.store.read(id)), epochs)
+      const link = this.remote.link()
+      await checkRunConfig(record.config, this.checks, link !== null)
       // Checked here too, before anything is written, so that a refused resume changes no file.
       await resumableCheckpointEpoch(this.store.paths(id).checkpoints, record.checkpointEpoch, id)
       // A remote run takes no trainer here: its checkpoint goes along with the job, so any worker,
@@ -223,7 +199,7 @@ export class RunManager {
       else delete resumed.remote
       await this.store.write(resumed)
       const run = new ActiveRun(resumed, lock, 'resume', await this.store.metrics(id), this.store)
-      return link ? this.beginRemote(run, link) : await this.begin(run, slot)
+      return link ? this.remote.begin(run, link) : await this.runs.begin(run, slot)
     } catch (error) {
       await slot?.release()
       await lock.release()
@@ -268,6 +244,7 @@ export class RunManager {
     return { record, metrics: stored.epochs, batches }
   }
 
+  /** Gives a run another name (trimmed; never empty); a run that trains keeps training. */
   async rename(id: string, name: string): Promise<RunRecord> {
     const trimmed = name.trim()
     if (!trimmed) throw new UserError('A run needs a name.', 'invalid', 'name')
@@ -347,11 +324,12 @@ export class RunManager {
   async shutdown(): Promise<void> {
     await Promise.all(
       [...this.active.values()].map((run) =>
-        run.process instanceof RemoteTrainer ? this.detach(run, run.process) : this.stop(run.record.id),
+        run.process instanceof RemoteTrainer
+          ? this.remote.detach(run, run.process)
+          : this.stop(run.record.id),
       ),
     )
-    for (const link of this.links.values()) await link.close()
-    this.links.clear()
+    await this.remote.close()
   }
 
   /**
@@ -361,174 +339,16 @@ export class RunManager {
    * server setting changes; returns the ids it took up (none while no server is named).
    */
   async collectRemoteRuns(): Promise<string[]> {
-    const link = this.remoteLink()
-    if (!link) return []
-    const taken: string[] = []
-    for (const item of await this.store.list()) {
-      if (item.damaged || !item.record.remote || !OWNED.includes(item.record.status)) continue
-      if (this.active.has(item.id) || (await this.store.isLocked(item.id))) continue
-      const lock = await this.store.lock(item.id, 'train')
-      try {
-        const record = await this.store.read(item.id)
-        const history = await this.store.metrics(item.id)
-        this.beginRemote(new ActiveRun(record, lock, 'resume', history, this.store), link, true)
-        taken.push(item.id)
-      } catch (error) {
-        await lock.release()
-        throw error
-      }
-    }
-    return taken
+    return this.remote.collect()
   }
 
   /** The workers of the Redis server `redisUrl` names that said they are alive lately; none without one. */
   async workers(): Promise<WorkerHeartbeat[]> {
-    return (await this.remoteLink()?.workers()) ?? []
-  }
-
-  /** The data set's facts, once the data set, the network and the memory it needs all work. */
-  private async validate(config: RunConfig, remote = false): Promise<DatasetFacts> {
-    const facts = await this.checkDataset(config, this.options.home, (progress) =>
-      this.emit('datasets.decoding', { dataset: config.dataset, ...progress }),
-    )
-    const layers = planLayers(
-      config.architecture,
-      [facts.rows, facts.cols, facts.channels],
-      facts.classNames.length,
-    )
-    checkAugmentation(config.augmentation, facts)
-    checkValidationSplit(config.validationSplit, facts.trainCount)
-    // A worker checks its own memory when it takes the run; this machine's says nothing of it.
-    if (!remote) checkRunMemory(config, layers, await this.memoryEnvironment(config.backend))
-    return facts
+    return this.remote.workers()
   }
 
   /** A record as it stands: queued or running with no live process holding its lock means interrupted. */
-  private async effectiveRecord(record: RunRecord): Promise<RunRecord> {
-    // A remote run trains on a worker: its folder here waits for the app to collect it.
-    if (!OWNED.includes(record.status) || this.active.has(record.id) || record.remote) return record
-    if (await this.store.isLocked(record.id)) return record
-    const error =
-      record.status === 'queued' ? 'The process that queued it is gone.' : 'The training process is gone.'
-    const interrupted: RunRecord = { ...record, status: 'interrupted', error: record.error ?? error }
-    delete interrupted.queuePlace
-    return interrupted
-  }
-
-  /** Owns the run from now on: trains it in `slot`, or puts it in line for one. */
-  private async begin(run: ActiveRun, slot: TrainerSlot | null): Promise<RunRecord> {
-    const id = run.record.id
-    this.active.set(id, run)
-    this.emit('runs.changed', { runId: id })
-    if (slot) {
-      this.emit('runs.status', { runId: id, status: 'running' })
-      this.train(run, slot)
-      return run.record
-    }
-    const onPlace = (queuePlace: number) => {
-      run.update({ queuePlace })
-      this.emit('runs.status', { runId: id, status: 'queued', queuePlace })
-    }
-    try {
-      const line = await this.queue.wait(
-        id,
-        { name: run.record.name, sweepId: run.record.sweep?.id ?? null },
-        onPlace,
-      )
-      run.leaveQueue = line.cancel
-      this.afterLine(run, line.slot)
-    } catch (error) {
-      void this.end(run, { status: 'failed', error: errorMessage(error) })
-    }
-    return run.record
-  }
-
-  /** Owns a run that workers train: its process is the queue's job, followed (or enqueued first). */
-  private beginRemote(run: ActiveRun, link: RemoteLink, follow = false): RunRecord {
-    const id = run.record.id
-    this.active.set(id, run)
-    this.emit('runs.changed', { runId: id })
-    this.emit('runs.status', { runId: id, status: run.record.status })
-    const paths = this.store.paths(id)
-    this.train(run, null, () => new RemoteTrainer({ link, record: run.record, paths, follow }))
-    return run.record
-  }
-
-  /** Stops collecting a run that workers train, leaving its record as it stands for the next process. */
-  private async detach(run: ActiveRun, process: RemoteTrainer): Promise<void> {
-    process.detach()
-    this.active.delete(run.record.id)
-    await run.release()
-  }
-
-  /** The connection to the Redis server `redisUrl` names now; null when it names none. */
-  private remoteLink(): RemoteLink | null {
-    const url = this.options.redisUrl?.() ?? null
-    if (!url) return null
-    let link = this.links.get(url)
-    if (!link) {
-      link = new RemoteLink(url, this.options.log ?? (() => undefined))
-      this.links.set(url, link)
-    }
-    return link
-  }
-
-  /** Trains a run in line once its slot comes; one cancelled from the line ends stopped. */
-  private afterLine(run: ActiveRun, slot: Promise<TrainerSlot>): void {
-    slot.then(
-      (given) => {
-        run.leaveQueue = null
-        if (run.stopRequested) return void given.release().then(() => this.end(run, { status: 'stopped' }))
-        run.update({ status: 'running', queuePlace: undefined })
-        this.emit('runs.status', { runId: run.record.id, status: 'running' })
-        this.train(run, given)
-      },
-      (error: unknown) =>
-        void this.end(
-          run,
-          error instanceof LeftQueue
-            ? { status: 'stopped' }
-            : { status: 'failed', error: errorMessage(error) },
-        ),
-    )
-  }
-
-  /** Starts the training process of a run that holds its lock and a trainer slot (a remote run needs none). */
-  private train(run: ActiveRun, slot: TrainerSlot | null, launch: () => TrainerProcess = this.launch): void {
-    run.slot = slot
-    let process: TrainerProcess
-    try {
-      process = launch()
-    } catch (error) {
-      void this.end(run, {
-        status: 'failed',
-        error: `The training process could not start: ${errorMessage(error)}`,
-      })
-      return
-    }
-    run.process = process
-    const { home, replicaStepTimeoutMs } = this.options
-    const context = { emit: this.emit, home, replicaStepTimeoutMs }
-    process.onMessage((message) => {
-      if (isTrainerToMain(message)) applyTrainerMessage(run, process, message, context)
-      else if (isRemoteEventMessage(message)) applyRemoteEvent(run, message.event, this.emit)
-    })
-    process.onExit((code) => void this.end(run, run.exitOutcome(code)))
-  }
-
-  /** The run is over (or never started): its final record and events, then its slot and lock given back. */
-  private async end(run: ActiveRun, outcome: { status: RunStatus; error?: string }): Promise<void> {
-    const record = run.update({ status: outcome.status, error: outcome.error, queuePlace: undefined })
-    await run.settled()
-    const error =
-      record.error ?? (run.writeError ? `Saving the run's files failed: ${run.writeError}` : undefined)
-    this.emit('runs.status', { runId: record.id, status: record.status, ...(error ? { error } : {}) })
-    this.emit('runs.changed', { runId: record.id })
-    // Only now may the next run take the trainer: its events come after this one's.
-    this.active.delete(record.id)
-    await run.release()
+  private effectiveRecord(record: RunRecord): Promise<RunRecord> {
+    return effectiveRecord(record, this.active.has(record.id), (id) => this.store.isLocked(id))
   }
 }
-
-/** The statuses of a run some process owns; left so by a process that died, the run is interrupted. */
-const OWNED: readonly RunStatus[] = ['queued', 'running']
