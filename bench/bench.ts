@@ -5,8 +5,11 @@
  * the PyTorch peer, interleaved round by round after a warm-up, and prints samples/s for training
  * and inference, the workbench/PyTorch ratio and peak memory.
  *
- *   npm run bench -- [--workload notebook|best] [--steps N] [--json] [--profile] [--rounds R]
- *                    [--replicas 1,2] [--backends wasm,cpu]
+ *   npm run bench -- [--workload notebook|best] [--architecture JSON|FILE] [--steps N] [--json]
+ *                    [--profile] [--rounds R] [--replicas 1,2] [--backends wasm,cpu]
+ *
+ * --architecture trains another network (as `train --architecture` takes it) with the workload's
+ * recipe on both sides: how the workbench fares against PyTorch on your own network.
  *
  * Each side runs in its own long-lived child process (bench/workbench-runner.ts, and
  * bench/pytorch_peer.py --serve under /usr/bin/python3) so that warm-up happens once and the
@@ -30,6 +33,8 @@ import { relaxedSimdExecArgv } from '../src-main/engine/backend/wasm-kernels/sim
 import { describeMachine } from './machine'
 import { profileLines, type KernelTime } from './profile-table'
 import { parseWorkload, workloadConfig, type Workload } from './workloads'
+import { readArchitecture } from '../src-main/cli/commands/train-config'
+import type { RunConfig } from '@common/schemas'
 
 const PYTHON = '/usr/bin/python3'
 
@@ -102,16 +107,16 @@ interface SideResult {
   steps: number
 }
 
-function startWorkbench(backend: BackendName, replicas: number, workload: Workload): Peer {
+function startWorkbench(backend: BackendName, replicas: number, workload: Workload, config: RunConfig): Peer {
   const runner = join(__dirname, 'workbench-runner.ts')
   const args = [...process.execArgv, ...relaxedSimdExecArgv(), runner, '--backend', backend]
   args.push('--replicas', String(replicas), '--workload', workload)
+  args.push('--architecture', JSON.stringify(config.architecture))
   return new Peer(`workbench ${backend} x${replicas}`, spawn(process.execPath, args, { stdio: 'pipe' }))
 }
 
-function startPytorch(threads: number, workload: Workload): Peer {
+function startPytorch(threads: number, config: RunConfig): Peer {
   const script = join(__dirname, 'pytorch_peer.py')
-  const config = workloadConfig(workload)
   const args = [script, '--serve', '--threads', String(threads), '--batch', String(config.batchSize)]
   args.push('--config', JSON.stringify(config))
   // torch.set_num_threads governs oneDNN and ATen; the BLAS behind the dense layers starts as
@@ -175,14 +180,21 @@ async function main(): Promise<void> {
       replicas: { type: 'string' },
       backends: { type: 'string' },
       workload: { type: 'string', default: 'notebook' },
+      architecture: { type: 'string' },
     },
   })
   const workload = parseWorkload(values.workload!)
-  const batch = workloadConfig(workload).batchSize
+  // Another network (inline JSON or a file, as train takes it) with the workload's recipe.
+  const config = workloadConfig(workload, await readArchitecture(values.architecture))
+  const batch = config.batchSize
   const steps = Math.max(1, Number(values.steps))
   const rounds = Math.min(steps, Math.max(1, Number(values.rounds)))
   const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`)
 
+  if (values.architecture !== undefined)
+    say(
+      `Network (--architecture), with the ${workload} workload's recipe: ${JSON.stringify(config.architecture)}`,
+    )
   const machine = describeMachine()
   say(`CPU: ${machine.cpu}, ${machine.cores} cores; SIMD: ${machine.simd?.join(' ') ?? 'unknown'}`)
   const report = await probeBackends('auto')
@@ -234,11 +246,11 @@ async function main(): Promise<void> {
     )
     const workbench = await open(
       `workbench ${backend}${replicas > 1 ? ` x${replicas}` : ''}`,
-      startWorkbench(backend, replicas, workload),
+      startWorkbench(backend, replicas, workload, config),
       slow ? 0 : software ? 1 : 2,
     )
     say(`  ${backend} runs on ${(workbench.info.backend as { device: string }).device}`)
-    const pytorch = missing ? null : await open(`pytorch ${replicas}t`, startPytorch(replicas, workload), 2)
+    const pytorch = missing ? null : await open(`pytorch ${replicas}t`, startPytorch(replicas, config), 2)
     let done = 0
     for (let r = 0; r < pairRounds; r++) {
       const chunk = Math.round(((r + 1) * pairSteps) / pairRounds) - done
@@ -291,6 +303,7 @@ async function main(): Promise<void> {
   if (best === null) throw new Error('no workbench backend could be benchmarked')
   const summary = {
     workload,
+    ...(values.architecture === undefined ? {} : { architecture: config.architecture }),
     machine,
     workbench: { backend: best.backend, replicas: best.replicas, ...best.workbench },
     pytorch: best.pytorch ? { threads: best.replicas, ...best.pytorch } : null,

@@ -4,7 +4,7 @@
  * single-replica loop's step, or the data-parallel replica group of a training run), and answers
  * the same line-JSON commands as pytorch_peer.py --serve. Inference is the validation step.
  *
- *   tsx bench/workbench-runner.ts --backend wasm --replicas 2 --workload best
+ *   tsx bench/workbench-runner.ts --backend wasm --replicas 2 --workload best [--architecture JSON]
  */
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
@@ -49,11 +49,15 @@ async function main(): Promise<void> {
       backend: { type: 'string', default: 'wasm' },
       replicas: { type: 'string', default: '1' },
       workload: { type: 'string', default: 'notebook' },
+      // The network as JSON, when the bench was given one.
+      architecture: { type: 'string' },
     },
   })
   const backend = backendPreferenceSchema.parse(values.backend)
   const replicas = Number(values.replicas)
-  const config = workloadConfig(parseWorkload(values.workload!))
+  const architecture =
+    values.architecture === undefined ? undefined : (JSON.parse(values.architecture) as unknown)
+  const config = workloadConfig(parseWorkload(values.workload!), architecture)
   const batch = config.batchSize
   tf.env().set('PROD', true)
   const { used } = await activateBackend(backend)

@@ -291,7 +291,7 @@ function describeFlagIssue(issue: z.core.$ZodIssue, flag: string, value: unknown
 }
 
 /** The value of --architecture: inline JSON, or the path of a JSON file. */
-async function readArchitecture(value: string | undefined): Promise<unknown> {
+export async function readArchitecture(value: string | undefined): Promise<unknown> {
   if (value === undefined) return undefined
   let text = value
   if (!value.trimStart().startsWith('{')) {
