@@ -125,8 +125,18 @@ async function openImage(bytes: Uint8Array): Promise<{ image: Sharp; width: numb
   return { image, width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height }
 }
 
-/** The first line of a decoder's message, which libvips repeats over several. */
+/**
+ * The first line of a decoder's message, which libvips repeats over several. libvips keeps one
+ * error buffer for all its threads, so while other files decode, its detail after sharp's
+ * "Input buffer has corrupt header:" may be on a later line or gone: the next line is taken
+ * then, and a colon with nothing after it dropped.
+ */
 export function decoderReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  return message.split('\n')[0].trim() || 'the decoder gave no reason'
+  const [first = '', ...rest] = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  if (!first.endsWith(':')) return first || 'the decoder gave no reason'
+  return rest.length > 0 ? `${first} ${rest[0]}` : first.slice(0, -1)
 }
