@@ -11,7 +11,6 @@
  */
 import type { EmitEvent, EpochMetrics, EventChannel, SweepDetails, SweepListItem } from '@common/contract'
 import {
-  isBetter,
   sweepTrialCount,
   trialConfig,
   type SweepConfig,
@@ -24,6 +23,7 @@ import type { RunManager } from '../runs'
 import { pruneReason } from './pruners'
 import { createSampler, type Sampler } from './samplers'
 import { SweepStore } from './sweep-store'
+import { best, isCrashed, metricOf, trialState, withoutReason, type PruneDecision } from './trial-state'
 
 export interface SweepRunnerOptions {
   home: string
@@ -40,7 +40,7 @@ interface Driven {
   sampler: Sampler
   stopping: boolean
   /** Trials told to stop by the pruner: run id to the sentence saying why, and the epoch. */
-  pruning: Map<string, { reason: string; epoch: number }>
+  pruning: Map<string, PruneDecision>
   wake: () => void
   done: Promise<SweepRecord>
 }
@@ -361,34 +361,14 @@ export class SweepRunner {
           })
         }
       }
-      const state = this.trialState(d, trial, record.status, record.error)
+      const pruned = d.pruning.get(trial.runId)
+      const state = trialState(record.status, record.error, pruned)
       if (state.state !== trial.state) {
         Object.assign(trial, state)
         changed = true
       }
     }
     if (changed) await this.save(d)
-  }
-
-  private trialState(
-    d: Driven,
-    trial: SweepTrial,
-    status: string,
-    error: string | undefined,
-  ): Pick<SweepTrial, 'state' | 'reason' | 'prunedAt'> {
-    const pruned = trial.runId ? d.pruning.get(trial.runId) : undefined
-    switch (status) {
-      case 'queued':
-      case 'running':
-      case 'completed':
-        return { state: status }
-      case 'stopped':
-        return pruned
-          ? { state: 'pruned', reason: pruned.reason, prunedAt: pruned.epoch }
-          : { state: 'stopped' }
-      default:
-        return { state: 'failed', reason: error ?? `Its run is ${status}.` }
-    }
   }
 
   /** Stops the trials under way (the sweep stops); each can resume from its checkpoint. */
@@ -408,27 +388,4 @@ export class SweepRunner {
     await this.store.write(d.record)
     this.options.emit('sweeps.changed', { sweepId: d.record.id })
   }
-}
-
-/** A trial whose run crashed (its process died): a sweep's resume runs it on from its checkpoint. */
-function isCrashed(trial: SweepTrial): boolean {
-  return (
-    trial.state === 'failed' && trial.reason?.startsWith('The training process ended unexpectedly') === true
-  )
-}
-
-function withoutReason(trial: SweepTrial): SweepTrial {
-  const copy = { ...trial }
-  delete copy.reason
-  delete copy.prunedAt
-  return copy
-}
-
-function metricOf(config: Pick<SweepConfig, 'metric'>, m: EpochMetrics): number {
-  return config.metric.name === 'val_accuracy' ? m.valAccuracy : m.valLoss
-}
-
-function best(config: Pick<SweepConfig, 'metric'>, values: number[]): number | null {
-  if (values.length === 0) return null
-  return values.reduce((a, b) => (isBetter(config.metric.goal, b, a) ? b : a))
 }
